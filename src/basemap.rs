@@ -1,0 +1,136 @@
+//! The base map: country shapes, one of which is the focus whose outline bounds the areas
+//! of control.
+
+use geo::MultiPolygon;
+
+use crate::error::{Error, Location, Result};
+
+/// The part a shape plays on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The country the scenario is about: areas of control are clipped to it.
+    Focus,
+    /// Anything else, drawn for context.
+    Neighbour,
+}
+
+/// One country (or other land area) of the base map, in WGS84 lon/lat.
+#[derive(Debug, Clone)]
+pub struct Country {
+    /// Its name, as the base map gives it.
+    pub name: String,
+    /// Focus or neighbour.
+    pub role: Role,
+    /// Its shape, lon/lat degrees.
+    pub shape: MultiPolygon<f64>,
+}
+
+/// The countries of a base map.
+#[derive(Debug, Clone, Default)]
+pub struct Basemap {
+    /// Every country, in file order.
+    pub countries: Vec<Country>,
+}
+
+impl Basemap {
+    /// Reads a GeoJSON FeatureCollection of (Multi)Polygons with `name` and `role`
+    /// (`focus` or `neighbour`) properties; `focus` overrides the file's roles when given,
+    /// naming the country to focus on.
+    pub fn from_geojson(text: &str, file: &str, focus: Option<&str>) -> Result<Basemap> {
+        let collection: geojson::FeatureCollection = serde_json::from_str(text).map_err(|e| Error::Data {
+            at: Location { file: file.to_string(), line: Some(e.line() as u64), field: None },
+            message: format!("expected a GeoJSON FeatureCollection: {e}"),
+        })?;
+        let mut countries = Vec::new();
+        for (i, feature) in collection.features.iter().enumerate() {
+            let at = || Location::file(format!("{file} (feature {i})"));
+            let property = |key: &str| {
+                feature
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.get(key))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let name = property("name").unwrap_or_else(|| format!("feature {i}"));
+            let role = match focus {
+                Some(f) => {
+                    if name.eq_ignore_ascii_case(f) {
+                        Role::Focus
+                    } else {
+                        Role::Neighbour
+                    }
+                }
+                None if property("role").as_deref() == Some("focus") => Role::Focus,
+                None => Role::Neighbour,
+            };
+            let Some(geometry) = &feature.geometry else { continue };
+            let shape: geo::Geometry<f64> = geo::Geometry::try_from(geometry).map_err(|e| Error::Data {
+                at: at().field("geometry"),
+                message: format!("expected a Polygon or MultiPolygon: {e}"),
+            })?;
+            let shape = match shape {
+                geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+                geo::Geometry::MultiPolygon(m) => m,
+                other => {
+                    return Err(Error::Data {
+                        at: at().field("geometry"),
+                        message: format!("expected a Polygon or MultiPolygon, found {other:?}")
+                            .chars()
+                            .take(120)
+                            .collect(),
+                    });
+                }
+            };
+            countries.push(Country { name, role, shape });
+        }
+        if !countries.iter().any(|c| c.role == Role::Focus) {
+            return Err(Error::Data {
+                at: Location::file(file),
+                message: match focus {
+                    Some(f) => format!("expected a feature named {f:?} to focus on"),
+                    None => "expected one feature with \"role\": \"focus\"".to_string(),
+                },
+            });
+        }
+        Ok(Basemap { countries })
+    }
+
+    /// The focus country's land, merged into one MultiPolygon (lon/lat).
+    pub fn focus_land(&self) -> MultiPolygon<f64> {
+        MultiPolygon(
+            self.countries
+                .iter()
+                .filter(|c| c.role == Role::Focus)
+                .flat_map(|c| c.shape.0.iter().cloned())
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"name":"A","role":"focus"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},
+      {"type":"Feature","properties":{"name":"B"},"geometry":{"type":"MultiPolygon","coordinates":[[[[2,0],[3,0],[3,1],[2,0]]]]}}]}"#;
+
+    #[test]
+    fn reads_roles_and_shapes() {
+        let m = Basemap::from_geojson(TWO, "m.geojson", None).unwrap();
+        assert_eq!(m.countries.len(), 2);
+        assert_eq!(m.countries[0].role, Role::Focus);
+        assert_eq!(m.focus_land().0.len(), 1);
+        let m = Basemap::from_geojson(TWO, "m.geojson", Some("b")).unwrap();
+        assert_eq!(m.countries[1].role, Role::Focus);
+    }
+
+    #[test]
+    fn bad_files_say_what_was_expected() {
+        let err = Basemap::from_geojson("{", "m.geojson", None).err().unwrap().to_string();
+        assert!(err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"), "{err}");
+        let err = Basemap::from_geojson(TWO, "m.geojson", Some("Atlantis")).err().unwrap().to_string();
+        assert!(err.contains("\"Atlantis\""), "{err}");
+    }
+}

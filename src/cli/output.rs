@@ -1,0 +1,134 @@
+//! Printing records as an aligned table, CSV or JSON.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How a command prints its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// A JSON array of objects.
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// Renders records (structs serialised as flat JSON objects) in `format`.
+/// In table and CSV form, list values are joined with "; " and nested objects are left out.
+pub fn render<T: Serialize>(records: &[T], format: Format) -> anyhow::Result<String> {
+    let values: Vec<Value> = records.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;
+    Ok(match format {
+        Format::Json => serde_json::to_string_pretty(&values)? + "\n",
+        Format::Csv => {
+            let (headers, rows) = flatten(&values);
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&headers)?;
+            for row in rows {
+                w.write_record(&row)?;
+            }
+            String::from_utf8(w.into_inner()?)?
+        }
+        Format::Table => {
+            let (headers, rows) = flatten(&values);
+            table(&headers, &rows)
+        }
+    })
+}
+
+/// Fields that hold lists of claims: too deep for a table or CSV cell, printed in JSON only.
+const NESTED: &[&str] = &["evidence", "disputed_by"];
+
+fn flatten(values: &[Value]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut headers: Vec<String> = Vec::new();
+    for v in values {
+        if let Value::Object(map) = v {
+            for (k, field) in map {
+                let nested = NESTED.contains(&k.as_str()) || field.is_object() || is_list_of_objects(field);
+                if !nested && !headers.contains(k) {
+                    headers.push(k.clone());
+                }
+            }
+        }
+    }
+    let rows = values
+        .iter()
+        .map(|v| headers.iter().map(|h| cell(v.get(h).unwrap_or(&Value::Null))).collect())
+        .collect();
+    (headers, rows)
+}
+
+fn is_list_of_objects(v: &Value) -> bool {
+    v.as_array().is_some_and(|a| a.iter().any(Value::is_object))
+}
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// Aligns columns with two spaces between them; long cells are shortened with "…".
+pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
+    const MAX: usize = 60;
+    let shorten = |s: &str| -> String {
+        if s.chars().count() > MAX { s.chars().take(MAX - 1).collect::<String>() + "…" } else { s.to_string() }
+    };
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| shorten(c)).collect()).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut out = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            out.push_str(c);
+            if i + 1 < cells.len() {
+                out.push_str(&" ".repeat(w - c.chars().count() + 2));
+            }
+        }
+        out.trim_end().to_string() + "\n"
+    };
+    let mut out = line(headers);
+    for row in &rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct R {
+        name: &'static str,
+        n: u32,
+        tags: Vec<&'static str>,
+    }
+
+    #[test]
+    fn records_print_in_every_format() {
+        let rs = [R { name: "Hama", n: 1, tags: vec!["a", "b"] }, R { name: "Homs, city", n: 22, tags: vec![] }];
+        assert_eq!(render(&rs, Format::Table).unwrap(), "name        n   tags\nHama        1   a; b\nHoms, city  22\n");
+        assert_eq!(render(&rs, Format::Csv).unwrap(), "name,n,tags\nHama,1,a; b\n\"Homs, city\",22,\n");
+        let json: Value = serde_json::from_str(&render(&rs, Format::Json).unwrap()).unwrap();
+        assert_eq!(json[1]["n"], 22);
+    }
+}

@@ -1,0 +1,335 @@
+//! The query commands: control, timeline, diff, check, places.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use frontline::control::{Control, ControlModel, Period, PlaceState};
+use frontline::gazetteer::Resolution;
+use frontline::scenario::ScenarioFiles;
+use frontline::{EventId, Location, PlaceId, Scenario, Severity, check};
+
+use super::output::{self, Format};
+
+/// A claim, as printed in evidence lists.
+#[derive(Debug, Serialize)]
+struct Evidence {
+    line: u64,
+    date: NaiveDate,
+    faction: String,
+    action: String,
+    confidence: String,
+    source: String,
+    quote: String,
+    note: Option<String>,
+}
+
+fn evidence(s: &Scenario, ids: &[EventId]) -> Vec<Evidence> {
+    ids.iter()
+        .map(|id| {
+            let e = &s.events[id.0 as usize];
+            Evidence {
+                line: e.line,
+                date: e.date,
+                faction: s.faction(e.faction).key.clone(),
+                action: e.action.to_string(),
+                confidence: e.confidence.to_string(),
+                source: e.source.clone(),
+                quote: e.quote.clone(),
+                note: e.note.clone(),
+            }
+        })
+        .collect()
+}
+
+fn sources(s: &Scenario, ids: &[EventId]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let source = &s.events[id.0 as usize].source;
+        if !out.contains(source) {
+            out.push(source.clone());
+        }
+    }
+    out
+}
+
+fn faction_key(s: &Scenario, f: Option<frontline::FactionId>) -> Option<String> {
+    f.map(|f| s.faction(f).key.clone())
+}
+
+#[derive(Debug, Serialize)]
+struct ControlRecord {
+    place: String,
+    id: String,
+    faction: Option<String>,
+    status: &'static str,
+    challenger: Option<String>,
+    since: Option<NaiveDate>,
+    basis: &'static str,
+    sources: Vec<String>,
+    evidence: Vec<Evidence>,
+    disputed_by: Vec<Evidence>,
+}
+
+fn control_record(s: &Scenario, c: &Control) -> ControlRecord {
+    let place = s.gazetteer.get(c.place);
+    ControlRecord {
+        place: place.name.clone(),
+        id: place.key.clone(),
+        faction: faction_key(s, c.state.holder),
+        status: c.state.status().as_str(),
+        challenger: faction_key(s, c.state.challenger),
+        since: c.state.since(),
+        basis: if c.evidence.is_empty() { "baseline" } else { "events" },
+        sources: sources(s, &c.evidence),
+        evidence: evidence(s, &c.evidence),
+        disputed_by: evidence(s, &c.disputed_by),
+    }
+}
+
+fn load(files: &dyn ScenarioFiles) -> anyhow::Result<(Scenario, ControlModel)> {
+    let scenario = Scenario::load(files)?;
+    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    Ok((scenario, model))
+}
+
+fn in_range(s: &Scenario, date: NaiveDate, what: &str) -> anyhow::Result<()> {
+    if date < s.first_day || date > s.last_day {
+        bail!("{what} {date} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
+    }
+    Ok(())
+}
+
+fn resolve(s: &Scenario, name: &str) -> anyhow::Result<PlaceId> {
+    Ok(s.gazetteer.lookup(name, &Location::file("command line"))?)
+}
+
+/// `frontline control`.
+pub fn control(files: &dyn ScenarioFiles, date: NaiveDate, names: &[String], format: Format) -> anyhow::Result<ExitCode> {
+    let (s, model) = load(files)?;
+    in_range(&s, date, "--date")?;
+    let places: Vec<PlaceId> = if names.is_empty() {
+        (0..s.gazetteer.len()).map(|i| PlaceId(i as u32)).collect()
+    } else {
+        names.iter().map(|n| resolve(&s, n)).collect::<anyhow::Result<_>>()?
+    };
+    let records: Vec<ControlRecord> = places.iter().map(|p| control_record(&s, &model.control(*p, date))).collect();
+    output::print(&output::render(&records, format)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Serialize)]
+struct PeriodRecord {
+    place: String,
+    id: String,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    faction: Option<String>,
+    status: &'static str,
+    challenger: Option<String>,
+    sources: Vec<String>,
+    evidence: Vec<Evidence>,
+    disputed_by: Vec<Evidence>,
+}
+
+/// `frontline timeline`.
+pub fn timeline(files: &dyn ScenarioFiles, name: &str, format: Format) -> anyhow::Result<ExitCode> {
+    let (s, model) = load(files)?;
+    let place = resolve(&s, name)?;
+    let p = s.gazetteer.get(place);
+    let records: Vec<PeriodRecord> = model
+        .timeline(place)
+        .iter()
+        .map(|period: &Period| PeriodRecord {
+            place: p.name.clone(),
+            id: p.key.clone(),
+            start: period.start,
+            end: period.end,
+            faction: faction_key(&s, period.state.holder),
+            status: period.state.status().as_str(),
+            challenger: faction_key(&s, period.state.challenger),
+            sources: sources(&s, &period.evidence),
+            evidence: evidence(&s, &period.evidence),
+            disputed_by: evidence(&s, &period.disputed_by),
+        })
+        .collect();
+    output::print(&output::render(&records, format)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Serialize)]
+struct ChangeRecord {
+    place: String,
+    id: String,
+    from_faction: Option<String>,
+    from_status: &'static str,
+    to_faction: Option<String>,
+    to_status: &'static str,
+    since: Option<NaiveDate>,
+    sources: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct CountRecord {
+    faction: String,
+    name: String,
+    places_from: usize,
+    places_to: usize,
+    change: i64,
+    contested_to: usize,
+}
+
+/// `frontline diff`.
+pub fn diff(files: &dyn ScenarioFiles, from: NaiveDate, to: NaiveDate, format: Format) -> anyhow::Result<ExitCode> {
+    let (s, model) = load(files)?;
+    in_range(&s, from, "--from")?;
+    in_range(&s, to, "--to")?;
+    if to < from {
+        bail!("--to {to} is before --from {from}");
+    }
+    let changes: Vec<ChangeRecord> = model
+        .changes(from, to)
+        .iter()
+        .map(|c| {
+            let p = s.gazetteer.get(c.place);
+            ChangeRecord {
+                place: p.name.clone(),
+                id: p.key.clone(),
+                from_faction: faction_key(&s, c.before.holder),
+                from_status: c.before.status().as_str(),
+                to_faction: faction_key(&s, c.after.state.holder),
+                to_status: c.after.state.status().as_str(),
+                since: c.after.state.since(),
+                sources: sources(&s, &c.after.evidence),
+            }
+        })
+        .collect();
+    let (before, after) = (model.states_on(from), model.states_on(to));
+    let count = |states: &[PlaceState], f| states.iter().filter(|st| st.holder == Some(f)).count();
+    let counts: Vec<CountRecord> = s
+        .factions
+        .iter()
+        .map(|f| CountRecord {
+            faction: f.key.clone(),
+            name: f.name.clone(),
+            places_from: count(&before, f.id),
+            places_to: count(&after, f.id),
+            change: count(&after, f.id) as i64 - count(&before, f.id) as i64,
+            contested_to: after.iter().filter(|st| st.challenger == Some(f.id) || (st.challenger.is_some() && st.holder == Some(f.id))).count(),
+        })
+        .collect();
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "from": from, "to": to, "changes": changes, "factions": counts }))? + "\n",
+        Format::Csv => output::render(&changes, format)?,
+        Format::Table => format!(
+            "{} places changed hands between {from} and {to}\n\n{}\n{}",
+            changes.len(),
+            output::render(&changes, format)?,
+            output::render(&counts, format)?
+        ),
+    };
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `frontline check`.
+pub fn check(files: &dyn ScenarioFiles, reports: Option<&Path>, format: Format) -> anyhow::Result<ExitCode> {
+    let report = Scenario::load_report(files);
+    let mut problems = report.problems;
+    if let Some(s) = &report.scenario {
+        let model = ControlModel::new(&s.baseline, &s.events);
+        let events_file = events_file_name(files)?;
+        problems.extend(check::consistency(s, &model, &events_file));
+        if let Some(dir) = reports {
+            if !dir.is_dir() {
+                bail!("--sources {}: not a folder", dir.display());
+            }
+            problems.extend(check::quotes(s, dir, &events_file));
+        }
+    }
+    problems.sort_by(|a, b| (&a.at.file, a.at.line, a.severity).cmp(&(&b.at.file, b.at.line, b.severity)));
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = problems.len() - errors;
+    match format {
+        Format::Table => {
+            let text: String = problems.iter().map(|p| format!("{p}\n")).collect();
+            output::print(&text)?;
+        }
+        _ => output::print(&output::render(&problems, format)?)?,
+    }
+    match &report.scenario {
+        Some(s) => eprintln!(
+            "{errors} error(s), {warnings} warning(s) in {} places, {} events",
+            s.gazetteer.len(),
+            s.events.len()
+        ),
+        None => eprintln!("{errors} error(s), {warnings} warning(s); the scenario could not be loaded"),
+    }
+    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn events_file_name(files: &dyn ScenarioFiles) -> anyhow::Result<String> {
+    let manifest: frontline::scenario::Manifest =
+        toml::from_str(&files.read("scenario.toml")?).context("reading scenario.toml")?;
+    Ok(files.display(&manifest.events))
+}
+
+#[derive(Debug, Serialize)]
+struct PlaceRecord {
+    id: String,
+    name: String,
+    admin1: String,
+    kind: String,
+    population: Option<u64>,
+    lat: f64,
+    lon: f64,
+    aliases: Vec<String>,
+}
+
+/// `frontline places`.
+pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) -> anyhow::Result<ExitCode> {
+    let s = Scenario::load(files)?;
+    let g = &s.gazetteer;
+    let query = query.unwrap_or("");
+    let hits = g.search(query);
+    let resolution = if query.trim().is_empty() {
+        None
+    } else {
+        Some(match g.resolve(query) {
+            Resolution::Found(id) => format!("{query:?} resolves to {}", g.get(id).describe()),
+            Resolution::Ambiguous(ids) => format!(
+                "{query:?} is ambiguous: {}",
+                ids.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
+            ),
+            Resolution::Unknown(near) if near.is_empty() => format!("{query:?} matches no place"),
+            Resolution::Unknown(near) => format!(
+                "{query:?} matches no place; closest: {}",
+                near.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
+            ),
+        })
+    };
+    let records: Vec<PlaceRecord> = hits
+        .iter()
+        .map(|id| {
+            let p = g.get(*id);
+            PlaceRecord {
+                id: p.key.clone(),
+                name: p.name.clone(),
+                admin1: p.admin1.clone(),
+                kind: p.kind.to_string(),
+                population: p.population,
+                lat: p.lat(),
+                lon: p.lon(),
+                aliases: if format == Format::Table { p.aliases.iter().take(4).cloned().collect() } else { p.aliases.clone() },
+            }
+        })
+        .collect();
+    if let Some(r) = &resolution {
+        eprintln!("{r}");
+    }
+    output::print(&output::render(&records, format)?)?;
+    Ok(ExitCode::SUCCESS)
+}

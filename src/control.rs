@@ -1,0 +1,452 @@
+//! The control model: who held each place on any day, since when, and on which rows.
+//!
+//! # The rule
+//! The state of a place on day D is its baseline with every event dated on or before D
+//! applied, day by day. The events of one place and one day are applied in ascending
+//! [`Event::precedence_key`] order, so the claim that sorts last has the last word:
+//! confirmed over reported over claimed; at equal confidence a capture over an entry over
+//! a withdrawal over a denial (`held`); then by faction and source, so that the order of
+//! rows in the file never matters. A later day always applies on top of an earlier one,
+//! whatever the confidence: news moves on.
+//!
+//! The model is built once ([`ControlModel::new`]) into per-place histories, so a query
+//! is a binary search, never a replay.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::event::{Action, Event, EventId, FactionId};
+use crate::gazetteer::PlaceId;
+
+/// What a place's state amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// One faction holds it.
+    Held,
+    /// Fighting inside: a holder and a challenger.
+    Contested,
+    /// Nobody holds it (its holder withdrew and nobody took it).
+    Unheld,
+}
+
+impl Status {
+    /// The word used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Held => "held",
+            Status::Contested => "contested",
+            Status::Unheld => "unheld",
+        }
+    }
+}
+
+/// Who holds a place, who contests it, and since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PlaceState {
+    /// The faction holding it, if any.
+    pub holder: Option<FactionId>,
+    /// The day the holder took it (`None`: since before the scenario, the baseline).
+    pub held_since: Option<NaiveDate>,
+    /// The faction fighting the holder inside the place, if any.
+    pub challenger: Option<FactionId>,
+    /// The day the fighting began.
+    pub contested_since: Option<NaiveDate>,
+}
+
+impl PlaceState {
+    /// The state of a place held by `holder` since before the scenario.
+    pub fn baseline(holder: Option<FactionId>) -> PlaceState {
+        PlaceState { holder, ..PlaceState::default() }
+    }
+
+    /// Held, contested or unheld.
+    pub fn status(&self) -> Status {
+        match (self.holder, self.challenger) {
+            (_, Some(_)) => Status::Contested,
+            (Some(_), None) => Status::Held,
+            (None, None) => Status::Unheld,
+        }
+    }
+
+    /// The day the current status began (`None`: the baseline).
+    pub fn since(&self) -> Option<NaiveDate> {
+        if self.challenger.is_some() { self.contested_since } else { self.held_since }
+    }
+
+    /// Applies one claim, as the rule in the module docs says.
+    pub fn apply(&mut self, event: &Event) {
+        let (f, day) = (Some(event.faction), Some(event.date));
+        match event.action {
+            Action::Captured | Action::Held => {
+                if self.holder != f {
+                    self.holder = f;
+                    self.held_since = day;
+                }
+                self.challenger = None;
+                self.contested_since = None;
+            }
+            Action::Entered => {
+                if self.holder.is_none() {
+                    // Entering an empty place takes it.
+                    self.holder = f;
+                    self.held_since = day;
+                } else if self.holder != f && self.challenger != f {
+                    self.challenger = f;
+                    self.contested_since = day;
+                }
+            }
+            Action::Withdrew => {
+                if self.holder == f {
+                    self.holder = self.challenger.take();
+                    self.held_since = day;
+                    self.contested_since = None;
+                } else if self.challenger == f {
+                    self.challenger = None;
+                    self.contested_since = None;
+                }
+            }
+        }
+    }
+
+    /// Whether a claim agrees with this state (it is evidence for it rather than against).
+    pub fn is_supported_by(&self, event: &Event) -> bool {
+        let f = Some(event.faction);
+        match event.action {
+            Action::Captured | Action::Held => self.holder == f,
+            Action::Entered => self.challenger == f || self.holder == f,
+            Action::Withdrew => self.holder != f && self.challenger != f,
+        }
+    }
+
+    /// Whether two states differ in who holds or contests the place.
+    pub fn same_sides(&self, other: &PlaceState) -> bool {
+        self.holder == other.holder && self.challenger == other.challenger
+    }
+}
+
+/// The state of a place after the events of one day.
+#[derive(Debug, Clone)]
+struct Span {
+    day: NaiveDate,
+    state: PlaceState,
+    supporting: Vec<EventId>,
+    disputing: Vec<EventId>,
+}
+
+/// The answer to "who controlled this place on this day".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Control {
+    /// The place.
+    pub place: PlaceId,
+    /// Its state at the end of the day asked about.
+    pub state: PlaceState,
+    /// The rows the state rests on: every claim since the status began that agrees with
+    /// it. Empty for the baseline.
+    pub evidence: Vec<EventId>,
+    /// Claims since the status began that disagree with it and lost under the rule.
+    pub disputed_by: Vec<EventId>,
+}
+
+/// One period of unchanged holder and challenger in a place's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    /// The state during the period.
+    pub state: PlaceState,
+    /// The first day (`None`: from before the scenario).
+    pub start: Option<NaiveDate>,
+    /// The day after the last (`None`: still so at the end of the data).
+    pub end: Option<NaiveDate>,
+    /// Claims during the period that agree with it.
+    pub evidence: Vec<EventId>,
+    /// Claims during the period that disagree with it.
+    pub disputed_by: Vec<EventId>,
+}
+
+/// A place whose control differs between two days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The place.
+    pub place: PlaceId,
+    /// Its state on the first day.
+    pub before: PlaceState,
+    /// Its state on the second day.
+    pub after: Control,
+}
+
+/// Baseline and events indexed for fast queries.
+#[derive(Debug, Clone)]
+pub struct ControlModel {
+    baseline: Vec<PlaceState>,
+    history: Vec<Vec<Span>>,
+}
+
+impl ControlModel {
+    /// Indexes `events` (any order) over `baseline` (one entry per place).
+    pub fn new(baseline: &[Option<FactionId>], events: &[Event]) -> ControlModel {
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ea, eb) = (&events[a], &events[b]);
+            (ea.place, ea.date, ea.precedence_key()).cmp(&(eb.place, eb.date, eb.precedence_key())).then(a.cmp(&b))
+        });
+        let baseline: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
+        let mut history: Vec<Vec<Span>> = vec![Vec::new(); baseline.len()];
+        let mut i = 0;
+        while i < order.len() {
+            let first = &events[order[i]];
+            let mut j = i;
+            while j < order.len() && events[order[j]].place == first.place && events[order[j]].date == first.date {
+                j += 1;
+            }
+            let Some(spans) = history.get_mut(first.place.index()) else {
+                i = j;
+                continue;
+            };
+            let mut state = spans.last().map_or(baseline[first.place.index()], |s| s.state);
+            for &k in &order[i..j] {
+                state.apply(&events[k]);
+            }
+            let (supporting, disputing) = order[i..j]
+                .iter()
+                .map(|&k| EventId(k as u32))
+                .partition(|id| state.is_supported_by(&events[id.0 as usize]));
+            spans.push(Span { day: first.date, state, supporting, disputing });
+            i = j;
+        }
+        ControlModel { baseline, history }
+    }
+
+    /// The number of places.
+    pub fn len(&self) -> usize {
+        self.baseline.len()
+    }
+
+    /// Whether the model has no places.
+    pub fn is_empty(&self) -> bool {
+        self.baseline.is_empty()
+    }
+
+    /// The state of one place at the end of `date`, without evidence (the fastest query).
+    pub fn state(&self, place: PlaceId, date: NaiveDate) -> PlaceState {
+        let spans = &self.history[place.index()];
+        match spans.partition_point(|s| s.day <= date) {
+            0 => self.baseline[place.index()],
+            k => spans[k - 1].state,
+        }
+    }
+
+    /// Who controlled `place` at the end of `date`, since when and on which rows.
+    pub fn control(&self, place: PlaceId, date: NaiveDate) -> Control {
+        let spans = &self.history[place.index()];
+        let end = spans.partition_point(|s| s.day <= date);
+        if end == 0 {
+            return Control { place, state: self.baseline[place.index()], evidence: Vec::new(), disputed_by: Vec::new() };
+        }
+        let state = spans[end - 1].state;
+        let start = match state.since() {
+            Some(since) => spans[..end].partition_point(|s| s.day < since),
+            None => 0,
+        };
+        let mut evidence = Vec::new();
+        let mut disputed_by = Vec::new();
+        for span in &spans[start..end] {
+            evidence.extend_from_slice(&span.supporting);
+            disputed_by.extend_from_slice(&span.disputing);
+        }
+        Control { place, state, evidence, disputed_by }
+    }
+
+    /// Every place's state at the end of `date`, in place order.
+    pub fn states_on(&self, date: NaiveDate) -> Vec<PlaceState> {
+        (0..self.len()).map(|i| self.state(PlaceId(i as u32), date)).collect()
+    }
+
+    /// Every place's control at the end of `date`, with evidence, in place order.
+    pub fn controls_on(&self, date: NaiveDate) -> Vec<Control> {
+        (0..self.len()).map(|i| self.control(PlaceId(i as u32), date)).collect()
+    }
+
+    /// A place's history as periods of unchanged holder and challenger, oldest first.
+    pub fn timeline(&self, place: PlaceId) -> Vec<Period> {
+        let mut periods = vec![Period {
+            state: self.baseline[place.index()],
+            start: None,
+            end: None,
+            evidence: Vec::new(),
+            disputed_by: Vec::new(),
+        }];
+        for span in &self.history[place.index()] {
+            let current = periods.last_mut().expect("periods start non-empty");
+            if current.state.same_sides(&span.state) {
+                current.state = span.state;
+                current.evidence.extend_from_slice(&span.supporting);
+                current.disputed_by.extend_from_slice(&span.disputing);
+            } else {
+                current.end = Some(span.day);
+                periods.push(Period {
+                    state: span.state,
+                    start: Some(span.day),
+                    end: None,
+                    evidence: span.supporting.clone(),
+                    disputed_by: span.disputing.clone(),
+                });
+            }
+        }
+        periods
+    }
+
+    /// Places whose holder or challenger differs between the ends of `from` and `to`.
+    pub fn changes(&self, from: NaiveDate, to: NaiveDate) -> Vec<Change> {
+        (0..self.len())
+            .map(|i| PlaceId(i as u32))
+            .filter_map(|place| {
+                let before = self.state(place, from);
+                let after = self.state(place, to);
+                (!before.same_sides(&after)).then(|| Change { place, before, after: self.control(place, to) })
+            })
+            .collect()
+    }
+
+    /// The days on which some place changed holder or challenger, ascending.
+    pub fn change_days(&self) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = Vec::new();
+        for (place, spans) in self.history.iter().enumerate() {
+            let mut previous = self.baseline[place];
+            for span in spans {
+                if !previous.same_sides(&span.state) {
+                    days.push(span.day);
+                }
+                previous = span.state;
+            }
+        }
+        days.sort();
+        days.dedup();
+        days
+    }
+}
+
+/// The reference answer: replays every event dated on or before `date`, day by day,
+/// over the baseline. Slow (it looks at every event); the model must agree with it.
+pub fn replay(baseline: &[Option<FactionId>], events: &[Event], date: NaiveDate) -> Vec<PlaceState> {
+    let mut todo: Vec<&Event> = events.iter().filter(|e| e.date <= date).collect();
+    todo.sort_by(|a, b| (a.date, a.precedence_key()).cmp(&(b.date, b.precedence_key())));
+    let mut states: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
+    for e in todo {
+        if let Some(state) = states.get_mut(e.place.index()) {
+            state.apply(e);
+        }
+    }
+    states
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Confidence;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 12, d).unwrap()
+    }
+
+    fn ev(d: u32, place: u32, faction: u16, action: Action, confidence: Confidence) -> Event {
+        Event {
+            date: day(d),
+            place: PlaceId(place),
+            place_text: format!("p{place}"),
+            faction: FactionId(faction),
+            action,
+            confidence,
+            source: "s.txt".into(),
+            quote: format!("{action} by {faction}"),
+            note: None,
+            line: 0,
+        }
+    }
+
+    const GOV: Option<FactionId> = Some(FactionId(0));
+    const HTS: Option<FactionId> = Some(FactionId(1));
+
+    #[test]
+    fn a_capture_changes_the_holder_from_its_day_on() {
+        let events = vec![ev(5, 0, 1, Action::Captured, Confidence::Reported)];
+        let m = ControlModel::new(&[GOV, GOV], &events);
+        assert_eq!(m.state(PlaceId(0), day(4)).holder, GOV);
+        let c = m.control(PlaceId(0), day(6));
+        assert_eq!((c.state.holder, c.state.since()), (HTS, Some(day(5))));
+        assert_eq!(c.evidence, vec![EventId(0)]);
+        assert_eq!(m.state(PlaceId(1), day(6)).holder, GOV);
+        assert_eq!(m.change_days(), vec![day(5)]);
+    }
+
+    #[test]
+    fn entry_contests_and_withdrawal_hands_over() {
+        let events = vec![
+            ev(4, 0, 1, Action::Entered, Confidence::Reported),
+            ev(6, 0, 0, Action::Withdrew, Confidence::Confirmed),
+        ];
+        let m = ControlModel::new(&[GOV], &events);
+        let s = m.state(PlaceId(0), day(5));
+        assert_eq!((s.status(), s.holder, s.challenger, s.since()), (Status::Contested, GOV, HTS, Some(day(4))));
+        let s = m.state(PlaceId(0), day(6));
+        assert_eq!((s.status(), s.holder, s.since()), (Status::Held, HTS, Some(day(6))));
+        // The defender withdrawing with no challenger leaves the place unheld.
+        let m = ControlModel::new(&[GOV], &[ev(6, 0, 0, Action::Withdrew, Confidence::Reported)]);
+        assert_eq!(m.state(PlaceId(0), day(6)).status(), Status::Unheld);
+    }
+
+    #[test]
+    fn on_one_day_confidence_decides_and_the_loser_is_kept_as_dispute() {
+        let events = vec![
+            ev(7, 0, 1, Action::Captured, Confidence::Reported),
+            ev(7, 0, 0, Action::Held, Confidence::Claimed),
+        ];
+        let m = ControlModel::new(&[GOV], &events);
+        let c = m.control(PlaceId(0), day(7));
+        assert_eq!(c.state.holder, HTS);
+        assert_eq!(c.evidence, vec![EventId(0)]);
+        assert_eq!(c.disputed_by, vec![EventId(1)]);
+        // A confirmed denial beats a reported capture.
+        let events = vec![
+            ev(7, 0, 1, Action::Captured, Confidence::Reported),
+            ev(7, 0, 0, Action::Held, Confidence::Confirmed),
+        ];
+        assert_eq!(ControlModel::new(&[GOV], &events).state(PlaceId(0), day(7)).holder, GOV);
+    }
+
+    #[test]
+    fn later_days_apply_on_top_whatever_their_confidence() {
+        let events = vec![
+            ev(5, 0, 1, Action::Captured, Confidence::Confirmed),
+            ev(6, 0, 0, Action::Captured, Confidence::Claimed),
+        ];
+        let m = ControlModel::new(&[GOV], &events);
+        assert_eq!(m.state(PlaceId(0), day(5)).holder, HTS);
+        assert_eq!(m.state(PlaceId(0), day(6)).holder, GOV);
+    }
+
+    #[test]
+    fn corroboration_adds_evidence_without_moving_since() {
+        let events = vec![
+            ev(5, 0, 1, Action::Captured, Confidence::Reported),
+            ev(6, 0, 1, Action::Captured, Confidence::Confirmed),
+        ];
+        let m = ControlModel::new(&[GOV], &events);
+        let c = m.control(PlaceId(0), day(8));
+        assert_eq!(c.state.since(), Some(day(5)));
+        assert_eq!(c.evidence.len(), 2);
+        let t = m.timeline(PlaceId(0));
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].start, t[0].end), (None, Some(day(5))));
+        assert_eq!((t[1].start, t[1].end, t[1].evidence.len()), (Some(day(5)), None, 2));
+    }
+
+    #[test]
+    fn changes_list_places_that_changed_hands() {
+        let events = vec![ev(5, 1, 1, Action::Captured, Confidence::Reported)];
+        let m = ControlModel::new(&[GOV, GOV, HTS], &events);
+        let changes = m.changes(day(1), day(9));
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].place, PlaceId(1));
+        assert!(m.changes(day(6), day(9)).is_empty());
+    }
+}

@@ -1,0 +1,229 @@
+//! Factions and the claims about them: who did what, where, when, and on whose word.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::gazetteer::PlaceId;
+
+/// Index of a faction in its scenario's faction list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct FactionId(pub u16);
+
+/// An sRGB colour, written `#rrggbb` in scenario files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Colour {
+    /// Red, 0–255.
+    pub r: u8,
+    /// Green, 0–255.
+    pub g: u8,
+    /// Blue, 0–255.
+    pub b: u8,
+}
+
+impl Colour {
+    /// The colour as `[r, g, b]`.
+    pub fn rgb(self) -> [u8; 3] {
+        [self.r, self.g, self.b]
+    }
+
+    /// Mixes `self` with `other`; `t` = 0 gives `self`, 1 gives `other`.
+    pub fn mix(self, other: Colour, t: f32) -> Colour {
+        let m = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t).round().clamp(0.0, 255.0) as u8;
+        Colour { r: m(self.r, other.r), g: m(self.g, other.g), b: m(self.b, other.b) }
+    }
+}
+
+impl FromStr for Colour {
+    type Err = String;
+
+    /// Parses `#rrggbb`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let hex = s.trim().strip_prefix('#').ok_or("a colour like #1f77b4")?;
+        if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err("a colour like #1f77b4".into());
+        }
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|e| e.to_string());
+        Ok(Colour { r: byte(0)?, g: byte(2)?, b: byte(4)? })
+    }
+}
+
+impl fmt::Display for Colour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
+    }
+}
+
+impl Serialize for Colour {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// A side in the conflict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Faction {
+    /// Its index in the scenario.
+    #[serde(skip)]
+    pub id: FactionId,
+    /// The short key used in event files, e.g. `hts`.
+    pub key: String,
+    /// The name shown in legends, e.g. "HTS-led Military Operations Command".
+    pub name: String,
+    /// Its colour on maps.
+    pub colour: Colour,
+}
+
+/// What a claim says a faction did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// The faction says it still holds the place (a denial of a reported loss).
+    Held,
+    /// The faction left the place.
+    Withdrew,
+    /// The faction is fighting inside the place: contested between holder and this faction.
+    Entered,
+    /// The faction holds the place from that day.
+    Captured,
+}
+
+impl Action {
+    /// Every action, in the order the control rule applies them within one day.
+    pub const ALL: [Action; 4] = [Action::Held, Action::Withdrew, Action::Entered, Action::Captured];
+
+    /// The word used in event files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Held => "held",
+            Action::Withdrew => "withdrew",
+            Action::Entered => "entered",
+            Action::Captured => "captured",
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| "one of captured, entered, withdrew, held".to_string())
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How well a claim is established. Ordered weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A party's own claim, not independently supported.
+    Claimed,
+    /// Stated as fact by the reporting outlet.
+    Reported,
+    /// Geolocated, independently corroborated, or acknowledged by the losing side.
+    Confirmed,
+}
+
+impl Confidence {
+    /// Every level, weakest first.
+    pub const ALL: [Confidence; 3] = [Confidence::Claimed, Confidence::Reported, Confidence::Confirmed];
+
+    /// The word used in event files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Claimed => "claimed",
+            Confidence::Reported => "reported",
+            Confidence::Confirmed => "confirmed",
+        }
+    }
+}
+
+impl FromStr for Confidence {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Confidence::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| "one of confirmed, reported, claimed".to_string())
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Index of an event in its scenario's (sorted) event list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct EventId(pub u32);
+
+/// One claim: on `date`, `faction` did `action` at `place`, according to `source`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The local day the change happened (the map for that day shows it).
+    pub date: NaiveDate,
+    /// The place, resolved.
+    #[serde(skip)]
+    pub place: PlaceId,
+    /// The place as the row wrote it.
+    pub place_text: String,
+    /// The faction acting.
+    #[serde(skip)]
+    pub faction: FactionId,
+    /// What it did.
+    pub action: Action,
+    /// How well established the claim is.
+    pub confidence: Confidence,
+    /// The report the claim comes from (a file name of the scenario's sources).
+    pub source: String,
+    /// A verbatim quote from the report supporting the claim.
+    pub quote: String,
+    /// A free-text note by the dataset's editor.
+    pub note: Option<String>,
+    /// The 1-based line of the events file the row is on.
+    pub line: u64,
+}
+
+impl Event {
+    /// The key that orders claims about one place on one day: the claim that sorts last
+    /// wins. Confidence first, then the action (a capture outranks an entry, which outranks
+    /// a withdrawal, which outranks a denial), then faction and source so that the order
+    /// never depends on the order of rows in the file.
+    pub fn precedence_key(&self) -> (Confidence, Action, FactionId, &str, &str) {
+        (self.confidence, self.action, self.faction, &self.source, &self.quote)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_parse_and_print() {
+        let c: Colour = "#1F77b4".parse().unwrap();
+        assert_eq!(c.rgb(), [0x1f, 0x77, 0xb4]);
+        assert_eq!(c.to_string(), "#1f77b4");
+        assert!("1f77b4".parse::<Colour>().is_err());
+        assert!("#1f77b".parse::<Colour>().is_err());
+        assert!("#1f77bz".parse::<Colour>().is_err());
+    }
+
+    #[test]
+    fn actions_and_confidence_parse_case_insensitively() {
+        assert_eq!("Captured".parse::<Action>(), Ok(Action::Captured));
+        assert_eq!(" withdrew ".parse::<Action>(), Ok(Action::Withdrew));
+        assert!("took".parse::<Action>().is_err());
+        assert_eq!("CONFIRMED".parse::<Confidence>(), Ok(Confidence::Confirmed));
+        assert!("likely".parse::<Confidence>().is_err());
+        assert!(Confidence::Confirmed > Confidence::Reported && Confidence::Reported > Confidence::Claimed);
+    }
+}

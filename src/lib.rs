@@ -1,0 +1,34 @@
+//! # frontline
+//!
+//! Maps of territorial control in a war, from a gazetteer of places, a log of dated
+//! capture events with their sources, and a base map.
+//!
+//! ```no_run
+//! use frontline::{ControlModel, Scenario};
+//! let scenario = Scenario::syria_2024()?;
+//! let model = ControlModel::new(&scenario.baseline, &scenario.events);
+//! let hama = scenario.gazetteer.lookup("Ḩamāh", &frontline::Location::file("example"))?;
+//! let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 6).unwrap();
+//! let who = model.control(hama, day);
+//! println!("{:?} since {:?}", who.state.holder.map(|f| &scenario.faction(f).name), who.state.since());
+//! # Ok::<(), frontline::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod basemap;
+pub mod check;
+pub mod control;
+pub mod error;
+pub mod event;
+pub mod gazetteer;
+pub mod problem;
+pub mod scenario;
+mod table;
+
+pub use control::{Control, ControlModel, PlaceState, Status};
+pub use error::{Error, Location, Result};
+pub use event::{Action, Colour, Confidence, Event, EventId, Faction, FactionId};
+pub use gazetteer::{Gazetteer, Place, PlaceId, PlaceKind};
+pub use problem::{Problem, Severity};
+pub use scenario::Scenario;

@@ -1,0 +1,309 @@
+//! Reading a scenario's files into a [`Scenario`], collecting every problem on the way.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use geo::{Coord, Rect};
+
+use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, Zone};
+use crate::basemap::Basemap;
+use crate::error::{Error, Location, Result};
+use crate::event::{Colour, Event, Faction, FactionId};
+use crate::gazetteer::Gazetteer;
+use crate::problem::Problem;
+use crate::scenario::Manifest;
+use crate::table::{Row, Table};
+
+const MANIFEST: &str = "scenario.toml";
+
+/// See [`Scenario::load_report`].
+pub(super) fn load_report(files: &dyn ScenarioFiles) -> LoadReport {
+    let mut problems = Vec::new();
+    let scenario = load_into(files, &mut problems).map_err(|e| problems.push(e.into())).ok();
+    // Problems from files read later are still in file order within each file.
+    LoadReport { scenario, problems }
+}
+
+fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<Scenario> {
+    let manifest_name = files.display(MANIFEST);
+    let text = files.read(MANIFEST)?;
+    let manifest: Manifest = toml::from_str(&text).map_err(|e| Error::Data {
+        at: Location {
+            file: manifest_name.clone(),
+            line: e.span().map(|s| line_of(&text, s.start)),
+            field: None,
+        },
+        message: e.message().to_string(),
+    })?;
+    let at = |field: &str| Location::file(manifest_name.clone()).field(field);
+    let first_day = parse_date(&manifest.first_day, at("first_day"))?;
+    let last_day = parse_date(&manifest.last_day, at("last_day"))?;
+    if last_day < first_day {
+        return Err(Error::Data { at: at("last_day"), message: format!("expected a day on or after first_day {first_day}") });
+    }
+    let factions = factions(&manifest, &manifest_name)?;
+
+    let gazetteer_name = files.display(&manifest.gazetteer);
+    let (gazetteer, gazetteer_problems) = Gazetteer::from_csv(&files.read(&manifest.gazetteer)?, &gazetteer_name)?;
+    problems.extend(gazetteer_problems);
+    if gazetteer.is_empty() {
+        return Err(Error::Data { at: Location::file(gazetteer_name), message: "expected at least one place".into() });
+    }
+
+    let sources = match &manifest.sources {
+        Some(path) => read_sources(&files.read(path)?, &files.display(path), problems)?,
+        None => Vec::new(),
+    };
+
+    let by_key: HashMap<String, FactionId> = factions.iter().map(|f| (f.key.to_lowercase(), f.id)).collect();
+    let baseline_name = files.display(&manifest.baseline);
+    let baseline = read_baseline(&files.read(&manifest.baseline)?, &baseline_name, &gazetteer, &by_key, problems)?;
+
+    let events_name = files.display(&manifest.events);
+    let context = EventContext { gazetteer: &gazetteer, factions: &by_key, sources: &sources, first_day, last_day };
+    let events = read_events(&files.read(&manifest.events)?, &events_name, &context, problems)?;
+
+    let zones = match &manifest.zones {
+        Some(path) => read_zones(&files.read(path)?, &files.display(path), &gazetteer, problems)?,
+        None => Vec::new(),
+    };
+
+    let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), manifest.map.focus.as_deref())?;
+    let [west, south, east, north] = manifest.map.extent;
+    if !(west < east && south < north && (-180.0..=180.0).contains(&west) && (-180.0..=180.0).contains(&east) && (-90.0..=90.0).contains(&south) && (-90.0..=90.0).contains(&north)) {
+        return Err(Error::Parse {
+            at: at("map.extent"),
+            expected: "[west, south, east, north] in degrees with west < east and south < north".into(),
+            found: format!("{:?}", manifest.map.extent),
+        });
+    }
+    if manifest.map.reach_km.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+        return Err(Error::Parse { at: at("map.reach_km"), expected: "a positive distance in km".into(), found: format!("{:?}", manifest.map.reach_km) });
+    }
+
+    Ok(Scenario {
+        title: manifest.title,
+        subtitle: manifest.subtitle,
+        first_day,
+        last_day,
+        factions,
+        gazetteer,
+        baseline,
+        events,
+        sources,
+        zones,
+        basemap,
+        map: MapSettings {
+            extent: Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north }),
+            reach_km: manifest.map.reach_km,
+            label_population: manifest.map.label_population,
+        },
+        credits: manifest.credits,
+    })
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    text[..offset.min(text.len())].matches('\n').count() as u64 + 1
+}
+
+fn parse_date(text: &str, at: Location) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Error::Parse {
+        at,
+        expected: "a date as YYYY-MM-DD".into(),
+        found: text.to_string(),
+    })
+}
+
+fn factions(manifest: &Manifest, file: &str) -> Result<Vec<Faction>> {
+    if manifest.factions.is_empty() {
+        return Err(Error::Data { at: Location::file(file).field("factions"), message: "expected at least one [[factions]] entry".into() });
+    }
+    let mut out: Vec<Faction> = Vec::new();
+    for (i, entry) in manifest.factions.iter().enumerate() {
+        let at = Location::file(file).field(format!("factions[{i}]"));
+        if entry.id.trim().is_empty() || entry.id.contains(char::is_whitespace) {
+            return Err(Error::Parse { at: at.field(format!("factions[{i}].id")), expected: "a short key without spaces".into(), found: entry.id.clone() });
+        }
+        if out.iter().any(|f| f.key.eq_ignore_ascii_case(&entry.id)) {
+            return Err(Error::Data { at, message: format!("faction id {:?} is used twice", entry.id) });
+        }
+        let colour: Colour = entry.colour.parse().map_err(|expected: String| Error::Parse {
+            at: Location::file(file).field(format!("factions[{i}].colour")),
+            expected,
+            found: entry.colour.clone(),
+        })?;
+        out.push(Faction { id: FactionId(i as u16), key: entry.id.clone(), name: entry.name.clone(), colour });
+    }
+    Ok(out)
+}
+
+fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec<Source>> {
+    let table = Table::parse(text, file, &["id", "file"])?;
+    let mut out = Vec::new();
+    for row in table.rows() {
+        match (row.required("id"), row.required("file")) {
+            (Ok(id), Ok(f)) => out.push(Source {
+                id: id.to_string(),
+                file: f.to_string(),
+                outlet: row.get("outlet").to_string(),
+                title: row.get("title").to_string(),
+                published: row.get("published").to_string(),
+            }),
+            (Err(e), _) | (_, Err(e)) => problems.push(e.into()),
+        }
+    }
+    Ok(out)
+}
+
+fn faction_of(row: &Row<'_>, column: &str, factions: &HashMap<String, FactionId>) -> Result<FactionId> {
+    let key = row.required(column)?;
+    factions.get(&key.to_lowercase()).copied().ok_or_else(|| {
+        let mut known: Vec<&String> = factions.keys().collect();
+        known.sort();
+        Error::Parse {
+            at: row.at(Some(column)),
+            expected: format!("a faction id ({})", known.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")),
+            found: key.to_string(),
+        }
+    })
+}
+
+/// Reads `scope,target,faction,note` rows: `default`, then `governorate`, then `place`
+/// rows decide, the most specific winning.
+fn read_baseline(
+    text: &str,
+    file: &str,
+    gazetteer: &Gazetteer,
+    factions: &HashMap<String, FactionId>,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<Option<FactionId>>> {
+    let table = Table::parse(text, file, &["scope", "target", "faction"])?;
+    let mut default = None;
+    let mut by_admin1: HashMap<String, FactionId> = HashMap::new();
+    let mut by_place: HashMap<usize, (FactionId, u64)> = HashMap::new();
+    for row in table.rows() {
+        let result = (|| -> Result<()> {
+            let faction = match row.get("faction") {
+                "" | "none" => None,
+                _ => Some(faction_of(&row, "faction", factions)?),
+            };
+            match row.required("scope")?.to_lowercase().as_str() {
+                "default" => default = faction,
+                "governorate" | "admin1" => {
+                    let target = row.required("target")?;
+                    if !gazetteer.places().iter().any(|p| p.admin1.eq_ignore_ascii_case(target)) {
+                        return Err(Error::Parse { at: row.at(Some("target")), expected: "the admin1 name of at least one gazetteer place".into(), found: target.into() });
+                    }
+                    let f = faction.ok_or_else(|| Error::Parse { at: row.at(Some("faction")), expected: "a faction id".into(), found: String::new() })?;
+                    by_admin1.insert(target.to_lowercase(), f);
+                }
+                "place" => {
+                    let target = row.required("target")?;
+                    let id = gazetteer.lookup(target, &row.at(Some("target")))?;
+                    let f = faction.ok_or_else(|| Error::Parse { at: row.at(Some("faction")), expected: "a faction id".into(), found: String::new() })?;
+                    if let Some((_, first)) = by_place.insert(id.index(), (f, row.line())) {
+                        problems.push(Problem::warning(row.at(Some("target")), format!("{target:?} is also set on line {first}; this later row wins")));
+                    }
+                }
+                other => {
+                    return Err(Error::Parse { at: row.at(Some("scope")), expected: "default, governorate or place".into(), found: other.into() });
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            problems.push(e.into());
+        }
+    }
+    Ok(gazetteer
+        .places()
+        .iter()
+        .map(|p| {
+            by_place
+                .get(&p.id.index())
+                .map(|(f, _)| *f)
+                .or_else(|| by_admin1.get(&p.admin1.to_lowercase()).copied())
+                .or(default)
+        })
+        .collect())
+}
+
+struct EventContext<'a> {
+    gazetteer: &'a Gazetteer,
+    factions: &'a HashMap<String, FactionId>,
+    sources: &'a [Source],
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+}
+
+fn read_events(text: &str, file: &str, cx: &EventContext<'_>, problems: &mut Vec<Problem>) -> Result<Vec<Event>> {
+    let table = Table::parse(text, file, &["date", "place", "faction", "action", "confidence", "source", "quote"])?;
+    let mut events = Vec::with_capacity(table.len());
+    for row in table.rows() {
+        match event_from_row(&row, cx) {
+            Ok(event) => events.push(event),
+            Err(e) => problems.push(e.into()),
+        }
+    }
+    events.sort_by(|a, b| (a.date, a.place, a.precedence_key(), a.line).cmp(&(b.date, b.place, b.precedence_key(), b.line)));
+    Ok(events)
+}
+
+fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
+    let date = parse_date(row.required("date")?, row.at(Some("date")))?;
+    if date < cx.first_day || date > cx.last_day {
+        return Err(Error::Parse {
+            at: row.at(Some("date")),
+            expected: format!("a date within the scenario, {} to {}", cx.first_day, cx.last_day),
+            found: date.to_string(),
+        });
+    }
+    let place_text = row.required("place")?;
+    let place = cx.gazetteer.lookup(place_text, &row.at(Some("place")))?;
+    let faction = faction_of(row, "faction", cx.factions)?;
+    let action = row.parse("action", "one of captured, entered, withdrew, held")?;
+    let confidence = row.parse("confidence", "one of confirmed, reported, claimed")?;
+    let source = row.required("source")?;
+    if !cx.sources.is_empty() && !cx.sources.iter().any(|s| s.file == source || s.id == source) {
+        return Err(Error::Parse {
+            at: row.at(Some("source")),
+            expected: "a report listed in the scenario's sources table".into(),
+            found: source.to_string(),
+        });
+    }
+    Ok(Event {
+        date,
+        place,
+        place_text: place_text.to_string(),
+        faction,
+        action,
+        confidence,
+        source: source.to_string(),
+        quote: row.required("quote")?.to_string(),
+        note: row.optional("note").map(str::to_string),
+        line: row.line(),
+    })
+}
+
+fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<Zone>> {
+    let collection: geojson::FeatureCollection = serde_json::from_str(text).map_err(|e| Error::Data {
+        at: Location { file: file.to_string(), line: Some(e.line() as u64), field: None },
+        message: format!("expected a GeoJSON FeatureCollection: {e}"),
+    })?;
+    let mut zones = Vec::new();
+    for (i, feature) in collection.features.iter().enumerate() {
+        let at = Location::file(format!("{file} (feature {i})"));
+        let property = |key: &str| feature.properties.as_ref().and_then(|p| p.get(key)).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let result = (|| -> Result<Zone> {
+            let place = gazetteer.lookup(&property("place"), &at.field("place"))?;
+            let geometry = feature.geometry.as_ref().ok_or_else(|| Error::Data { at: at.field("geometry"), message: "expected a Polygon".into() })?;
+            let shape = geo::Polygon::try_from(geometry).map_err(|e| Error::Data { at: at.field("geometry"), message: format!("expected a Polygon: {e}") })?;
+            Ok(Zone { place, shape, note: property("note") })
+        })();
+        match result {
+            Ok(zone) => zones.push(zone),
+            Err(e) => problems.push(e.into()),
+        }
+    }
+    Ok(zones)
+}

@@ -1,0 +1,75 @@
+//! `scenario.toml`: what a scenario is called, when it runs, who fights, and where its
+//! files are.
+
+use serde::Deserialize;
+
+/// The manifest as written in `scenario.toml`. Paths are relative to the manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The map title.
+    pub title: String,
+    /// A second line under the title.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// The first day, `YYYY-MM-DD`: the baseline holds at its start.
+    pub first_day: String,
+    /// The last day, `YYYY-MM-DD`.
+    pub last_day: String,
+    /// The sides, in legend order.
+    pub factions: Vec<FactionEntry>,
+    /// The gazetteer CSV.
+    pub gazetteer: String,
+    /// The baseline CSV.
+    pub baseline: String,
+    /// The events CSV.
+    pub events: String,
+    /// A CSV of the reports events cite (`id,file,outlet,title,published`), optional.
+    #[serde(default)]
+    pub sources: Option<String>,
+    /// The base map GeoJSON.
+    pub basemap: String,
+    /// A GeoJSON of zones (areas that are not towns), optional.
+    #[serde(default)]
+    pub zones: Option<String>,
+    /// Lines of credit printed on every frame and in exports.
+    #[serde(default)]
+    pub credits: Vec<String>,
+    /// How the map is framed.
+    pub map: MapEntry,
+}
+
+/// One faction as written in the manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactionEntry {
+    /// The key used in event files.
+    pub id: String,
+    /// The legend name.
+    pub name: String,
+    /// `#rrggbb`.
+    pub colour: String,
+}
+
+/// The `[map]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapEntry {
+    /// The name of the base map feature whose outline bounds the areas (defaults to the
+    /// feature marked `"role": "focus"`).
+    #[serde(default)]
+    pub focus: Option<String>,
+    /// `[west, south, east, north]` in degrees: what the frame shows.
+    pub extent: [f64; 4],
+    /// Land farther than this from every place shows as not clearly held, optional.
+    #[serde(default)]
+    pub reach_km: Option<f64>,
+    /// Places with at least this population get a label (the capital and every place
+    /// that changes hands are labelled anyway).
+    #[serde(default = "default_label_population")]
+    pub label_population: u64,
+}
+
+fn default_label_population() -> u64 {
+    100_000
+}

@@ -1,0 +1,148 @@
+//! A scenario: the manifest and everything it names, loaded and validated.
+
+mod files;
+mod load;
+mod manifest;
+
+pub use files::{Embedded, Folder, SYRIA_2024, ScenarioFiles};
+pub use manifest::{FactionEntry, Manifest, MapEntry};
+
+use chrono::NaiveDate;
+use geo::{Polygon, Rect};
+
+use crate::basemap::Basemap;
+use crate::error::{Error, Result};
+use crate::event::{Event, Faction, FactionId};
+use crate::gazetteer::{Gazetteer, PlaceId};
+use crate::problem::Problem;
+
+/// A report that events cite.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Source {
+    /// A short id, e.g. `000`.
+    pub id: String,
+    /// The report's file name, as event rows cite it.
+    pub file: String,
+    /// Who published it.
+    pub outlet: String,
+    /// Its title.
+    pub title: String,
+    /// When it was published.
+    pub published: String,
+}
+
+/// An area that is not a town (a buffer or deconfliction zone), held by whoever holds its
+/// place.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// The gazetteer place that stands for the zone.
+    pub place: PlaceId,
+    /// Its shape, lon/lat degrees.
+    pub shape: Polygon<f64>,
+    /// Where the shape comes from, and how approximate it is.
+    pub note: String,
+}
+
+/// How a scenario's map is framed.
+#[derive(Debug, Clone)]
+pub struct MapSettings {
+    /// What the frame shows, lon/lat degrees.
+    pub extent: Rect<f64>,
+    /// Land farther than this from every place is left unheld, in kilometres.
+    pub reach_km: Option<f64>,
+    /// Label places with at least this many people.
+    pub label_population: u64,
+}
+
+/// Everything needed to model, map and export one conflict.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The title of the maps.
+    pub title: String,
+    /// A second line under the title.
+    pub subtitle: Option<String>,
+    /// The first day shown; the baseline holds at its start.
+    pub first_day: NaiveDate,
+    /// The last day shown.
+    pub last_day: NaiveDate,
+    /// The sides, in legend order; `FactionId(i)` is `factions[i]`.
+    pub factions: Vec<Faction>,
+    /// The places.
+    pub gazetteer: Gazetteer,
+    /// Who held each place at the start (indexed by place), `None` for nobody.
+    pub baseline: Vec<Option<FactionId>>,
+    /// The claims, sorted by date, place, then [`Event::precedence_key`].
+    pub events: Vec<Event>,
+    /// The reports events cite (empty when the scenario has no sources table).
+    pub sources: Vec<Source>,
+    /// Zones that are not towns.
+    pub zones: Vec<Zone>,
+    /// The base map.
+    pub basemap: Basemap,
+    /// The frame.
+    pub map: MapSettings,
+    /// Credits printed on every frame.
+    pub credits: Vec<String>,
+}
+
+/// The outcome of reading a scenario leniently: what could be loaded, and every problem.
+#[derive(Debug)]
+pub struct LoadReport {
+    /// The scenario, when the manifest and the files it names could be read at all. It
+    /// leaves out rows that had errors.
+    pub scenario: Option<Scenario>,
+    /// Every problem found, errors and warnings, in file order.
+    pub problems: Vec<Problem>,
+}
+
+impl Scenario {
+    /// Loads a scenario and refuses it when it has any error (warnings are allowed).
+    pub fn load(files: &dyn ScenarioFiles) -> Result<Scenario> {
+        let report = Scenario::load_report(files);
+        let errors: Vec<Problem> = report.problems.into_iter().filter(Problem::is_error).collect();
+        match report.scenario {
+            Some(s) if errors.is_empty() => Ok(s),
+            _ => Err(Error::Invalid(errors)),
+        }
+    }
+
+    /// Loads a scenario from a folder holding `scenario.toml`.
+    pub fn from_dir(dir: impl Into<std::path::PathBuf>) -> Result<Scenario> {
+        Scenario::load(&Folder(dir.into()))
+    }
+
+    /// The shipped Syria 2024 scenario, from the copy built into the binary.
+    pub fn syria_2024() -> Result<Scenario> {
+        Scenario::load(&SYRIA_2024)
+    }
+
+    /// Loads what can be loaded and lists every problem, for `frontline check`.
+    pub fn load_report(files: &dyn ScenarioFiles) -> LoadReport {
+        load::load_report(files)
+    }
+
+    /// The faction with key `key`.
+    pub fn faction_by_key(&self, key: &str) -> Option<&Faction> {
+        self.factions.iter().find(|f| f.key.eq_ignore_ascii_case(key.trim()))
+    }
+
+    /// The faction with index `id`.
+    pub fn faction(&self, id: FactionId) -> &Faction {
+        &self.factions[id.0 as usize]
+    }
+
+    /// Every day of the scenario, first to last.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.first_day.iter_days().take_while(move |d| *d <= self.last_day)
+    }
+
+    /// The 1-based number of `date` within the scenario.
+    pub fn day_number(&self, date: NaiveDate) -> i64 {
+        (date - self.first_day).num_days() + 1
+    }
+
+    /// The source row for a cited file name, when the scenario has a sources table.
+    pub fn source(&self, file: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.file == file || s.id == file)
+    }
+}
