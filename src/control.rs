@@ -449,4 +449,62 @@ mod tests {
         assert_eq!(changes[0].place, PlaceId(1));
         assert!(m.changes(day(6), day(9)).is_empty());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn arb_event() -> impl Strategy<Value = Event> {
+            (1u32..=10, 0u32..5, 0u16..3, 0usize..4, 0usize..3, 0u8..3).prop_map(|(d, place, faction, a, c, src)| {
+                let mut e = ev(d, place, faction, Action::ALL[a], Confidence::ALL[c]);
+                e.source = format!("report-{src}.txt");
+                e
+            })
+        }
+
+        fn arb_baseline() -> impl Strategy<Value = Vec<Option<FactionId>>> {
+            proptest::collection::vec(proptest::option::weighted(0.9, (0u16..3).prop_map(FactionId)), 5)
+        }
+
+        proptest! {
+            #[test]
+            fn the_index_agrees_with_a_naive_replay(baseline in arb_baseline(), events in proptest::collection::vec(arb_event(), 0..40)) {
+                let model = ControlModel::new(&baseline, &events);
+                for d in 0..=11 {
+                    let date = NaiveDate::from_ymd_opt(2024, 11, 30).unwrap() + chrono::Days::new(d);
+                    prop_assert_eq!(model.states_on(date), replay(&baseline, &events, date), "day {}", date);
+                }
+            }
+
+            #[test]
+            fn shuffling_rows_changes_nothing(
+                baseline in arb_baseline(),
+                events in proptest::collection::vec(arb_event(), 0..40),
+                seed in any::<u64>(),
+            ) {
+                let mut shuffled = events.clone();
+                // A deterministic Fisher–Yates driven by the generated seed.
+                let mut x = seed | 1;
+                for i in (1..shuffled.len()).rev() {
+                    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                    shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+                }
+                let a = ControlModel::new(&baseline, &events);
+                let b = ControlModel::new(&baseline, &shuffled);
+                for d in 1..=10 {
+                    let date = day(d);
+                    prop_assert_eq!(a.states_on(date), b.states_on(date));
+                    for p in 0..5 {
+                        let (ca, cb) = (a.control(PlaceId(p), date), b.control(PlaceId(p), date));
+                        let quotes = |c: &Control, es: &[Event]| {
+                            let mut q: Vec<(String, String)> = c.evidence.iter().map(|i| (es[i.0 as usize].quote.clone(), es[i.0 as usize].source.clone())).collect();
+                            q.sort();
+                            q
+                        };
+                        prop_assert_eq!(quotes(&ca, &events), quotes(&cb, &shuffled));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -24,6 +24,7 @@ pub mod event;
 pub mod gazetteer;
 pub mod problem;
 pub mod scenario;
+pub mod synthetic;
 mod table;
 
 pub use control::{Control, ControlModel, PlaceState, Status};

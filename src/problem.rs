@@ -77,6 +77,6 @@ impl fmt::Display for Problem {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{}: {level}: {}", self.at, self.message)
+        write!(f, "{level}: {}: {}", self.at, self.message)
     }
 }

@@ -13,10 +13,22 @@ impl Table {
     /// Parses CSV text. `file` is the name used in error messages. Every column in
     /// `required` must be present in the header.
     pub fn parse(text: &str, file: &str, required: &[&str]) -> Result<Table> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .trim(csv::Trim::None)
-            .from_reader(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes());
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::None).from_reader(text.as_bytes());
+        // The csv crate's own line count skips blank lines, so lines are counted from the
+        // byte offset instead, incrementally as rows come in order.
+        let mut counted = (0usize, 1u64);
+        let mut line_at = |byte: usize| {
+            let (from, line) = counted;
+            // A record's position can point at blank lines before it: skip them.
+            let mut byte = byte.min(text.len());
+            while byte < text.len() && matches!(text.as_bytes()[byte], b'\n' | b'\r') {
+                byte += 1;
+            }
+            let line = line + text.as_bytes()[from.min(byte)..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            counted = (byte, line);
+            line
+        };
         let headers: Vec<String> = reader
             .headers()
             .map_err(|e| csv_error(file, e))?
@@ -35,7 +47,7 @@ impl Table {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, e))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, |p| line_at(p.byte() as usize));
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

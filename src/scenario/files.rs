@@ -85,6 +85,46 @@ pub const SYRIA_2024: Embedded = Embedded {
     ],
 };
 
+/// Files held in memory: for tests, benchmarks and scenarios built in code.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    /// `(relative path, contents)`.
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+impl Memory {
+    /// Adds or replaces a file.
+    pub fn insert(&mut self, relative: impl Into<String>, text: impl Into<String>) -> &mut Self {
+        self.files.insert(relative.into(), text.into());
+        self
+    }
+
+    /// Writes every file under `dir`, creating folders as needed.
+    pub fn write_to(&self, dir: &Path) -> Result<()> {
+        for (relative, text) in &self.files {
+            let path = dir.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl ScenarioFiles for Memory {
+    fn read(&self, relative: &str) -> Result<String> {
+        self.files
+            .get(relative)
+            .cloned()
+            .ok_or_else(|| Error::io(self.display(relative), std::io::Error::from(std::io::ErrorKind::NotFound)))
+    }
+
+    fn display(&self, relative: &str) -> String {
+        format!("(memory)/{relative}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

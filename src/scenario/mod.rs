@@ -4,7 +4,7 @@ mod files;
 mod load;
 mod manifest;
 
-pub use files::{Embedded, Folder, SYRIA_2024, ScenarioFiles};
+pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
 pub use manifest::{FactionEntry, Manifest, MapEntry};
 
 use chrono::NaiveDate;

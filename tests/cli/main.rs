@@ -1,0 +1,7 @@
+//! The one integration-test binary: runs the real `frontline` program in temporary
+//! folders, on the shipped scenario and on broken copies of a small fixture.
+
+mod workdir;
+
+mod check;
+mod queries;
