@@ -73,7 +73,7 @@ impl ScenarioFiles for Embedded {
 /// The shipped Syria 2024 scenario, built into the binary so that `frontline` works from
 /// any folder.
 pub const SYRIA_2024: Embedded = Embedded {
-    name: "data/syria-2024 (built in)",
+    name: "data/syria-2024",
     files: &[
         ("scenario.toml", include_str!("../../data/syria-2024/scenario.toml")),
         ("gazetteer.csv", include_str!("../../data/syria-2024/gazetteer.csv")),
