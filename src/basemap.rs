@@ -37,10 +37,15 @@ impl Basemap {
     /// (`focus` or `neighbour`) properties; `focus` overrides the file's roles when given,
     /// naming the country to focus on.
     pub fn from_geojson(text: &str, file: &str, focus: Option<&str>) -> Result<Basemap> {
-        let collection: geojson::FeatureCollection = serde_json::from_str(text).map_err(|e| Error::Data {
-            at: Location { file: file.to_string(), line: Some(e.line() as u64), field: None },
-            message: format!("expected a GeoJSON FeatureCollection: {e}"),
-        })?;
+        let collection: geojson::FeatureCollection =
+            serde_json::from_str(text).map_err(|e| Error::Data {
+                at: Location {
+                    file: file.to_string(),
+                    line: Some(e.line() as u64),
+                    field: None,
+                },
+                message: format!("expected a GeoJSON FeatureCollection: {e}"),
+            })?;
         let mut countries = Vec::new();
         for (i, feature) in collection.features.iter().enumerate() {
             let at = || Location::file(format!("{file} (feature {i})"));
@@ -64,11 +69,14 @@ impl Basemap {
                 None if property("role").as_deref() == Some("focus") => Role::Focus,
                 None => Role::Neighbour,
             };
-            let Some(geometry) = &feature.geometry else { continue };
-            let shape: geo::Geometry<f64> = geo::Geometry::try_from(geometry).map_err(|e| Error::Data {
-                at: at().field("geometry"),
-                message: format!("expected a Polygon or MultiPolygon: {e}"),
-            })?;
+            let Some(geometry) = &feature.geometry else {
+                continue;
+            };
+            let shape: geo::Geometry<f64> =
+                geo::Geometry::try_from(geometry).map_err(|e| Error::Data {
+                    at: at().field("geometry"),
+                    message: format!("expected a Polygon or MultiPolygon: {e}"),
+                })?;
             let shape = match shape {
                 geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
                 geo::Geometry::MultiPolygon(m) => m,
@@ -128,9 +136,18 @@ mod tests {
 
     #[test]
     fn bad_files_say_what_was_expected() {
-        let err = Basemap::from_geojson("{", "m.geojson", None).err().unwrap().to_string();
-        assert!(err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"), "{err}");
-        let err = Basemap::from_geojson(TWO, "m.geojson", Some("Atlantis")).err().unwrap().to_string();
+        let err = Basemap::from_geojson("{", "m.geojson", None)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"),
+            "{err}"
+        );
+        let err = Basemap::from_geojson(TWO, "m.geojson", Some("Atlantis"))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("\"Atlantis\""), "{err}");
     }
 }

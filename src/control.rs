@@ -3,19 +3,25 @@
 //! # The rule
 //! The state of a place on day D is its baseline with every event dated on or before D
 //! applied, day by day. The events of one place and one day are applied in ascending
-//! [`Event::precedence_key`] order, so the claim that sorts last has the last word:
-//! confirmed over reported over claimed; at equal confidence a capture over an entry over
-//! a withdrawal over a denial (`held`); then by faction and source, so that the order of
-//! rows in the file never matters. A later day always applies on top of an earlier one,
-//! whatever the confidence: news moves on.
+//! [`Rank`] order, so the claim that ranks highest has the last word:
+//! 1. confirmed over reported over claimed;
+//! 2. then the claim more sources agree on (distinct reports giving the same faction and
+//!    action for that place and day) over the one fewer do;
+//! 3. then a capture over an entry over a withdrawal over a denial (`held`);
+//! 4. then by faction, source and quote, so that the order of rows in the file never matters.
+//!
+//! A later day always applies on top of an earlier one, whatever the confidence: news
+//! moves on.
 //!
 //! The model is built once ([`ControlModel::new`]) into per-place histories, so a query
 //! is a binary search, never a replay.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::event::{Action, Event, EventId, FactionId};
+use crate::event::{Action, Confidence, Event, EventId, FactionId};
 use crate::gazetteer::PlaceId;
 
 /// What a place's state amounts to.
@@ -57,7 +63,10 @@ pub struct PlaceState {
 impl PlaceState {
     /// The state of a place held by `holder` since before the scenario.
     pub fn baseline(holder: Option<FactionId>) -> PlaceState {
-        PlaceState { holder, ..PlaceState::default() }
+        PlaceState {
+            holder,
+            ..PlaceState::default()
+        }
     }
 
     /// Held, contested or unheld.
@@ -71,7 +80,11 @@ impl PlaceState {
 
     /// The day the current status began (`None`: the baseline).
     pub fn since(&self) -> Option<NaiveDate> {
-        if self.challenger.is_some() { self.contested_since } else { self.held_since }
+        if self.challenger.is_some() {
+            self.contested_since
+        } else {
+            self.held_since
+        }
     }
 
     /// Applies one claim, as the rule in the module docs says.
@@ -109,6 +122,18 @@ impl PlaceState {
         }
     }
 
+    /// Ends a day: where the day's claims left the same holder (or challenger) as at its
+    /// start, the place has been held (or contested) since before that day, whatever was
+    /// claimed in between.
+    pub fn settle(&mut self, start_of_day: &PlaceState) {
+        if self.holder == start_of_day.holder {
+            self.held_since = start_of_day.held_since;
+        }
+        if self.challenger.is_some() && self.challenger == start_of_day.challenger {
+            self.contested_since = start_of_day.contested_since;
+        }
+    }
+
     /// Whether a claim agrees with this state (it is evidence for it rather than against).
     pub fn is_supported_by(&self, event: &Event) -> bool {
         let f = Some(event.faction);
@@ -123,6 +148,48 @@ impl PlaceState {
     pub fn same_sides(&self, other: &PlaceState) -> bool {
         self.holder == other.holder && self.challenger == other.challenger
     }
+}
+
+/// Where a claim stands among the claims about the same place on the same day; see the
+/// module docs. Higher ranks are applied later and so have the last word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rank<'a> {
+    /// How well established the claim is.
+    pub confidence: Confidence,
+    /// How many distinct reports give the same faction and action for the place that day.
+    pub agreeing_sources: u32,
+    /// What the claim says happened.
+    pub action: Action,
+    /// Who did it.
+    pub faction: FactionId,
+    /// The report.
+    pub source: &'a str,
+    /// The quote, the last tie-break.
+    pub quote: &'a str,
+}
+
+/// The rank of every event, in the same order as `events`.
+pub fn ranks(events: &[Event]) -> Vec<Rank<'_>> {
+    let mut agreeing: HashMap<(NaiveDate, PlaceId, FactionId, Action), Vec<&str>> = HashMap::new();
+    for e in events {
+        let sources = agreeing
+            .entry((e.date, e.place, e.faction, e.action))
+            .or_default();
+        if !sources.contains(&e.source.as_str()) {
+            sources.push(&e.source);
+        }
+    }
+    events
+        .iter()
+        .map(|e| Rank {
+            confidence: e.confidence,
+            agreeing_sources: agreeing[&(e.date, e.place, e.faction, e.action)].len() as u32,
+            action: e.action,
+            faction: e.faction,
+            source: &e.source,
+            quote: &e.quote,
+        })
+        .collect()
 }
 
 /// The state of a place after the events of one day.
@@ -184,10 +251,13 @@ pub struct ControlModel {
 impl ControlModel {
     /// Indexes `events` (any order) over `baseline` (one entry per place).
     pub fn new(baseline: &[Option<FactionId>], events: &[Event]) -> ControlModel {
+        let ranks = ranks(events);
         let mut order: Vec<usize> = (0..events.len()).collect();
         order.sort_by(|&a, &b| {
             let (ea, eb) = (&events[a], &events[b]);
-            (ea.place, ea.date, ea.precedence_key()).cmp(&(eb.place, eb.date, eb.precedence_key())).then(a.cmp(&b))
+            (ea.place, ea.date, ranks[a])
+                .cmp(&(eb.place, eb.date, ranks[b]))
+                .then(a.cmp(&b))
         });
         let baseline: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
         let mut history: Vec<Vec<Span>> = vec![Vec::new(); baseline.len()];
@@ -195,22 +265,34 @@ impl ControlModel {
         while i < order.len() {
             let first = &events[order[i]];
             let mut j = i;
-            while j < order.len() && events[order[j]].place == first.place && events[order[j]].date == first.date {
+            while j < order.len()
+                && events[order[j]].place == first.place
+                && events[order[j]].date == first.date
+            {
                 j += 1;
             }
             let Some(spans) = history.get_mut(first.place.index()) else {
                 i = j;
                 continue;
             };
-            let mut state = spans.last().map_or(baseline[first.place.index()], |s| s.state);
+            let start_of_day = spans
+                .last()
+                .map_or(baseline[first.place.index()], |s| s.state);
+            let mut state = start_of_day;
             for &k in &order[i..j] {
                 state.apply(&events[k]);
             }
+            state.settle(&start_of_day);
             let (supporting, disputing) = order[i..j]
                 .iter()
                 .map(|&k| EventId(k as u32))
                 .partition(|id| state.is_supported_by(&events[id.0 as usize]));
-            spans.push(Span { day: first.date, state, supporting, disputing });
+            spans.push(Span {
+                day: first.date,
+                state,
+                supporting,
+                disputing,
+            });
             i = j;
         }
         ControlModel { baseline, history }
@@ -240,7 +322,12 @@ impl ControlModel {
         let spans = &self.history[place.index()];
         let end = spans.partition_point(|s| s.day <= date);
         if end == 0 {
-            return Control { place, state: self.baseline[place.index()], evidence: Vec::new(), disputed_by: Vec::new() };
+            return Control {
+                place,
+                state: self.baseline[place.index()],
+                evidence: Vec::new(),
+                disputed_by: Vec::new(),
+            };
         }
         let state = spans[end - 1].state;
         let start = match state.since() {
@@ -253,17 +340,26 @@ impl ControlModel {
             evidence.extend_from_slice(&span.supporting);
             disputed_by.extend_from_slice(&span.disputing);
         }
-        Control { place, state, evidence, disputed_by }
+        Control {
+            place,
+            state,
+            evidence,
+            disputed_by,
+        }
     }
 
     /// Every place's state at the end of `date`, in place order.
     pub fn states_on(&self, date: NaiveDate) -> Vec<PlaceState> {
-        (0..self.len()).map(|i| self.state(PlaceId(i as u32), date)).collect()
+        (0..self.len())
+            .map(|i| self.state(PlaceId(i as u32), date))
+            .collect()
     }
 
     /// Every place's control at the end of `date`, with evidence, in place order.
     pub fn controls_on(&self, date: NaiveDate) -> Vec<Control> {
-        (0..self.len()).map(|i| self.control(PlaceId(i as u32), date)).collect()
+        (0..self.len())
+            .map(|i| self.control(PlaceId(i as u32), date))
+            .collect()
     }
 
     /// A place's history as periods of unchanged holder and challenger, oldest first.
@@ -302,7 +398,11 @@ impl ControlModel {
             .filter_map(|place| {
                 let before = self.state(place, from);
                 let after = self.state(place, to);
-                (!before.same_sides(&after)).then(|| Change { place, before, after: self.control(place, to) })
+                (!before.same_sides(&after)).then(|| Change {
+                    place,
+                    before,
+                    after: self.control(place, to),
+                })
             })
             .collect()
     }
@@ -327,14 +427,33 @@ impl ControlModel {
 
 /// The reference answer: replays every event dated on or before `date`, day by day,
 /// over the baseline. Slow (it looks at every event); the model must agree with it.
-pub fn replay(baseline: &[Option<FactionId>], events: &[Event], date: NaiveDate) -> Vec<PlaceState> {
-    let mut todo: Vec<&Event> = events.iter().filter(|e| e.date <= date).collect();
-    todo.sort_by(|a, b| (a.date, a.precedence_key()).cmp(&(b.date, b.precedence_key())));
+pub fn replay(
+    baseline: &[Option<FactionId>],
+    events: &[Event],
+    date: NaiveDate,
+) -> Vec<PlaceState> {
+    let ranks = ranks(events);
+    let mut todo: Vec<usize> = (0..events.len())
+        .filter(|&i| events[i].date <= date)
+        .collect();
+    todo.sort_by(|&a, &b| (events[a].date, ranks[a]).cmp(&(events[b].date, ranks[b])));
     let mut states: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
-    for e in todo {
+    let mut start_of_day = states.clone();
+    let mut today = None;
+    for e in todo.into_iter().map(|i| &events[i]) {
+        if today != Some(e.date) {
+            for (state, start) in states.iter_mut().zip(&start_of_day) {
+                state.settle(start);
+            }
+            start_of_day = states.clone();
+            today = Some(e.date);
+        }
         if let Some(state) = states.get_mut(e.place.index()) {
             state.apply(e);
         }
+    }
+    for (state, start) in states.iter_mut().zip(&start_of_day) {
+        state.settle(start);
     }
     states
 }
@@ -386,11 +505,20 @@ mod tests {
         ];
         let m = ControlModel::new(&[GOV], &events);
         let s = m.state(PlaceId(0), day(5));
-        assert_eq!((s.status(), s.holder, s.challenger, s.since()), (Status::Contested, GOV, HTS, Some(day(4))));
+        assert_eq!(
+            (s.status(), s.holder, s.challenger, s.since()),
+            (Status::Contested, GOV, HTS, Some(day(4)))
+        );
         let s = m.state(PlaceId(0), day(6));
-        assert_eq!((s.status(), s.holder, s.since()), (Status::Held, HTS, Some(day(6))));
+        assert_eq!(
+            (s.status(), s.holder, s.since()),
+            (Status::Held, HTS, Some(day(6)))
+        );
         // The defender withdrawing with no challenger leaves the place unheld.
-        let m = ControlModel::new(&[GOV], &[ev(6, 0, 0, Action::Withdrew, Confidence::Reported)]);
+        let m = ControlModel::new(
+            &[GOV],
+            &[ev(6, 0, 0, Action::Withdrew, Confidence::Reported)],
+        );
         assert_eq!(m.state(PlaceId(0), day(6)).status(), Status::Unheld);
     }
 
@@ -410,7 +538,28 @@ mod tests {
             ev(7, 0, 1, Action::Captured, Confidence::Reported),
             ev(7, 0, 0, Action::Held, Confidence::Confirmed),
         ];
-        assert_eq!(ControlModel::new(&[GOV], &events).state(PlaceId(0), day(7)).holder, GOV);
+        assert_eq!(
+            ControlModel::new(&[GOV], &events)
+                .state(PlaceId(0), day(7))
+                .holder,
+            GOV
+        );
+    }
+
+    #[test]
+    fn at_equal_confidence_the_claim_more_sources_agree_on_wins() {
+        let mut denial_a = ev(7, 0, 0, Action::Held, Confidence::Claimed);
+        denial_a.source = "a.txt".into();
+        let mut denial_b = ev(7, 0, 0, Action::Held, Confidence::Claimed);
+        denial_b.source = "b.txt".into();
+        let capture = ev(7, 0, 1, Action::Captured, Confidence::Claimed);
+        let m = ControlModel::new(&[GOV], &[capture.clone(), denial_a.clone(), denial_b]);
+        let s = m.state(PlaceId(0), day(7));
+        // Held since the baseline: the lost claim in between does not reset the date.
+        assert_eq!((s.holder, s.since()), (GOV, None));
+        // One source against one: the capture outranks the denial.
+        let m = ControlModel::new(&[GOV], &[capture, denial_a]);
+        assert_eq!(m.state(PlaceId(0), day(7)).holder, HTS);
     }
 
     #[test]
@@ -437,7 +586,10 @@ mod tests {
         let t = m.timeline(PlaceId(0));
         assert_eq!(t.len(), 2);
         assert_eq!((t[0].start, t[0].end), (None, Some(day(5))));
-        assert_eq!((t[1].start, t[1].end, t[1].evidence.len()), (Some(day(5)), None, 2));
+        assert_eq!(
+            (t[1].start, t[1].end, t[1].evidence.len()),
+            (Some(day(5)), None, 2)
+        );
     }
 
     #[test]
@@ -455,15 +607,20 @@ mod tests {
         use proptest::prelude::*;
 
         fn arb_event() -> impl Strategy<Value = Event> {
-            (1u32..=10, 0u32..5, 0u16..3, 0usize..4, 0usize..3, 0u8..3).prop_map(|(d, place, faction, a, c, src)| {
-                let mut e = ev(d, place, faction, Action::ALL[a], Confidence::ALL[c]);
-                e.source = format!("report-{src}.txt");
-                e
-            })
+            (1u32..=10, 0u32..5, 0u16..3, 0usize..4, 0usize..3, 0u8..3).prop_map(
+                |(d, place, faction, a, c, src)| {
+                    let mut e = ev(d, place, faction, Action::ALL[a], Confidence::ALL[c]);
+                    e.source = format!("report-{src}.txt");
+                    e
+                },
+            )
         }
 
         fn arb_baseline() -> impl Strategy<Value = Vec<Option<FactionId>>> {
-            proptest::collection::vec(proptest::option::weighted(0.9, (0u16..3).prop_map(FactionId)), 5)
+            proptest::collection::vec(
+                proptest::option::weighted(0.9, (0u16..3).prop_map(FactionId)),
+                5,
+            )
         }
 
         proptest! {

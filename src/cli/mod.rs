@@ -77,7 +77,8 @@ enum Command {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("expected a date as YYYY-MM-DD, found {text:?}"))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date as YYYY-MM-DD, found {text:?}"))
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -87,7 +88,10 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe is how `| head` says "enough": not an error.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("frontline: {e:#}");
@@ -106,10 +110,18 @@ fn files(cli_scenario: &Option<PathBuf>) -> Box<dyn ScenarioFiles> {
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let files = files(&cli.scenario);
     match cli.command {
-        Command::Control { date, places, format } => query::control(files.as_ref(), date, &places, format),
+        Command::Control {
+            date,
+            places,
+            format,
+        } => query::control(files.as_ref(), date, &places, format),
         Command::Timeline { place, format } => query::timeline(files.as_ref(), &place, format),
         Command::Diff { from, to, format } => query::diff(files.as_ref(), from, to, format),
-        Command::Check { sources, format } => query::check(files.as_ref(), sources.as_deref(), format),
-        Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
+        Command::Check { sources, format } => {
+            query::check(files.as_ref(), sources.as_deref(), format)
+        }
+        Command::Places { query, format } => {
+            query::places(files.as_ref(), query.as_deref(), format)
+        }
     }
 }
