@@ -344,7 +344,7 @@ deir-ez-zor,Deir ez-Zor,Dayr az Zawr|Deir el-Zor,35.33,40.14,242565,Deir ez-Zor,
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert!(text[0].starts_with("error: g.csv:2: field `lat`"), "{text:?}");
         assert!(
-            text[1].starts_with("g.csv:3: field `population`"),
+            text[1].starts_with("error: g.csv:3: field `population`"),
             "{text:?}"
         );
         assert!(
