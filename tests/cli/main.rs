@@ -5,3 +5,4 @@ mod workdir;
 
 mod check;
 mod queries;
+mod syria;
