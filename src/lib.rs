@@ -23,8 +23,12 @@ pub mod error;
 pub mod event;
 pub mod gazetteer;
 pub mod problem;
+pub mod projection;
+pub mod raster;
+pub mod render;
 pub mod scenario;
 pub mod synthetic;
+pub mod territory;
 mod table;
 
 pub use control::{Control, ControlModel, PlaceState, Status};

@@ -1,0 +1,1181 @@
+//! Encoders for rendered frames: PNG stills, an animated GIF, and an MP4 via
+//! an external `ffmpeg`.
+//!
+//! All take tiny-skia [`Pixmap`]s. Frames are expected to be opaque (the
+//! renderer paints a background first); a pixel that is not is written as if
+//! composited over black, because tiny-skia stores premultiplied colour.
+
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::thread::JoinHandle;
+
+use rayon::prelude::*;
+use tiny_skia::Pixmap;
+
+use super::error::{RasterError, Result};
+
+// ---------------------------------------------------------------------------
+// PNG
+
+/// The deflate setting [`encode_png`] uses: fdeflate's single fast mode
+/// (what png calls `Compression::Fast`/`Fastest`).
+pub const PNG_DEFLATE: png::DeflateCompression = png::DeflateCompression::FdeflateUltraFast;
+
+/// The row filter [`encode_png`] uses.
+///
+/// Measured on a 1920x1080 map-like frame with fdeflate (`png_settings` in
+/// `benches/raster.rs`): `Sub` 475 KB in 6.9 ms, `Up` 531 KB in 6.8 ms,
+/// `Paeth` 456 KB in 8.3 ms, adaptive 438 KB in 10.3 ms, no filter 6.2 MB
+/// (fdeflate's fast mode barely compresses unfiltered RGB). `Sub` has the
+/// best time x size; zlib level 1 would be 375 KB but takes 15.6 ms.
+pub const PNG_FILTER: png::Filter = png::Filter::Sub;
+
+/// Encodes a frame as an 8-bit RGB PNG (alpha dropped) with the fast
+/// settings [`PNG_DEFLATE`] and [`PNG_FILTER`].
+pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>> {
+    encode_png_with(pixmap, PNG_DEFLATE, PNG_FILTER)
+}
+
+/// [`encode_png`] with explicit deflate and filter settings, for tuning and
+/// benchmarks.
+pub fn encode_png_with(
+    pixmap: &Pixmap,
+    deflate: png::DeflateCompression,
+    filter: png::Filter,
+) -> Result<Vec<u8>> {
+    let rgb = to_rgb(pixmap);
+    // A flat map compresses to a few percent of the raw size.
+    let mut out = Vec::with_capacity(rgb.len() / 16);
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_deflate_compression(deflate);
+    encoder.set_filter(filter);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Packs the pixmap's RGB channels, dropping alpha.
+fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity(pixmap.width() as usize * pixmap.height() as usize * 3);
+    for px in pixmap.data().chunks_exact(4) {
+        rgb.extend_from_slice(&px[..3]);
+    }
+    rgb
+}
+
+// ---------------------------------------------------------------------------
+// GIF palette
+
+/// Bits kept per channel for the lookup table.
+const LUT_BITS: u32 = 5;
+/// Entries in the lookup table: one per 5-bit-per-channel colour.
+const LUT_SIZE: usize = 1 << (3 * LUT_BITS);
+/// Marks "no reserved colour in this bin".
+const NO_COLOUR: u32 = u32::MAX;
+
+fn pack(r: u8, g: u8, b: u8) -> u32 {
+    (u32::from(r) << 16) | (u32::from(g) << 8) | u32::from(b)
+}
+
+fn bin_of(r: u8, g: u8, b: u8) -> usize {
+    ((usize::from(r) >> 3) << 10) | ((usize::from(g) >> 3) << 5) | (usize::from(b) >> 3)
+}
+
+fn dist2(a: [u8; 3], b: [u8; 3]) -> u32 {
+    a.iter()
+        .zip(b)
+        .map(|(&x, y)| {
+            let d = i32::from(x) - i32::from(y);
+            (d * d) as u32
+        })
+        .sum()
+}
+
+/// One lookup-table entry.
+#[derive(Debug, Clone, Copy)]
+struct Bin {
+    /// The reserved colour in this bin (packed), or [`NO_COLOUR`].
+    exact_rgb: u32,
+    /// Its palette index.
+    exact: u8,
+    /// Palette index nearest to the bin's centre.
+    nearest: u8,
+    /// Several reserved colours share this bin: look them up in
+    /// `Palette::shared` (rare: two reserved colours within 8 levels).
+    shared: bool,
+}
+
+/// The global palette and the pixel → index mapping.
+#[derive(Debug, Clone)]
+struct Palette {
+    colours: Vec<[u8; 3]>,
+    bins: Vec<Bin>,
+    /// Reserved colours in bins that hold more than one, with their index.
+    shared: Vec<(u32, u8)>,
+}
+
+impl Palette {
+    /// Reserved colours first (each exactly once), then up to
+    /// `max_colours - reserved` colours chosen by median cut from `sample`.
+    fn build(reserved: &[[u8; 3]], sample: &Pixmap, max_colours: usize) -> Palette {
+        let mut colours: Vec<[u8; 3]> = Vec::with_capacity(max_colours);
+        for c in reserved {
+            if !colours.contains(c) {
+                colours.push(*c);
+            }
+        }
+        let reserved_only = Palette::with_colours(colours.clone(), colours.len());
+        let free = max_colours.saturating_sub(colours.len());
+        if free > 0 {
+            let hist = Histogram::of(sample, &reserved_only);
+            colours.extend(hist.median_cut(free, &colours));
+        }
+        let n_reserved = reserved_only.colours.len();
+        Palette::with_colours(colours, n_reserved)
+    }
+
+    /// Builds the lookup table for a fixed list of colours whose first
+    /// `n_reserved` entries must map exactly.
+    fn with_colours(colours: Vec<[u8; 3]>, n_reserved: usize) -> Palette {
+        let mut bins: Vec<Bin> = (0..LUT_SIZE)
+            .into_par_iter()
+            .map(|key| {
+                // Bin centre: the 3 dropped bits set to 100.
+                let centre = [
+                    (((key >> 10) & 31) << 3 | 4) as u8,
+                    (((key >> 5) & 31) << 3 | 4) as u8,
+                    ((key & 31) << 3 | 4) as u8,
+                ];
+                let mut best = 0usize;
+                let mut best_d = u32::MAX;
+                for (i, c) in colours.iter().enumerate() {
+                    let d = dist2(centre, *c);
+                    if d < best_d {
+                        best_d = d;
+                        best = i;
+                    }
+                }
+                Bin {
+                    exact_rgb: NO_COLOUR,
+                    exact: 0,
+                    nearest: best as u8,
+                    shared: false,
+                }
+            })
+            .collect();
+        let mut shared = Vec::new();
+        for (i, c) in colours.iter().enumerate().take(n_reserved) {
+            let bin = &mut bins[bin_of(c[0], c[1], c[2])];
+            let packed = pack(c[0], c[1], c[2]);
+            if bin.exact_rgb == NO_COLOUR && !bin.shared {
+                bin.exact_rgb = packed;
+                bin.exact = i as u8;
+            } else {
+                if !bin.shared {
+                    shared.push((bin.exact_rgb, bin.exact));
+                    bin.shared = true;
+                    bin.exact_rgb = NO_COLOUR;
+                }
+                shared.push((packed, i as u8));
+            }
+        }
+        Palette {
+            colours,
+            bins,
+            shared,
+        }
+    }
+
+    /// The palette index for one pixel; reserved colours map exactly.
+    #[inline]
+    fn index(&self, r: u8, g: u8, b: u8) -> u8 {
+        let bin = &self.bins[bin_of(r, g, b)];
+        let packed = pack(r, g, b);
+        if bin.exact_rgb == packed {
+            bin.exact
+        } else if bin.shared {
+            self.shared
+                .iter()
+                .find(|(c, _)| *c == packed)
+                .map_or(bin.nearest, |&(_, i)| i)
+        } else {
+            bin.nearest
+        }
+    }
+
+    /// Whether the pixel is exactly one of the reserved colours.
+    fn is_reserved(&self, r: u8, g: u8, b: u8) -> bool {
+        let bin = &self.bins[bin_of(r, g, b)];
+        let packed = pack(r, g, b);
+        bin.exact_rgb == packed || (bin.shared && self.shared.iter().any(|(c, _)| *c == packed))
+    }
+
+    /// Maps a whole frame to palette indices.
+    fn map(&self, pixmap: &Pixmap) -> Vec<u8> {
+        let mut out = Vec::with_capacity(pixmap.width() as usize * pixmap.height() as usize);
+        // Maps are mostly long runs of one colour: remember the last pixel.
+        let mut last_px = [0u8; 4];
+        let mut last_idx = self.index(0, 0, 0);
+        for px in pixmap.data().chunks_exact(4) {
+            if px[..3] != last_px[..3] {
+                last_px = [px[0], px[1], px[2], 0];
+                last_idx = self.index(px[0], px[1], px[2]);
+            }
+            out.push(last_idx);
+        }
+        out
+    }
+
+    /// `r, g, b, r, g, b, ...` as the gif crate wants it.
+    fn flat(&self) -> Vec<u8> {
+        self.colours.iter().flatten().copied().collect()
+    }
+}
+
+/// 5-bit histogram of the pixels that are not reserved colours.
+struct Histogram {
+    count: Vec<u32>,
+    /// Channel sums per bin, for the mean colour of each bin.
+    sum: Vec<[u64; 3]>,
+}
+
+/// A bin taking part in median cut.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    mean: [u8; 3],
+    count: u64,
+    /// `count` times the distance to the nearest reserved colour: bins the
+    /// reserved colours already represent well get little say.
+    weight: u64,
+}
+
+impl Histogram {
+    fn of(pixmap: &Pixmap, reserved: &Palette) -> Histogram {
+        let mut h = Histogram {
+            count: vec![0; LUT_SIZE],
+            sum: vec![[0; 3]; LUT_SIZE],
+        };
+        for px in pixmap.data().chunks_exact(4) {
+            let (r, g, b) = (px[0], px[1], px[2]);
+            if !reserved.colours.is_empty() && reserved.is_reserved(r, g, b) {
+                continue;
+            }
+            let k = bin_of(r, g, b);
+            h.count[k] += 1;
+            let s = &mut h.sum[k];
+            s[0] += u64::from(r);
+            s[1] += u64::from(g);
+            s[2] += u64::from(b);
+        }
+        h
+    }
+
+    /// Median cut over the non-empty bins into at most `n` colours.
+    fn median_cut(&self, n: usize, reserved: &[[u8; 3]]) -> Vec<[u8; 3]> {
+        let mut items: Vec<Item> = self
+            .count
+            .iter()
+            .zip(&self.sum)
+            .filter(|(c, _)| **c > 0)
+            .map(|(&c, s)| {
+                let c64 = u64::from(c);
+                let mean = [
+                    ((s[0] + c64 / 2) / c64) as u8,
+                    ((s[1] + c64 / 2) / c64) as u8,
+                    ((s[2] + c64 / 2) / c64) as u8,
+                ];
+                let d = reserved
+                    .iter()
+                    .map(|r| dist2(mean, *r))
+                    .min()
+                    .map_or(255.0, |d| f64::from(d).sqrt());
+                Item {
+                    mean,
+                    count: c64,
+                    weight: c64 * (d.round() as u64 + 1),
+                }
+            })
+            .collect();
+        if items.is_empty() || n == 0 {
+            return Vec::new();
+        }
+        // Boxes are index ranges into `items`.
+        let mut boxes: Vec<(usize, usize)> = vec![(0, items.len())];
+        while boxes.len() < n {
+            // Split the heaviest box that has more than one bin; ties go to
+            // the first so the result is deterministic.
+            let pick = boxes
+                .iter()
+                .enumerate()
+                .filter(|(_, (a, b))| b - a > 1)
+                .max_by(|(i, x), (j, y)| {
+                    let wx: u64 = items[x.0..x.1].iter().map(|it| it.weight).sum();
+                    let wy: u64 = items[y.0..y.1].iter().map(|it| it.weight).sum();
+                    wx.cmp(&wy).then(j.cmp(i))
+                })
+                .map(|(i, _)| i);
+            let Some(bi) = pick else {
+                break;
+            };
+            let (a, b) = boxes[bi];
+            let slice = &mut items[a..b];
+            // Longest channel range decides the axis.
+            let axis = (0..3)
+                .max_by_key(|&ch| {
+                    let lo = slice.iter().map(|it| it.mean[ch]).min().unwrap_or(0);
+                    let hi = slice.iter().map(|it| it.mean[ch]).max().unwrap_or(0);
+                    (hi - lo, 2 - ch) // prefer r, then g, on ties
+                })
+                .unwrap_or(0);
+            slice.sort_by_key(|it| (it.mean[axis], it.mean));
+            // Weighted median, keeping both halves non-empty.
+            let total: u64 = slice.iter().map(|it| it.weight).sum();
+            let mut acc = 0u64;
+            let mut cut = 1;
+            for (i, it) in slice.iter().enumerate() {
+                acc += it.weight;
+                if acc * 2 >= total {
+                    cut = i + 1;
+                    break;
+                }
+            }
+            let cut = cut.clamp(1, slice.len() - 1);
+            boxes[bi] = (a, a + cut);
+            boxes.insert(bi + 1, (a + cut, b));
+        }
+        boxes
+            .iter()
+            .map(|&(a, b)| {
+                let slice = &items[a..b];
+                let total: u64 = slice.iter().map(|it| it.count).sum::<u64>().max(1);
+                let ch = |k: usize| {
+                    let s: u64 = slice
+                        .iter()
+                        .map(|it| u64::from(it.mean[k]) * it.count)
+                        .sum();
+                    ((s + total / 2) / total) as u8
+                };
+                [ch(0), ch(1), ch(2)]
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// GIF writer
+
+/// Writes an animated GIF with one global palette, mapping and compressing
+/// frames in parallel.
+///
+/// * Palette: every `reserved` colour (faction colours, background, sea,
+///   land, text...) appears exactly and pixels of exactly that colour map to
+///   it; the remaining entries (up to 255 colours in total) come from a
+///   median cut over the first frame's 5-bit-per-channel histogram of
+///   non-reserved pixels (anti-aliased edges, blends). Other pixels map
+///   through a 32768-entry table to the entry nearest their 5-bit bin's
+///   centre. No dithering: it would make flat areas noisy and enlarge files.
+/// * Palette index 255 (or the one after the last colour) is the transparent
+///   index: each frame after the first stores only the bounding box of the
+///   pixels that changed, with unchanged pixels in it transparent (disposal
+///   "keep"). Decoders show the same image; files shrink by an order of
+///   magnitude for day-to-day map changes.
+/// * Parallelism: mapping and LZW run per frame on the current rayon pool;
+///   frames are written in order and the bytes do not depend on the thread
+///   count or on how frames are batched into `add_frames` calls.
+///
+/// After an error the writer is in an unspecified state and should be dropped.
+pub struct GifWriter<W: Write> {
+    /// Until the first frame fixes the palette, the encoder does not exist.
+    sink: Option<W>,
+    encoder: Option<gif::Encoder<W>>,
+    palette: Option<Palette>,
+    reserved: Vec<[u8; 3]>,
+    width: u16,
+    height: u16,
+    delay: u16,
+    loop_forever: bool,
+    /// Indices of the last frame written, for the changed-area crop.
+    previous: Option<Vec<u8>>,
+}
+
+impl<W: Write> GifWriter<W> {
+    /// Prepares a GIF of `width` x `height` (1..=65535 each) frames shown for
+    /// `delay_centiseconds` each, looping forever or played once. Nothing is
+    /// written until the first frame arrives (it decides the palette).
+    pub fn new(
+        w: W,
+        width: u32,
+        height: u32,
+        reserved: &[[u8; 3]],
+        delay_centiseconds: u16,
+        loop_forever: bool,
+    ) -> Result<Self> {
+        let to_u16 = |v: u32| u16::try_from(v).ok().filter(|v| *v > 0);
+        let (Some(w16), Some(h16)) = (to_u16(width), to_u16(height)) else {
+            return Err(RasterError::InvalidSize {
+                width,
+                height,
+                reason: "GIF sides must be between 1 and 65535",
+            });
+        };
+        let mut distinct: Vec<[u8; 3]> = Vec::with_capacity(reserved.len());
+        for c in reserved {
+            if !distinct.contains(c) {
+                distinct.push(*c);
+            }
+        }
+        // One palette slot is kept for the transparent index.
+        if distinct.len() > 255 {
+            return Err(RasterError::TooManyReservedColours(distinct.len()));
+        }
+        Ok(GifWriter {
+            sink: Some(w),
+            encoder: None,
+            palette: None,
+            reserved: distinct,
+            width: w16,
+            height: h16,
+            delay: delay_centiseconds,
+            loop_forever,
+            previous: None,
+        })
+    }
+
+    /// Appends frames in order. Frames must all be `width` x `height`.
+    pub fn add_frames(&mut self, frames: &[&Pixmap]) -> Result<()> {
+        let (w, h) = (u32::from(self.width), u32::from(self.height));
+        for f in frames {
+            if f.width() != w || f.height() != h {
+                return Err(RasterError::FrameSizeMismatch {
+                    width: w,
+                    height: h,
+                    got_width: f.width(),
+                    got_height: f.height(),
+                });
+            }
+        }
+        let Some(first) = frames.first() else {
+            return Ok(());
+        };
+        if self.palette.is_none() {
+            self.start(first)?;
+        }
+        let (Some(palette), Some(encoder)) = (self.palette.as_ref(), self.encoder.as_mut()) else {
+            return Err(RasterError::NoFrames); // unreachable: start() set both
+        };
+        let transparent = palette.colours.len() as u8;
+        let mapped: Vec<Vec<u8>> = frames.par_iter().map(|f| palette.map(f)).collect();
+        let previous = self.previous.as_deref();
+        let (width, height, delay) = (self.width, self.height, self.delay);
+        let encoded: Vec<gif::Frame<'static>> = (0..mapped.len())
+            .into_par_iter()
+            .map(|i| {
+                let prev = if i == 0 {
+                    previous
+                } else {
+                    Some(mapped[i - 1].as_slice())
+                };
+                let mut frame = delta_frame(&mapped[i], prev, width, height, transparent);
+                frame.delay = delay;
+                frame.make_lzw_pre_encoded();
+                frame
+            })
+            .collect();
+        for frame in &encoded {
+            encoder.write_lzw_pre_encoded_frame(frame)?;
+        }
+        self.previous = mapped.into_iter().last();
+        Ok(())
+    }
+
+    /// Builds the palette from the first frame and writes the GIF header.
+    fn start(&mut self, first: &Pixmap) -> Result<()> {
+        let palette = Palette::build(&self.reserved, first, 255);
+        let mut flat = palette.flat();
+        // The transparent entry; its colour is never shown.
+        flat.extend_from_slice(&[0, 0, 0]);
+        let sink = self.sink.take().ok_or(RasterError::NoFrames)?;
+        let mut encoder = gif::Encoder::new(sink, self.width, self.height, &flat)?;
+        if self.loop_forever {
+            encoder.set_repeat(gif::Repeat::Infinite)?;
+        }
+        self.encoder = Some(encoder);
+        self.palette = Some(palette);
+        Ok(())
+    }
+
+    /// The palette colours (without the transparent slot), once the first
+    /// frame has been added.
+    pub fn palette(&self) -> Option<&[[u8; 3]]> {
+        self.palette.as_ref().map(|p| p.colours.as_slice())
+    }
+
+    /// Writes the trailer and returns the writer. Fails if no frame was added.
+    pub fn finish(mut self) -> Result<W> {
+        let encoder = self.encoder.take().ok_or(RasterError::NoFrames)?;
+        Ok(encoder.into_inner()?)
+    }
+}
+
+/// The frame to write for `cur`: the full image when there is no previous
+/// frame, else the bounding box of changed pixels with unchanged ones set to
+/// `transparent` (a 1x1 transparent frame when nothing changed).
+fn delta_frame(
+    cur: &[u8],
+    prev: Option<&[u8]>,
+    width: u16,
+    height: u16,
+    transparent: u8,
+) -> gif::Frame<'static> {
+    let (w, h) = (usize::from(width), usize::from(height));
+    let Some(prev) = prev else {
+        return gif::Frame {
+            width,
+            height,
+            buffer: Cow::Owned(cur.to_vec()),
+            ..gif::Frame::default()
+        };
+    };
+    let rows_differ = |y: usize| cur[y * w..(y + 1) * w] != prev[y * w..(y + 1) * w];
+    let Some(y0) = (0..h).find(|&y| rows_differ(y)) else {
+        return gif::Frame {
+            width: 1,
+            height: 1,
+            transparent: Some(transparent),
+            buffer: Cow::Owned(vec![transparent]),
+            ..gif::Frame::default()
+        };
+    };
+    let y1 = (y0..h).rev().find(|&y| rows_differ(y)).unwrap_or(y0);
+    let mut x0 = w;
+    let mut x1 = 0;
+    for y in y0..=y1 {
+        let (c, p) = (&cur[y * w..(y + 1) * w], &prev[y * w..(y + 1) * w]);
+        if let Some(first) = c.iter().zip(p).position(|(a, b)| a != b) {
+            x0 = x0.min(first);
+            let last = c.iter().zip(p).rposition(|(a, b)| a != b).unwrap_or(first);
+            x1 = x1.max(last);
+        }
+    }
+    let mut buffer = Vec::with_capacity((x1 - x0 + 1) * (y1 - y0 + 1));
+    for y in y0..=y1 {
+        let row = y * w;
+        for x in x0..=x1 {
+            let v = cur[row + x];
+            buffer.push(if v == prev[row + x] { transparent } else { v });
+        }
+    }
+    // Both bounds are below 65536 because width/height are u16.
+    gif::Frame {
+        left: x0 as u16,
+        top: y0 as u16,
+        width: (x1 - x0 + 1) as u16,
+        height: (y1 - y0 + 1) as u16,
+        transparent: Some(transparent),
+        buffer: Cow::Owned(buffer),
+        ..gif::Frame::default()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// MP4 through ffmpeg
+
+/// How much of ffmpeg's stderr to keep for error messages.
+const STDERR_TAIL_BYTES: usize = 4096;
+
+/// Streams frames to an `ffmpeg` child process that encodes H.264 MP4.
+///
+/// ffmpeg writes to a temporary file next to the output (`.<name>.<pid>.part`)
+/// which is renamed into place by [`Mp4Writer::finish`] after ffmpeg exits
+/// successfully, so the output is written whole or not at all. Dropping the
+/// writer without `finish` kills ffmpeg and removes the temporary file.
+pub struct Mp4Writer {
+    child: Option<Child>,
+    stdin: Option<ChildStdin>,
+    stderr: Option<JoinHandle<Vec<u8>>>,
+    tmp_path: PathBuf,
+    out_path: PathBuf,
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+}
+
+impl Mp4Writer {
+    /// Starts `ffmpeg` (found on `PATH`) to encode `width` x `height` frames
+    /// at `fps` frames per second into `out`. Sides must be even (H.264 with
+    /// 4:2:0 chroma needs that).
+    pub fn new(out: impl AsRef<Path>, width: u32, height: u32, fps: u32) -> Result<Self> {
+        Self::with_search_path(out, width, height, fps, std::env::var_os("PATH").as_deref())
+    }
+
+    /// Like [`Mp4Writer::new`] but looks for `ffmpeg` in `search_path` (a
+    /// `PATH`-style list) instead of the environment's `PATH`.
+    pub fn with_search_path(
+        out: impl AsRef<Path>,
+        width: u32,
+        height: u32,
+        fps: u32,
+        search_path: Option<&OsStr>,
+    ) -> Result<Self> {
+        if width == 0 || height == 0 || !width.is_multiple_of(2) || !height.is_multiple_of(2) {
+            return Err(RasterError::InvalidSize {
+                width,
+                height,
+                reason: "MP4 (H.264, yuv420p) needs non-zero even sides",
+            });
+        }
+        if fps == 0 {
+            return Err(RasterError::InvalidSize {
+                width,
+                height,
+                reason: "frame rate must be at least 1",
+            });
+        }
+        let ffmpeg = find_executable("ffmpeg", search_path).ok_or(RasterError::FfmpegNotFound)?;
+        let out_path = out.as_ref().to_path_buf();
+        let tmp_path = temp_path_for(&out_path);
+        let mut child = Command::new(&ffmpeg)
+            .args(["-hide_banner", "-loglevel", "error"])
+            .args(["-y", "-f", "rawvideo", "-pix_fmt", "rgb24"])
+            .arg("-s")
+            .arg(format!("{width}x{height}"))
+            .arg("-r")
+            .arg(fps.to_string())
+            .args(["-i", "-", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+            // The temp name does not end in .mp4, so name the muxer.
+            .args(["-movflags", "+faststart", "-f", "mp4"])
+            .arg(&tmp_path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => RasterError::FfmpegNotFound,
+                _ => RasterError::io(format!("starting {}", ffmpeg.display()), e),
+            })?;
+        let stdin = child.stdin.take();
+        // Drain stderr continuously: a full pipe would block ffmpeg, and with
+        // it our writes to its stdin.
+        let stderr = child.stderr.take().map(|mut err| {
+            std::thread::spawn(move || {
+                let mut tail = Vec::new();
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = err.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    tail.extend_from_slice(&buf[..n]);
+                    if tail.len() > 2 * STDERR_TAIL_BYTES {
+                        tail.drain(..tail.len() - STDERR_TAIL_BYTES);
+                    }
+                }
+                tail
+            })
+        });
+        Ok(Mp4Writer {
+            child: Some(child),
+            stdin,
+            stderr,
+            tmp_path,
+            out_path,
+            width,
+            height,
+            rgb: Vec::new(),
+        })
+    }
+
+    /// Sends one frame to ffmpeg.
+    pub fn write_frame(&mut self, frame: &Pixmap) -> Result<()> {
+        if frame.width() != self.width || frame.height() != self.height {
+            return Err(RasterError::FrameSizeMismatch {
+                width: self.width,
+                height: self.height,
+                got_width: frame.width(),
+                got_height: frame.height(),
+            });
+        }
+        self.rgb.clear();
+        for px in frame.data().chunks_exact(4) {
+            self.rgb.extend_from_slice(&px[..3]);
+        }
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(RasterError::io(
+                "writing frame to ffmpeg",
+                std::io::Error::from(std::io::ErrorKind::BrokenPipe),
+            ));
+        };
+        if let Err(e) = stdin.write_all(&self.rgb) {
+            // Usually ffmpeg died; its own message is the useful one.
+            return Err(self
+                .wait_and_check()
+                .err()
+                .unwrap_or_else(|| RasterError::io("writing frame to ffmpeg", e)));
+        }
+        Ok(())
+    }
+
+    /// Closes ffmpeg's input, waits for it, checks its exit status and moves
+    /// the finished file to the output path.
+    pub fn finish(mut self) -> Result<()> {
+        self.wait_and_check()?;
+        std::fs::rename(&self.tmp_path, &self.out_path).map_err(|e| {
+            let _ = std::fs::remove_file(&self.tmp_path);
+            RasterError::io(
+                format!(
+                    "moving {} to {}",
+                    self.tmp_path.display(),
+                    self.out_path.display()
+                ),
+                e,
+            )
+        })
+    }
+
+    /// Ends ffmpeg's input and waits; on failure removes the temp file and
+    /// returns ffmpeg's stderr tail in the error.
+    fn wait_and_check(&mut self) -> Result<()> {
+        drop(self.stdin.take());
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
+        let status = child.wait();
+        let tail = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        let status = match status {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = std::fs::remove_file(&self.tmp_path);
+                return Err(RasterError::io("waiting for ffmpeg", e));
+            }
+        };
+        if status.success() {
+            return Ok(());
+        }
+        let _ = std::fs::remove_file(&self.tmp_path);
+        Err(RasterError::Ffmpeg {
+            status: status.to_string(),
+            path: self.out_path.clone(),
+            stderr_tail: tail_lines(&tail),
+        })
+    }
+}
+
+impl Drop for Mp4Writer {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        if let Some(mut child) = self.child.take() {
+            // Abandoned mid-way: stop our ffmpeg and leave no partial file.
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_file(&self.tmp_path);
+        }
+        if let Some(h) = self.stderr.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The last few lines of ffmpeg's stderr, trimmed.
+fn tail_lines(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let start = lines.len().saturating_sub(10);
+    let tail = lines[start..].join("\n");
+    if tail.is_empty() {
+        "(no output on stderr)".to_string()
+    } else {
+        tail
+    }
+}
+
+/// `.<name>.<pid>.part` in the output's directory, so the final rename stays
+/// on one file system.
+fn temp_path_for(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output.mp4".to_string());
+    let tmp_name = format!(".{name}.{}.part", std::process::id());
+    match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp_name),
+        _ => PathBuf::from(tmp_name),
+    }
+}
+
+/// Finds an executable called `name` in a `PATH`-style list of directories.
+pub fn find_executable(name: &str, search_path: Option<&OsStr>) -> Option<PathBuf> {
+    let search_path = search_path?;
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(search_path)
+        .map(|dir| dir.join(&file))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame with a few flat regions, anti-aliased-looking blends and a
+    /// stripe whose position depends on `shift`.
+    fn test_frame(w: u32, h: u32, shift: u32, colours: &[[u8; 3]]) -> Pixmap {
+        let mut p = Pixmap::new(w, h).unwrap();
+        let data = p.data_mut();
+        for y in 0..h {
+            for x in 0..w {
+                let i = ((y * w + x) * 4) as usize;
+                let c = if (x + shift).is_multiple_of(37) {
+                    // A blend that is not reserved; the same set in every frame.
+                    [((x + shift) * 7 % 256) as u8, (y * 3 % 256) as u8, 128]
+                } else {
+                    colours[((x / 13 + y / 11) as usize) % colours.len()]
+                };
+                data[i..i + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+            }
+        }
+        p
+    }
+
+    const RESERVED: [[u8; 3]; 6] = [
+        [200, 30, 30],
+        [30, 60, 200],
+        [238, 232, 213],
+        [170, 211, 223],
+        [0, 0, 0],
+        // Same 5-bit bin as the first one: exercises the shared-bin path.
+        [201, 31, 30],
+    ];
+
+    /// Composited RGB frames, global palette, size and delays of a decoded GIF.
+    type Decoded = (Vec<Vec<[u8; 3]>>, Vec<u8>, u16, u16, Vec<u16>);
+
+    /// Decodes a GIF and composites its frames.
+    fn decode(bytes: &[u8]) -> Decoded {
+        let mut opts = gif::DecodeOptions::new();
+        opts.set_color_output(gif::ColorOutput::Indexed);
+        let mut d = opts.read_info(bytes).unwrap();
+        let (w, h) = (d.width(), d.height());
+        let pal = d.global_palette().unwrap().to_vec();
+        let mut canvas = vec![0u8; usize::from(w) * usize::from(h)];
+        let mut frames = Vec::new();
+        let mut delays = Vec::new();
+        while let Some(f) = d.read_next_frame().unwrap() {
+            delays.push(f.delay);
+            for y in 0..usize::from(f.height) {
+                for x in 0..usize::from(f.width) {
+                    let v = f.buffer[y * usize::from(f.width) + x];
+                    if Some(v) != f.transparent {
+                        canvas
+                            [(y + usize::from(f.top)) * usize::from(w) + x + usize::from(f.left)] =
+                            v;
+                    }
+                }
+            }
+            frames.push(
+                canvas
+                    .iter()
+                    .map(|&i| {
+                        let i = usize::from(i) * 3;
+                        [pal[i], pal[i + 1], pal[i + 2]]
+                    })
+                    .collect(),
+            );
+        }
+        (frames, pal, w, h, delays)
+    }
+
+    fn encode_gif(frames: &[Pixmap], batch: usize) -> Vec<u8> {
+        let (w, h) = (frames[0].width(), frames[0].height());
+        let mut g = GifWriter::new(Vec::new(), w, h, &RESERVED, 7, true).unwrap();
+        for chunk in frames.chunks(batch) {
+            let refs: Vec<&Pixmap> = chunk.iter().collect();
+            g.add_frames(&refs).unwrap();
+        }
+        g.finish().unwrap()
+    }
+
+    #[test]
+    fn png_round_trips_rgb() {
+        let p = test_frame(64, 40, 0, &RESERVED);
+        let bytes = encode_png(&p).unwrap();
+        let dec = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut r = dec.read_info().unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!((info.width, info.height), (64, 40));
+        assert_eq!(&buf[..info.buffer_size()], to_rgb(&p).as_slice());
+    }
+
+    #[test]
+    fn gif_reserved_colours_round_trip_exactly() {
+        let frames: Vec<Pixmap> = (0..4)
+            .map(|i| test_frame(120, 50, i * 5, &RESERVED))
+            .collect();
+        let bytes = encode_gif(&frames, 3);
+        let (decoded, pal, w, h, delays) = decode(&bytes);
+        assert_eq!((w, h), (120, 50));
+        assert_eq!(decoded.len(), 4, "frame count");
+        assert_eq!(delays, vec![7; 4]);
+        assert!(pal.len() / 3 <= 256);
+        for c in RESERVED {
+            let n = pal.chunks(3).filter(|e| *e == c).count();
+            assert!(n >= 1, "{c:?} in palette");
+        }
+        for (src, dec) in frames.iter().zip(&decoded) {
+            for (px, got) in src.data().chunks_exact(4).zip(dec) {
+                let want = [px[0], px[1], px[2]];
+                if RESERVED.contains(&want) {
+                    assert_eq!(*got, want);
+                } else {
+                    // Non-reserved pixels are approximated, but not wildly.
+                    assert!(dist2(*got, want) < 3 * 40 * 40, "{want:?} -> {got:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gif_bytes_do_not_depend_on_threads_or_batching() {
+        let frames: Vec<Pixmap> = (0..5)
+            .map(|i| test_frame(90, 40, i * 3, &RESERVED))
+            .collect();
+        let run = |threads: usize, batch: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| encode_gif(&frames, batch))
+        };
+        let one = run(1, 5);
+        assert_eq!(one, run(2, 5));
+        assert_eq!(one, run(2, 2));
+        assert_eq!(one, run(1, 1));
+    }
+
+    #[test]
+    fn gif_unchanged_frame_is_tiny_and_still_counts() {
+        let f = test_frame(100, 60, 0, &RESERVED);
+        let mut g = GifWriter::new(Vec::new(), 100, 60, &RESERVED, 10, false).unwrap();
+        g.add_frames(&[&f, &f, &f]).unwrap();
+        assert!(g.palette().unwrap().len() <= 255);
+        let bytes = g.finish().unwrap();
+        let (decoded, ..) = decode(&bytes);
+        assert_eq!(decoded.len(), 3);
+        assert_eq!(decoded[0], decoded[2]);
+        // No NETSCAPE loop extension when not looping.
+        assert!(!bytes.windows(11).any(|w| w == b"NETSCAPE2.0"));
+    }
+
+    #[test]
+    fn gif_errors() {
+        assert!(matches!(
+            GifWriter::new(Vec::new(), 0, 10, &[], 5, true),
+            Err(RasterError::InvalidSize { .. })
+        ));
+        assert!(GifWriter::new(Vec::new(), 70_000, 10, &[], 5, true).is_err());
+        let many: Vec<[u8; 3]> = (0..256).map(|i| [i as u8, 0, 0]).collect();
+        assert!(matches!(
+            GifWriter::new(Vec::new(), 10, 10, &many, 5, true),
+            Err(RasterError::TooManyReservedColours(256))
+        ));
+        let g = GifWriter::new(Vec::new(), 10, 10, &RESERVED, 5, true).unwrap();
+        assert!(matches!(g.finish(), Err(RasterError::NoFrames)));
+        let mut g = GifWriter::new(Vec::new(), 10, 10, &RESERVED, 5, true).unwrap();
+        let wrong = Pixmap::new(11, 10).unwrap();
+        assert!(matches!(
+            g.add_frames(&[&wrong]),
+            Err(RasterError::FrameSizeMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn palette_fills_free_slots_from_frame_colours() {
+        // A gradient has far more than 255 colours: all slots get used and
+        // the error stays small.
+        let mut p = Pixmap::new(256, 64).unwrap();
+        for (i, px) in p.data_mut().chunks_exact_mut(4).enumerate() {
+            let (x, y) = (i % 256, i / 256);
+            px.copy_from_slice(&[x as u8, (y * 4) as u8, 255 - x as u8, 255]);
+        }
+        let pal = Palette::build(&RESERVED, &p, 255);
+        assert_eq!(pal.colours.len(), 255);
+        assert_eq!(&pal.colours[..5], &RESERVED[..5]);
+        let worst = p
+            .data()
+            .chunks_exact(4)
+            .map(|px| {
+                dist2(
+                    pal.colours[usize::from(pal.index(px[0], px[1], px[2]))],
+                    [px[0], px[1], px[2]],
+                )
+            })
+            .max()
+            .unwrap();
+        // 250 free entries for 16384 colours, plus the 5-bit table: about 27 worst.
+        assert!(worst < 32 * 32, "worst squared error {worst}");
+        // Exact reserved mapping, including two colours sharing a bin.
+        for (i, c) in RESERVED.iter().enumerate() {
+            assert_eq!(usize::from(pal.index(c[0], c[1], c[2])), i);
+        }
+    }
+
+    #[test]
+    fn find_executable_respects_search_path() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(find_executable("ffmpeg", Some(dir.path().as_os_str())).is_none());
+        assert!(find_executable("ffmpeg", None).is_none());
+    }
+
+    #[cfg(unix)]
+    fn fake_tool(dir: &Path, script: &str) -> std::ffi::OsString {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join("ffmpeg");
+        std::fs::write(&p, script).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        dir.as_os_str().to_owned()
+    }
+
+    // All process-spawning checks live in one test: writing an executable
+    // while another test thread forks can make exec fail with ETXTBSY.
+    #[test]
+    fn mp4_writer() {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = out_dir.path().join("war.mp4");
+
+        // 1. ffmpeg missing from PATH: a clear error and no output.
+        let empty = tempfile::tempdir().unwrap();
+        let err = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(empty.path().as_os_str()))
+            .err()
+            .unwrap();
+        assert!(matches!(err, RasterError::FfmpegNotFound));
+        assert!(err.to_string().contains("apt-get install ffmpeg"));
+        assert!(!out.exists());
+        assert!(matches!(
+            Mp4Writer::with_search_path(&out, 63, 48, 25, None),
+            Err(RasterError::InvalidSize { .. })
+        ));
+
+        let frame = test_frame(64, 48, 0, &RESERVED);
+
+        #[cfg(unix)]
+        {
+            // 2. A stand-in that copies stdin to its last argument: checks the
+            // argument order, the bytes sent, and the rename into place.
+            let ok_dir = tempfile::tempdir().unwrap();
+            let path = fake_tool(
+                ok_dir.path(),
+                "#!/bin/sh\nfor last; do :; done\ncat > \"$last\"\n",
+            );
+            let mut m = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(&path)).unwrap();
+            m.write_frame(&frame).unwrap();
+            m.write_frame(&frame).unwrap();
+            let wrong = Pixmap::new(10, 10).unwrap();
+            assert!(matches!(
+                m.write_frame(&wrong),
+                Err(RasterError::FrameSizeMismatch { .. })
+            ));
+            m.finish().unwrap();
+            let written = std::fs::read(&out).unwrap();
+            assert_eq!(written.len(), 2 * 64 * 48 * 3);
+            assert_eq!(&written[..64 * 48 * 3], to_rgb(&frame).as_slice());
+            std::fs::remove_file(&out).unwrap();
+
+            // 3. A failing stand-in: the error carries its stderr, nothing is left behind.
+            let bad_dir = tempfile::tempdir().unwrap();
+            let path = fake_tool(
+                bad_dir.path(),
+                "#!/bin/sh\ncat > /dev/null\necho 'line one' >&2\necho \"Unknown encoder 'libx264'\" >&2\nexit 3\n",
+            );
+            let mut m = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(&path)).unwrap();
+            m.write_frame(&frame).unwrap();
+            let err = m.finish().unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("Unknown encoder 'libx264'"), "{msg}");
+            assert!(msg.contains("line one"), "{msg}");
+            assert!(!out.exists());
+            assert_eq!(
+                std::fs::read_dir(out_dir.path()).unwrap().count(),
+                0,
+                "no temp file left"
+            );
+
+            // 4. A stand-in that dies at once: writing fails with its message.
+            let dead_dir = tempfile::tempdir().unwrap();
+            let path = fake_tool(
+                dead_dir.path(),
+                "#!/bin/sh\necho 'cannot open output' >&2\nexit 1\n",
+            );
+            let big = Pixmap::new(640, 480).unwrap(); // larger than a pipe buffer
+            let mut m = Mp4Writer::with_search_path(&out, 640, 480, 25, Some(&path)).unwrap();
+            let mut result = Ok(());
+            for _ in 0..4 {
+                result = m.write_frame(&big);
+                if result.is_err() {
+                    break;
+                }
+            }
+            let err = result.err().or_else(|| m.finish().err()).unwrap();
+            assert!(err.to_string().contains("cannot open output"), "{err}");
+            assert!(!out.exists());
+
+            // 5. Dropped without finish: no output, no temp file.
+            let m = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(ok_dir.path().as_os_str()))
+                .unwrap();
+            drop(m);
+            assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0);
+        }
+
+        // 6. The real thing, when available.
+        let path = std::env::var_os("PATH");
+        if find_executable("ffmpeg", path.as_deref()).is_none() {
+            eprintln!("skipping real MP4 encode: ffmpeg is not on PATH");
+            return;
+        }
+        let mut m = Mp4Writer::new(&out, 64, 48, 25).unwrap();
+        for i in 0..10 {
+            m.write_frame(&test_frame(64, 48, i, &RESERVED)).unwrap();
+        }
+        m.finish().unwrap();
+        let bytes = std::fs::read(&out).unwrap();
+        let at = |tag: &[u8]| bytes.windows(4).position(|w| w == tag);
+        assert!(at(b"ftyp").is_some(), "an MP4 container");
+        assert!(at(b"avc1").is_some(), "H.264");
+        assert!(at(b"moov") < at(b"mdat"), "+faststart puts the index first");
+        assert_eq!(
+            std::fs::read_dir(out_dir.path()).unwrap().count(),
+            1,
+            "only the output"
+        );
+
+        // 7. A real ffmpeg failure (output directory missing): stderr in the error.
+        let missing = out_dir.path().join("no-such-dir").join("x.mp4");
+        let mut m = Mp4Writer::new(&missing, 64, 48, 25).unwrap();
+        let _ = m.write_frame(&frame);
+        let err = m.finish().unwrap_err();
+        assert!(matches!(err, RasterError::Ffmpeg { .. }), "{err}");
+        assert!(
+            err.to_string().contains("No such file or directory"),
+            "{err}"
+        );
+    }
+}

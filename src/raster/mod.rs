@@ -1,0 +1,12 @@
+//! Raster output: a plotters backend over tiny-skia, the embedded fonts, and the PNG, GIF
+//! and MP4 encoders.
+
+pub mod encode;
+pub mod error;
+pub mod fonts;
+pub mod skia_backend;
+
+pub use encode::{GifWriter, Mp4Writer, encode_png};
+pub use error::RasterError;
+pub use fonts::{FontSet, TextExtent, Weight};
+pub use skia_backend::{Halo, HaloText, SkiaBackend, TextHaloBackend, text_size_for_px};

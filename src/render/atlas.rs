@@ -1,0 +1,200 @@
+//! Everything a frame needs that does not change from day to day, computed once: the
+//! layout, the base map in frame pixels, where each place sits, and the geometry of each
+//! distinct state of control.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use geo::{Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect};
+use rayon::prelude::*;
+
+use super::shapes::{clip_lines, clip_polygons, hatch};
+use super::style::Style;
+use crate::basemap::Role;
+use crate::control::{ControlModel, PlaceState};
+use crate::error::{Error, Result};
+use crate::event::FactionId;
+use crate::projection::{Margins, Viewport};
+use crate::raster::FontSet;
+use crate::scenario::Scenario;
+use crate::territory::{Territory, all_frontlines};
+
+/// Where the parts of a frame go, in pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Frame width.
+    pub width: u32,
+    /// Frame height.
+    pub height: u32,
+    /// Design pixels to frame pixels: sizes are designed for a 1080-pixel-high frame.
+    pub scale: f64,
+    /// The map.
+    pub map: Rect<f64>,
+    /// The side panel with title, date, legend, caption and credits.
+    pub panel: Rect<f64>,
+}
+
+impl Layout {
+    /// The layout of a `width` × `height` frame: the map on the left, the panel on the right.
+    pub fn new(width: u32, height: u32, style: &Style) -> Layout {
+        let (w, h) = (f64::from(width), f64::from(height));
+        let scale = h / 1080.0;
+        let panel_width = (w * style.panel_fraction).max(420.0 * scale).min(w * 0.5);
+        let split = w - panel_width;
+        Layout {
+            width,
+            height,
+            scale,
+            map: Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: split, y: h }),
+            panel: Rect::new(Coord { x: split, y: 0.0 }, Coord { x: w, y: h }),
+        }
+    }
+}
+
+/// A country of the base map, in frame pixels, clipped to the map.
+#[derive(Debug, Clone)]
+pub struct MapCountry {
+    /// Its name.
+    pub name: String,
+    /// Focus or neighbour.
+    pub role: Role,
+    /// Its shape.
+    pub shape: MultiPolygon<f64>,
+    /// Where to write its name, if it shows enough to be named.
+    pub label_at: Option<Coord<f64>>,
+}
+
+/// The geometry of one state of control, in frame pixels, clipped to the map.
+#[derive(Debug, Clone)]
+pub struct DayMap {
+    /// Every place's state.
+    pub states: Vec<PlaceState>,
+    /// One area per faction.
+    pub areas: Vec<(FactionId, MultiPolygon<f64>)>,
+    /// All frontlines.
+    pub frontlines: MultiLineString<f64>,
+    /// Hatching over contested places, in the challenger's colour.
+    pub hatching: Vec<(FactionId, MultiLineString<f64>)>,
+}
+
+/// A scenario prepared for drawing frames of one size.
+pub struct Atlas<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// Its control model.
+    pub model: &'a ControlModel,
+    /// Colours and proportions.
+    pub style: Style,
+    /// Where things go.
+    pub layout: Layout,
+    /// The fonts labels are measured with.
+    pub fonts: &'static FontSet,
+    territory: &'a Territory,
+    viewport: Viewport,
+    /// The base map in pixels.
+    pub countries: Vec<MapCountry>,
+    /// Each place's position in pixels (indexed by place).
+    pub positions: Vec<Coord<f64>>,
+}
+
+impl<'a> Atlas<'a> {
+    /// Prepares `scenario` for `width` × `height` frames.
+    pub fn new(
+        scenario: &'a Scenario,
+        model: &'a ControlModel,
+        territory: &'a Territory,
+        width: u32,
+        height: u32,
+        style: Style,
+    ) -> Result<Atlas<'a>> {
+        if width < 320 || height < 240 {
+            return Err(Error::Render(format!("a frame of {width}x{height} is too small; the least is 320x240")));
+        }
+        let fonts = FontSet::embedded().map_err(|e| Error::Render(e.to_string()))?;
+        let layout = Layout::new(width, height, &style);
+        let extent = territory.project_extent(scenario.map.extent);
+        let viewport = Viewport::fit(extent, layout.map.width().round() as u32, height, Margins::default());
+        let projection = territory.projection();
+        let to_pixels = |shape: &MultiPolygon<f64>| -> MultiPolygon<f64> {
+            shape.map_coords(|c| viewport.to_pixel(projection.project(c)))
+        };
+        let min_label_area = (90.0 * layout.scale).powi(2);
+        let countries = scenario
+            .basemap
+            .countries
+            .iter()
+            .map(|c| {
+                let shape = clip_polygons(&to_pixels(&c.shape), layout.map);
+                let largest = shape.0.iter().max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
+                let label_at = largest
+                    .filter(|p| p.unsigned_area() > min_label_area && c.role == Role::Neighbour)
+                    .and_then(|p| p.interior_point())
+                    .map(|p| p.0);
+                MapCountry { name: c.name.clone(), role: c.role, shape, label_at }
+            })
+            .filter(|c| !c.shape.0.is_empty())
+            .collect();
+        let positions = scenario
+            .gazetteer
+            .places()
+            .iter()
+            .map(|p| viewport.to_pixel(projection.project(p.position)))
+            .collect();
+        Ok(Atlas { scenario, model, style, layout, fonts, territory, viewport, countries, positions })
+    }
+
+    /// Frame pixels per metre on the ground (at the projection's centre).
+    pub fn pixels_per_metre(&self) -> f64 {
+        self.viewport.pixels_per_metre()
+    }
+
+    /// The geometry of the state of `day`.
+    pub fn day_map(&self, day: NaiveDate) -> DayMap {
+        self.map_of(self.model.states_on(day))
+    }
+
+    /// The geometry for each of `days`, computed once per distinct state (in parallel) and
+    /// shared between days with the same state.
+    pub fn day_maps(&self, days: &[NaiveDate]) -> Vec<Arc<DayMap>> {
+        let states: Vec<Vec<PlaceState>> = days.iter().map(|d| self.model.states_on(*d)).collect();
+        let mut distinct: Vec<&Vec<PlaceState>> = Vec::new();
+        let mut index_of: HashMap<&Vec<PlaceState>, usize> = HashMap::new();
+        let slots: Vec<usize> = states
+            .iter()
+            .map(|s| {
+                *index_of.entry(s).or_insert_with(|| {
+                    distinct.push(s);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let maps: Vec<Arc<DayMap>> = distinct.par_iter().map(|s| Arc::new(self.map_of((*s).clone()))).collect();
+        slots.into_iter().map(|i| Arc::clone(&maps[i])).collect()
+    }
+
+    fn map_of(&self, states: Vec<PlaceState>) -> DayMap {
+        let state_map = self.territory.state_map(&states);
+        let view = self.layout.map;
+        let px = |c: Coord<f64>| self.viewport.to_pixel(c);
+        let areas = state_map
+            .areas
+            .iter()
+            .map(|(f, shape)| (*f, clip_polygons(&shape.map_coords(px), view)))
+            .filter(|(_, shape)| !shape.0.is_empty())
+            .collect();
+        let frontlines = clip_lines(&all_frontlines(&state_map).map_coords(px), view);
+        let spacing = 9.0 * self.layout.scale;
+        let hatching = states
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let challenger = s.challenger?;
+                let cell = self.territory.cell(crate::gazetteer::PlaceId(i as u32)).map_coords(px);
+                cell.bounding_rect()?;
+                Some((challenger, clip_lines(&hatch(&cell, spacing), view)))
+            })
+            .collect();
+        DayMap { states, areas, frontlines, hatching }
+    }
+}

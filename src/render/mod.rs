@@ -1,0 +1,63 @@
+//! Drawing frames: one publishable map per day, into any plotters drawing area.
+//!
+//! ```no_run
+//! use frontline::render::{Atlas, Style, draw_frame, render_png};
+//! use frontline::{ControlModel, Scenario, territory::Territory};
+//! let scenario = Scenario::syria_2024()?;
+//! let model = ControlModel::new(&scenario.baseline, &scenario.events);
+//! let territory = Territory::new(&scenario);
+//! let atlas = Atlas::new(&scenario, &model, &territory, 1920, 1080, Style::default())?;
+//! let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 6).unwrap();
+//! let png: Vec<u8> = render_png(&atlas, day, &atlas.day_map(day))?;
+//! # Ok::<(), frontline::Error>(())
+//! ```
+
+mod atlas;
+mod frame;
+pub mod labels;
+pub mod shapes;
+mod style;
+
+pub use atlas::{Atlas, DayMap, Layout, MapCountry};
+pub use frame::{day_changes, day_sources, draw_frame};
+pub use style::Style;
+
+use chrono::NaiveDate;
+use plotters::prelude::IntoDrawingArea;
+
+use crate::error::{Error, Result};
+use crate::raster::{SkiaBackend, encode_png};
+
+/// Sub-pixel factor of raster frames: coordinates reach the rasteriser in quarter pixels.
+pub const SUBPIXELS: u32 = 4;
+
+/// Draws the frame of `day` into a new pixmap of the atlas's size.
+pub fn render_pixmap(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<tiny_skia::Pixmap> {
+    let (w, h) = (atlas.layout.width, atlas.layout.height);
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| Error::Render(format!("cannot allocate a {w}x{h} image")))?;
+    {
+        let backend = SkiaBackend::new(&mut pixmap, SUBPIXELS).map_err(|e| Error::Render(e.to_string()))?;
+        let area = backend.into_drawing_area();
+        draw_frame(&area, atlas, day, map)?;
+        area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
+    }
+    Ok(pixmap)
+}
+
+/// Draws the frame of `day` and encodes it as PNG.
+pub fn render_png(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<Vec<u8>> {
+    let pixmap = render_pixmap(atlas, day, map)?;
+    encode_png(&pixmap).map_err(|e| Error::Encode(e.to_string()))
+}
+
+/// Draws the frame of `day` as an SVG document.
+pub fn render_svg(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let backend = plotters::backend::SVGBackend::with_string(&mut svg, (atlas.layout.width, atlas.layout.height));
+        let area = backend.into_drawing_area();
+        draw_frame(&area, atlas, day, map)?;
+        area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
+    }
+    Ok(svg)
+}

@@ -1,0 +1,131 @@
+//! Turning geo geometries in frame pixels into what plotters can draw.
+
+use geo::{BooleanOps, BoundingRect, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect, Winding};
+
+/// Clips polygons to a rectangle. plotters' own bitmap backend clamps points outside the
+/// canvas onto its edge, smearing shapes along it; clipping first keeps every backend
+/// honest.
+pub fn clip_polygons(shape: &MultiPolygon<f64>, view: Rect<f64>) -> MultiPolygon<f64> {
+    match shape.bounding_rect() {
+        None => MultiPolygon(Vec::new()),
+        Some(b) if inside(b, view) => shape.clone(),
+        Some(b) if !overlaps(b, view) => MultiPolygon(Vec::new()),
+        Some(_) => shape.intersection(&view.to_polygon()),
+    }
+}
+
+/// Clips lines to a rectangle.
+pub fn clip_lines(lines: &MultiLineString<f64>, view: Rect<f64>) -> MultiLineString<f64> {
+    match lines.bounding_rect() {
+        None => MultiLineString(Vec::new()),
+        Some(b) if inside(b, view) => lines.clone(),
+        Some(b) if !overlaps(b, view) => MultiLineString(Vec::new()),
+        Some(_) => MultiPolygon(vec![view.to_polygon()]).clip(lines, false),
+    }
+}
+
+fn inside(b: Rect<f64>, view: Rect<f64>) -> bool {
+    b.min().x >= view.min().x && b.min().y >= view.min().y && b.max().x <= view.max().x && b.max().y <= view.max().y
+}
+
+fn overlaps(b: Rect<f64>, view: Rect<f64>) -> bool {
+    b.min().x <= view.max().x && b.max().x >= view.min().x && b.min().y <= view.max().y && b.max().y >= view.min().y
+}
+
+/// One closed outline for a polygon with holes, for backends that fill a single ring with
+/// the non-zero rule (plotters' `fill_polygon`, SVG's default): each hole is walked in
+/// the opposite direction to the exterior and joined to it by a zero-width bridge that is
+/// walked once each way, so the bridge cancels out and the hole stays empty.
+pub fn keyhole_ring(polygon: &Polygon<f64>) -> Vec<Coord<f64>> {
+    let exterior = polygon.exterior();
+    let mut ring: Vec<Coord<f64>> = exterior.0.clone();
+    if ring.len() < 3 {
+        return Vec::new();
+    }
+    let start = ring[0];
+    let exterior_ccw = exterior.is_ccw();
+    for hole in polygon.interiors() {
+        if hole.0.len() < 3 {
+            continue;
+        }
+        let mut points = hole.0.clone();
+        if hole.is_ccw() == exterior_ccw {
+            points.reverse();
+        }
+        ring.extend(points.iter().copied());
+        ring.push(points[0]);
+        ring.push(start);
+    }
+    ring
+}
+
+/// Parallel diagonal lines `spacing` apart covering `shape`, clipped to it: the hatching
+/// that shows a contested place.
+pub fn hatch(shape: &MultiPolygon<f64>, spacing: f64) -> MultiLineString<f64> {
+    let Some(b) = shape.bounding_rect() else { return MultiLineString(Vec::new()) };
+    if spacing <= 0.0 || !spacing.is_finite() {
+        return MultiLineString(Vec::new());
+    }
+    // Lines x - y = c, at 45°, on a grid anchored at 0 so neighbouring cells line up.
+    let (lo, hi) = (b.min().x - b.max().y, b.max().x - b.min().y);
+    let first = (lo / spacing).floor() as i64;
+    let last = (hi / spacing).ceil() as i64;
+    let lines: Vec<LineString<f64>> = (first..=last)
+        .map(|k| {
+            let c = k as f64 * spacing;
+            let (y0, y1) = (b.min().y - 1.0, b.max().y + 1.0);
+            LineString(vec![Coord { x: y0 + c, y: y0 }, Coord { x: y1 + c, y: y1 }])
+        })
+        .collect();
+    shape.clip(&MultiLineString(lines), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Area, polygon};
+
+    #[test]
+    fn keyholes_keep_holes_reversed() {
+        let p = polygon!(
+            exterior: [(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.), (x: 0., y: 0.)],
+            interiors: [[(x: 2., y: 2.), (x: 4., y: 2.), (x: 4., y: 4.), (x: 2., y: 4.), (x: 2., y: 2.)]],
+        );
+        let ring = keyhole_ring(&p);
+        assert_eq!(ring.len(), 5 + 5 + 1);
+        // The signed area of the single ring equals the polygon's area: the hole counts
+        // negative and the bridge adds nothing.
+        let signed = LineString(ring).signed_area_2d();
+        assert!((signed.abs() - p.unsigned_area()).abs() < 1e-9, "{signed}");
+    }
+
+    trait SignedArea {
+        fn signed_area_2d(&self) -> f64;
+    }
+    impl SignedArea for LineString<f64> {
+        fn signed_area_2d(&self) -> f64 {
+            self.0.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum::<f64>() / 2.0
+        }
+    }
+
+    #[test]
+    fn clipping_drops_what_is_outside_and_cuts_what_crosses() {
+        let view = Rect::new(Coord { x: 0., y: 0. }, Coord { x: 10., y: 10. });
+        let far = MultiPolygon(vec![polygon![(x: 20., y: 20.), (x: 30., y: 20.), (x: 30., y: 30.)]]);
+        assert!(clip_polygons(&far, view).0.is_empty());
+        let crossing = MultiPolygon(vec![polygon![(x: -5., y: -5.), (x: 5., y: -5.), (x: 5., y: 5.), (x: -5., y: 5.)]]);
+        assert!((clip_polygons(&crossing, view).unsigned_area() - 25.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn hatching_stays_inside_the_shape() {
+        let square = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 20., y: 0.), (x: 20., y: 20.), (x: 0., y: 20.)]]);
+        let lines = hatch(&square, 5.0);
+        assert!(lines.0.len() >= 7);
+        for l in &lines.0 {
+            for c in &l.0 {
+                assert!(c.x >= -1e-9 && c.x <= 20.0 + 1e-9 && c.y >= -1e-9 && c.y <= 20.0 + 1e-9);
+            }
+        }
+    }
+}
