@@ -113,6 +113,9 @@ pub enum Error {
     /// Drawing a frame failed.
     #[error("rendering failed: {0}")]
     Render(String),
+    /// The raster backend or an encoder failed.
+    #[error(transparent)]
+    Raster(#[from] crate::raster::RasterError),
     /// Encoding an image or video failed.
     #[error("encoding failed: {0}")]
     Encode(String),

@@ -28,8 +28,8 @@ pub mod raster;
 pub mod render;
 pub mod scenario;
 pub mod synthetic;
-pub mod territory;
 mod table;
+pub mod territory;
 
 pub use control::{Control, ControlModel, PlaceState, Status};
 pub use error::{Error, Location, Result};

@@ -1,7 +1,9 @@
 //! The command line: argument parsing and one function per command.
 
+mod files;
 mod output;
 mod query;
+mod render;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +68,42 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Renders one map per day (PNG or SVG), the animated GIF and optionally an MP4.
+    Render {
+        /// The first day (default: the scenario's first).
+        #[arg(long, value_parser = parse_day)]
+        from: Option<NaiveDate>,
+        /// The last day (default: the scenario's last).
+        #[arg(long, value_parser = parse_day)]
+        to: Option<NaiveDate>,
+        /// The folder for the frames, named YYYY-MM-DD.png (or .svg).
+        #[arg(long, value_name = "DIR", default_value = "frames")]
+        out: PathBuf,
+        /// Frame size in pixels.
+        #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = render::parse_size)]
+        size: render::Size,
+        /// Frame format.
+        #[arg(long, value_enum, default_value_t = render::FrameFormat::Png)]
+        format: render::FrameFormat,
+        /// The animated GIF (default: animation.gif in the frames folder).
+        #[arg(long, value_name = "FILE")]
+        gif: Option<PathBuf>,
+        /// Do not write the GIF.
+        #[arg(long, conflicts_with = "gif")]
+        no_gif: bool,
+        /// Also write an MP4 video (needs ffmpeg on PATH).
+        #[arg(long, value_name = "FILE")]
+        mp4: Option<PathBuf>,
+        /// Frames per second of the GIF and the MP4.
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=50))]
+        fps: u32,
+        /// Worker threads (default: one per core). The output is the same whatever the number.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+        threads: Option<u32>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Searches the gazetteer and shows how a name resolves.
     Places {
         /// A name or part of one (all places if none).
@@ -119,6 +157,38 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff { from, to, format } => query::diff(files.as_ref(), from, to, format),
         Command::Check { sources, format } => {
             query::check(files.as_ref(), sources.as_deref(), format)
+        }
+        Command::Render {
+            from,
+            to,
+            out,
+            size,
+            format,
+            gif,
+            no_gif,
+            mp4,
+            fps,
+            threads,
+            quiet,
+        } => {
+            let gif = if no_gif {
+                None
+            } else {
+                Some(gif.unwrap_or_else(|| out.join("animation.gif")))
+            };
+            let job = render::RenderJob {
+                from,
+                to,
+                out,
+                size,
+                format,
+                gif,
+                mp4,
+                fps,
+                threads: threads.map(|t| t as usize),
+                quiet,
+            };
+            render::render(files.as_ref(), job)
         }
         Command::Places { query, format } => {
             query::places(files.as_ref(), query.as_deref(), format)

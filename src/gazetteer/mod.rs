@@ -342,7 +342,10 @@ deir-ez-zor,Deir ez-Zor,Dayr az Zawr|Deir el-Zor,35.33,40.14,242565,Deir ez-Zor,
         let (g, problems) = Gazetteer::from_csv(csv, "g.csv").unwrap();
         assert_eq!(g.len(), 1);
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(text[0].starts_with("error: g.csv:2: field `lat`"), "{text:?}");
+        assert!(
+            text[0].starts_with("error: g.csv:2: field `lat`"),
+            "{text:?}"
+        );
         assert!(
             text[1].starts_with("error: g.csv:3: field `population`"),
             "{text:?}"

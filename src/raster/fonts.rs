@@ -5,9 +5,10 @@
 //! with `ab_glyph`: each glyph is placed at the pen position (its outline
 //! already contains the left side bearing, so bearings are honoured without
 //! extra work), the pen moves by the glyph's advance, and pairs are kerned
-//! with the font's `kern` table. This is exactly what plotters' own
-//! `ab_glyph` text path gets wrong (it positions glyphs by their pixel
-//! bounds), which made letters overlap.
+//! with the font's `kern` table. plotters' own `ab_glyph` text path gets
+//! this wrong: it draws each glyph's bitmap at the pen position but drops the
+//! bitmap's offset from the glyph origin (the side bearing), so letters
+//! overlap.
 //!
 //! Sizes given to this module are *em sizes in pixels* (the CSS
 //! `font-size`), not ab_glyph's "height" scale.

@@ -264,7 +264,9 @@ impl<'a> SkiaBackend<'a> {
         };
         let halo = halo.and_then(|h| {
             let paint = paint_for(h.color)?;
-            let half = self.len(h.width);
+            // Capped like stroke widths, so absurd halos cannot reach the
+            // coordinate range where tiny-skia breaks.
+            let half = self.half_width(2 * h.width.min(u32::MAX / 2));
             (half > 0.0).then_some((paint, half))
         });
         let margin = GUARD_PX + halo.as_ref().map_or(0.0, |(_, half)| *half);
@@ -1083,6 +1085,15 @@ mod tests {
                 let c = |x: i32, y: i32| (x.saturating_mul(s as i32), y.saturating_mul(s as i32));
                 // A disc centred far away that covers the whole canvas.
                 b.draw_circle((big, big), u32::MAX, &YELLOW, true).unwrap();
+                // A halo so wide it covers the canvas (in the same yellow).
+                let style =
+                    TextStyle::from(("sans-serif", 20.0 * s as f64).into_font()).color(&BLACK);
+                let absurd = Halo {
+                    width: u32::MAX,
+                    color: YELLOW.to_backend_color(),
+                };
+                b.draw_text_with_halo("halo", &style, c(150, 80), &absurd)
+                    .unwrap();
                 // Left half of the canvas, drawn with far-away vertices.
                 b.fill_polygon(
                     [

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use geo::{Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect};
+use geo::{
+    Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect,
+};
 use rayon::prelude::*;
 
 use super::shapes::{clip_lines, clip_polygons, hatch};
@@ -109,12 +111,19 @@ impl<'a> Atlas<'a> {
         style: Style,
     ) -> Result<Atlas<'a>> {
         if width < 320 || height < 240 {
-            return Err(Error::Render(format!("a frame of {width}x{height} is too small; the least is 320x240")));
+            return Err(Error::Render(format!(
+                "a frame of {width}x{height} is too small; the least is 320x240"
+            )));
         }
         let fonts = FontSet::embedded().map_err(|e| Error::Render(e.to_string()))?;
         let layout = Layout::new(width, height, &style);
         let extent = territory.project_extent(scenario.map.extent);
-        let viewport = Viewport::fit(extent, layout.map.width().round() as u32, height, Margins::default());
+        let viewport = Viewport::fit(
+            extent,
+            layout.map.width().round() as u32,
+            height,
+            Margins::default(),
+        );
         let projection = territory.projection();
         let to_pixels = |shape: &MultiPolygon<f64>| -> MultiPolygon<f64> {
             shape.map_coords(|c| viewport.to_pixel(projection.project(c)))
@@ -126,12 +135,20 @@ impl<'a> Atlas<'a> {
             .iter()
             .map(|c| {
                 let shape = clip_polygons(&to_pixels(&c.shape), layout.map);
-                let largest = shape.0.iter().max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
+                let largest = shape
+                    .0
+                    .iter()
+                    .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
                 let label_at = largest
                     .filter(|p| p.unsigned_area() > min_label_area && c.role == Role::Neighbour)
                     .and_then(|p| p.interior_point())
                     .map(|p| p.0);
-                MapCountry { name: c.name.clone(), role: c.role, shape, label_at }
+                MapCountry {
+                    name: c.name.clone(),
+                    role: c.role,
+                    shape,
+                    label_at,
+                }
             })
             .filter(|c| !c.shape.0.is_empty())
             .collect();
@@ -141,7 +158,17 @@ impl<'a> Atlas<'a> {
             .iter()
             .map(|p| viewport.to_pixel(projection.project(p.position)))
             .collect();
-        Ok(Atlas { scenario, model, style, layout, fonts, territory, viewport, countries, positions })
+        Ok(Atlas {
+            scenario,
+            model,
+            style,
+            layout,
+            fonts,
+            territory,
+            viewport,
+            countries,
+            positions,
+        })
     }
 
     /// Frame pixels per metre on the ground (at the projection's centre).
@@ -169,7 +196,10 @@ impl<'a> Atlas<'a> {
                 })
             })
             .collect();
-        let maps: Vec<Arc<DayMap>> = distinct.par_iter().map(|s| Arc::new(self.map_of((*s).clone()))).collect();
+        let maps: Vec<Arc<DayMap>> = distinct
+            .par_iter()
+            .map(|s| Arc::new(self.map_of((*s).clone())))
+            .collect();
         slots.into_iter().map(|i| Arc::clone(&maps[i])).collect()
     }
 
@@ -190,11 +220,19 @@ impl<'a> Atlas<'a> {
             .enumerate()
             .filter_map(|(i, s)| {
                 let challenger = s.challenger?;
-                let cell = self.territory.cell(crate::gazetteer::PlaceId(i as u32)).map_coords(px);
+                let cell = self
+                    .territory
+                    .cell(crate::gazetteer::PlaceId(i as u32))
+                    .map_coords(px);
                 cell.bounding_rect()?;
                 Some((challenger, clip_lines(&hatch(&cell, spacing), view)))
             })
             .collect();
-        DayMap { states, areas, frontlines, hatching }
+        DayMap {
+            states,
+            areas,
+            frontlines,
+            hatching,
+        }
     }
 }
