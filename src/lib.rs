@@ -21,6 +21,7 @@ pub mod check;
 pub mod control;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod gazetteer;
 pub mod problem;
 pub mod projection;

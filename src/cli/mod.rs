@@ -1,5 +1,6 @@
 //! The command line: argument parsing and one function per command.
 
+mod export;
 mod files;
 mod output;
 mod query;
@@ -104,6 +105,25 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Exports GeoJSON (a day's snapshot, or the time-enabled history) or CSV.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["date", "timeline", "csv", "events_csv"])))]
+    Export {
+        /// A day's GeoJSON snapshot: faction areas, frontlines and places.
+        #[arg(long, value_parser = parse_day)]
+        date: Option<NaiveDate>,
+        /// The whole history as time-enabled GeoJSON (start/end on every feature).
+        #[arg(long)]
+        timeline: bool,
+        /// The daily control table as CSV: one row per place and day.
+        #[arg(long)]
+        csv: bool,
+        /// The validated events with their resolved place ids, as CSV.
+        #[arg(long)]
+        events_csv: bool,
+        /// The file to write (default: standard output). Written whole or not at all.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Searches the gazetteer and shows how a name resolves.
     Places {
         /// A name or part of one (all places if none).
@@ -189,6 +209,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 quiet,
             };
             render::render(files.as_ref(), job)
+        }
+        Command::Export {
+            date,
+            timeline,
+            csv,
+            events_csv,
+            out,
+        } => {
+            let kind = match (date, timeline, csv, events_csv) {
+                (Some(day), ..) => export::ExportKind::Snapshot(day),
+                (_, true, ..) => export::ExportKind::Timeline,
+                (_, _, true, _) => export::ExportKind::ControlCsv,
+                _ => export::ExportKind::EventsCsv,
+            };
+            export::export(files.as_ref(), kind, out)
         }
         Command::Places { query, format } => {
             query::places(files.as_ref(), query.as_deref(), format)

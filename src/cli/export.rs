@@ -1,0 +1,91 @@
+//! `frontline export`: GeoJSON and CSV for GIS tools and spreadsheets.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+
+use frontline::export::{self, Exporter};
+use frontline::scenario::ScenarioFiles;
+use frontline::territory::Territory;
+use frontline::{ControlModel, Scenario};
+
+use super::files::AtomicFile;
+
+/// What to export.
+pub enum ExportKind {
+    /// One day's GeoJSON.
+    Snapshot(NaiveDate),
+    /// The time-enabled GeoJSON history.
+    Timeline,
+    /// The daily control table.
+    ControlCsv,
+    /// The validated events.
+    EventsCsv,
+}
+
+/// `frontline export`.
+pub fn export(
+    files: &dyn ScenarioFiles,
+    kind: ExportKind,
+    out: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let scenario = Scenario::load(files)?;
+    if let ExportKind::Snapshot(day) = kind {
+        if day < scenario.first_day || day > scenario.last_day {
+            bail!(
+                "--date {day} is outside the scenario, which runs from {} to {}",
+                scenario.first_day,
+                scenario.last_day
+            );
+        }
+    }
+    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let needs_territory = matches!(kind, ExportKind::Snapshot(_) | ExportKind::Timeline);
+    let territory = if needs_territory {
+        Some(Territory::new(&scenario))
+    } else {
+        None
+    };
+    match out {
+        Some(path) => {
+            let file = BufWriter::new(AtomicFile::create(&path)?);
+            let written = write(&scenario, &model, territory.as_ref(), &kind, file)?;
+            let file = written
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?;
+            file.commit()?;
+        }
+        None => {
+            let stdout = BufWriter::new(std::io::stdout().lock());
+            write(&scenario, &model, territory.as_ref(), &kind, stdout)?
+                .flush()
+                .context("writing to stdout")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write<W: Write>(
+    scenario: &Scenario,
+    model: &ControlModel,
+    territory: Option<&Territory>,
+    kind: &ExportKind,
+    w: W,
+) -> anyhow::Result<W> {
+    let geojson = || -> anyhow::Result<Exporter<'_>> {
+        Ok(Exporter {
+            scenario,
+            model,
+            territory: territory.context("the territory is built for GeoJSON exports")?,
+        })
+    };
+    Ok(match kind {
+        ExportKind::Snapshot(day) => geojson()?.snapshot(*day, w)?.0,
+        ExportKind::Timeline => geojson()?.timeline(w)?.0,
+        ExportKind::ControlCsv => export::control_csv(scenario, model, w)?,
+        ExportKind::EventsCsv => export::events_csv(scenario, w)?,
+    })
+}
