@@ -31,11 +31,17 @@ impl AtomicFile {
 
     pub fn commit(mut self) -> anyhow::Result<()> {
         let file = self.file.take().expect("committed once");
-        file.sync_all()
-            .with_context(|| format!("writing {}", self.target.display()))?;
-        drop(file);
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("writing {}", self.target.display()))
+        let result = file
+            .sync_all()
+            .and_then(|_| {
+                drop(file);
+                std::fs::rename(&self.temp, &self.target)
+            })
+            .with_context(|| format!("writing {}", self.target.display()));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+        result
     }
 }
 

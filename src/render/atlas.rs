@@ -176,6 +176,13 @@ impl<'a> Atlas<'a> {
         self.viewport.pixels_per_metre()
     }
 
+    /// A place's area (its cell) in frame pixels, unclipped.
+    pub fn cell_in_pixels(&self, place: crate::gazetteer::PlaceId) -> MultiPolygon<f64> {
+        self.territory
+            .cell(place)
+            .map_coords(|c| self.viewport.to_pixel(c))
+    }
+
     /// The geometry of the state of `day`.
     pub fn day_map(&self, day: NaiveDate) -> DayMap {
         self.map_of(self.model.states_on(day))

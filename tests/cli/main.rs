@@ -5,4 +5,5 @@ mod workdir;
 
 mod check;
 mod queries;
+mod render;
 mod syria;
