@@ -4,6 +4,7 @@
 mod workdir;
 
 mod check;
+mod export;
 mod queries;
 mod render;
 mod syria;
