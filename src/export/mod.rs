@@ -254,7 +254,7 @@ impl Exporter<'_> {
     /// frontlines, and one Point per place with its holder, status, since and sources.
     /// Returns the writer and the number of features.
     pub fn snapshot<W: Write>(&self, day: NaiveDate, w: W) -> Result<(W, usize)> {
-        let mut out = Collection::start(w, self.bbox(), &format!("{} {day}", self.scenario.title))
+        let mut out = Collection::start(w, self.bbox(), &format!("frontline_{day}"))
             .map_err(io_error)?;
         let controls = self.model.controls_on(day);
         let states: Vec<PlaceState> = controls.iter().map(|c| c.state).collect();
@@ -292,7 +292,7 @@ impl Exporter<'_> {
     /// state's geometry is in memory at a time. Returns the writer and the feature count.
     pub fn timeline<W: Write>(&self, w: W) -> Result<(W, usize)> {
         let s = self.scenario;
-        let mut out = Collection::start(w, self.bbox(), &format!("{} timeline", s.title))
+        let mut out = Collection::start(w, self.bbox(), "frontline_timeline")
             .map_err(io_error)?;
         for (start, end) in self.state_intervals() {
             let states = self.model.states_on(start);
