@@ -3,13 +3,13 @@
 //! Run: `cargo run --example build_in_code` (writes `in-code.png` and `in-code.svg`).
 
 use chrono::NaiveDate;
+use frontline::ControlModel;
 use frontline::basemap::{Basemap, Country, Role};
 use frontline::event::{Action, Colour, Confidence, Event, Faction, FactionId};
 use frontline::gazetteer::{Gazetteer, Place, PlaceId, PlaceKind};
 use frontline::render::{Atlas, Style, render_png, render_svg};
 use frontline::scenario::{MapSettings, Scenario};
 use frontline::territory::Territory;
-use frontline::ControlModel;
 use geo::{Coord, MultiPolygon, Rect, polygon};
 
 fn place(key: &str, name: &str, lon: f64, lat: f64, population: u64) -> Place {
@@ -34,8 +34,18 @@ fn main() -> anyhow::Result<()> {
         place("east", "Eastbury", 11.5, 46.0, 20_000),
     ]);
     let factions = vec![
-        Faction { id: FactionId(0), key: "a".into(), name: "Army A".into(), colour: "#b03a2e".parse::<Colour>().unwrap() },
-        Faction { id: FactionId(1), key: "b".into(), name: "Army B".into(), colour: "#1f618d".parse::<Colour>().unwrap() },
+        Faction {
+            id: FactionId(0),
+            key: "a".into(),
+            name: "Army A".into(),
+            colour: "#b03a2e".parse::<Colour>().unwrap(),
+        },
+        Faction {
+            id: FactionId(1),
+            key: "b".into(),
+            name: "Army B".into(),
+            colour: "#1f618d".parse::<Colour>().unwrap(),
+        },
     ];
     let capture = Event {
         date: day(3),
@@ -49,7 +59,9 @@ fn main() -> anyhow::Result<()> {
         note: None,
         line: 2,
     };
-    let land = MultiPolygon(vec![polygon![(x: 10.0, y: 45.0), (x: 12.0, y: 45.0), (x: 12.0, y: 47.0), (x: 10.0, y: 47.0)]]);
+    let land = MultiPolygon(vec![
+        polygon![(x: 10.0, y: 45.0), (x: 12.0, y: 45.0), (x: 12.0, y: 47.0), (x: 10.0, y: 47.0)],
+    ]);
     let scenario = Scenario {
         title: "A scenario built in code".into(),
         subtitle: None,
@@ -61,7 +73,13 @@ fn main() -> anyhow::Result<()> {
         events: vec![capture],
         sources: vec![],
         zones: vec![],
-        basemap: Basemap { countries: vec![Country { name: "Squareland".into(), role: Role::Focus, shape: land }] },
+        basemap: Basemap {
+            countries: vec![Country {
+                name: "Squareland".into(),
+                role: Role::Focus,
+                shape: land,
+            }],
+        },
         map: MapSettings {
             extent: Rect::new(Coord { x: 9.8, y: 44.8 }, Coord { x: 12.2, y: 47.2 }),
             reach_km: None,

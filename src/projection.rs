@@ -58,7 +58,7 @@ impl Projection {
         let (sin_dlon, cos_dlon) = dlon.sin_cos();
         let denom = 1.0 + self.sin_lat0 * sin_lat + self.cos_lat0 * cos_lat * cos_dlon;
         // At (and within rounding of) the antipode the scale blows up.
-        if !(denom > 1e-12) {
+        if denom.is_nan() || denom <= 1e-12 {
             return Coord {
                 x: f64::NAN,
                 y: f64::NAN,
@@ -83,7 +83,7 @@ impl Projection {
             return self.centre;
         }
         let s = rho / (2.0 * EARTH_RADIUS_M);
-        if !(s <= 1.0) {
+        if s.is_nan() || s > 1.0 {
             return Coord {
                 x: f64::NAN,
                 y: f64::NAN,

@@ -3,15 +3,52 @@
 
 use std::io::{self, Write};
 
-use geo::orient::{Direction, Orient};
-use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiLineString, MultiPolygon};
 
-/// Writes a number with at most six decimals and no trailing zeros.
+/// Writes a number with at most six decimals and no trailing zeros. Done with integer
+/// arithmetic into a stack buffer: exports write tens of millions of coordinates.
 pub fn write_number<W: Write>(w: &mut W, v: f64) -> io::Result<()> {
-    let rounded = (v * 1e6).round() / 1e6;
-    let text = format!("{rounded:.6}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    w.write_all(if text == "-0" { b"0" } else { text.as_bytes() })
+    if !v.is_finite() {
+        return w.write_all(b"null");
+    }
+    let scaled = (v * 1e6).round();
+    if scaled.abs() >= 9.0e18 {
+        return write!(w, "{v}");
+    }
+    let scaled = scaled as i64;
+    let magnitude = scaled.unsigned_abs();
+    let (whole, mut fraction) = (magnitude / 1_000_000, magnitude % 1_000_000);
+    let mut buf = [0u8; 32];
+    let mut end = buf.len();
+    // The fraction, without trailing zeros.
+    let mut digits = 6;
+    while fraction != 0 && fraction % 10 == 0 {
+        fraction /= 10;
+        digits -= 1;
+    }
+    if fraction != 0 {
+        for _ in 0..digits {
+            end -= 1;
+            buf[end] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
+        end -= 1;
+        buf[end] = b'.';
+    }
+    let mut whole = whole;
+    loop {
+        end -= 1;
+        buf[end] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    if scaled < 0 {
+        end -= 1;
+        buf[end] = b'-';
+    }
+    w.write_all(&buf[end..])
 }
 
 fn write_position<W: Write>(w: &mut W, c: Coord<f64>) -> io::Result<()> {
@@ -23,10 +60,17 @@ fn write_position<W: Write>(w: &mut W, c: Coord<f64>) -> io::Result<()> {
 }
 
 fn write_positions<W: Write>(w: &mut W, line: &LineString<f64>) -> io::Result<()> {
+    write_positions_in(w, line.0.iter().copied())
+}
+
+fn write_positions_in<W: Write>(
+    w: &mut W,
+    coords: impl Iterator<Item = Coord<f64>>,
+) -> io::Result<()> {
     w.write_all(b"[")?;
     let mut previous: Option<(i64, i64)> = None;
     let mut first = true;
-    for c in &line.0 {
+    for c in coords {
         // Rounding can make neighbours equal: repeated positions are dropped.
         let key = ((c.x * 1e6).round() as i64, (c.y * 1e6).round() as i64);
         if previous == Some(key) {
@@ -37,31 +81,44 @@ fn write_positions<W: Write>(w: &mut W, line: &LineString<f64>) -> io::Result<()
             w.write_all(b",")?;
         }
         first = false;
-        write_position(w, *c)?;
+        write_position(w, c)?;
     }
     w.write_all(b"]")
 }
 
-fn write_polygon_rings<W: Write>(w: &mut W, polygon: &Polygon<f64>) -> io::Result<()> {
-    w.write_all(b"[")?;
-    write_positions(w, polygon.exterior())?;
-    for hole in polygon.interiors() {
-        w.write_all(b",")?;
-        write_positions(w, hole)?;
+/// Twice the signed area of a ring: positive when counter-clockwise.
+fn twice_signed_area(ring: &LineString<f64>) -> f64 {
+    ring.0
+        .windows(2)
+        .map(|p| p[0].x * p[1].y - p[1].x * p[0].y)
+        .sum()
+}
+
+/// Writes a ring wound counter-clockwise (`ccw`) or clockwise, reversing it on the fly
+/// rather than copying it.
+fn write_ring<W: Write>(w: &mut W, ring: &LineString<f64>, ccw: bool) -> io::Result<()> {
+    if (twice_signed_area(ring) > 0.0) == ccw {
+        write_positions_in(w, ring.0.iter().copied())
+    } else {
+        write_positions_in(w, ring.0.iter().rev().copied())
     }
-    w.write_all(b"]")
 }
 
 /// Writes a MultiPolygon geometry object (lon/lat), exterior rings counter-clockwise and
 /// holes clockwise.
 pub fn write_multi_polygon<W: Write>(w: &mut W, shape: &MultiPolygon<f64>) -> io::Result<()> {
-    let oriented = shape.orient(Direction::Default);
     w.write_all(br#"{"type":"MultiPolygon","coordinates":["#)?;
-    for (i, polygon) in oriented.0.iter().enumerate() {
+    for (i, polygon) in shape.0.iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
         }
-        write_polygon_rings(w, polygon)?;
+        w.write_all(b"[")?;
+        write_ring(w, polygon.exterior(), true)?;
+        for hole in polygon.interiors() {
+            w.write_all(b",")?;
+            write_ring(w, hole, false)?;
+        }
+        w.write_all(b"]")?;
     }
     w.write_all(b"]}")
 }
@@ -104,6 +161,21 @@ mod tests {
         assert_eq!(text(|w| write_number(w, 36.123_456_789)), "36.123457");
         assert_eq!(text(|w| write_number(w, 35.0)), "35");
         assert_eq!(text(|w| write_number(w, -0.000_000_1)), "0");
+        assert_eq!(text(|w| write_number(w, -35.5)), "-35.5");
+        assert_eq!(text(|w| write_number(w, 0.000_001)), "0.000001");
+        assert_eq!(text(|w| write_number(w, 120.100_200)), "120.1002");
+        for v in [
+            0.0,
+            1.0,
+            -1.25,
+            36.2012345,
+            1e-7,
+            -179.999_999_7,
+            12345.000_05,
+        ] {
+            let parsed: f64 = text(|w| write_number(w, v)).parse().unwrap();
+            assert!((parsed - v).abs() <= 5e-7, "{v} -> {parsed}");
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use geo::{
     Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiLineString, MultiPolygon, Rect,
 };
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::control::{ControlModel, PlaceState};
@@ -108,11 +109,35 @@ impl<W: Write> Collection<W> {
         self.w.write_all(b"}")
     }
 
+    /// Writes a feature serialised beforehand (see [`feature_bytes`]).
+    fn feature_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.count > 0 {
+            self.w.write_all(b",\n")?;
+        }
+        self.count += 1;
+        self.w.write_all(bytes)
+    }
+
     fn finish(mut self) -> io::Result<(W, usize)> {
         self.w.write_all(b"\n]}\n")?;
         self.w.flush()?;
         Ok((self.w, self.count))
     }
+}
+
+/// Serialises one feature into its own buffer, so features can be made in parallel and
+/// written in order.
+fn feature_bytes(
+    properties: &Map<String, Value>,
+    geometry: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(br#"{"type":"Feature","properties":"#);
+    serde_json::to_writer(&mut out, properties)?;
+    out.extend_from_slice(br#","geometry":"#);
+    geometry(&mut out)?;
+    out.push(b'}');
+    Ok(out)
 }
 
 impl Exporter<'_> {
@@ -202,15 +227,11 @@ impl Exporter<'_> {
         p
     }
 
-    /// Writes the faction areas and frontlines of one state.
-    fn write_state<W: Write>(
-        &self,
-        out: &mut Collection<W>,
-        states: &[PlaceState],
-        when: Validity,
-    ) -> io::Result<()> {
+    /// The faction areas and frontlines of one state, each serialised.
+    fn state_features(&self, states: &[PlaceState], when: Validity) -> io::Result<Vec<Vec<u8>>> {
         let map = self.territory.state_map(states);
         let projection = self.territory.projection();
+        let mut out = Vec::with_capacity(map.areas.len() + map.frontlines.len());
         for (faction, shape) in &map.areas {
             let f = self.scenario.faction(*faction);
             let mut p = Map::new();
@@ -224,7 +245,7 @@ impl Exporter<'_> {
             );
             when.add_to(&mut p);
             let lonlat: MultiPolygon<f64> = shape.map_coords(|c| projection.unproject(c));
-            out.feature(&p, |w| write_multi_polygon(w, &lonlat))?;
+            out.push(feature_bytes(&p, |w| write_multi_polygon(w, &lonlat))?);
         }
         for line in &map.frontlines {
             let (a, b) = (
@@ -245,21 +266,25 @@ impl Exporter<'_> {
             );
             when.add_to(&mut p);
             let lonlat: MultiLineString<f64> = line.line.map_coords(|c| projection.unproject(c));
-            out.feature(&p, |w| write_multi_line_string(w, &lonlat))?;
+            out.push(feature_bytes(&p, |w| write_multi_line_string(w, &lonlat))?);
         }
-        Ok(())
+        Ok(out)
     }
 
     /// Writes the GeoJSON snapshot of `day`: one (Multi)Polygon per faction, the
     /// frontlines, and one Point per place with its holder, status, since and sources.
     /// Returns the writer and the number of features.
     pub fn snapshot<W: Write>(&self, day: NaiveDate, w: W) -> Result<(W, usize)> {
-        let mut out = Collection::start(w, self.bbox(), &format!("frontline_{day}"))
-            .map_err(io_error)?;
+        let mut out =
+            Collection::start(w, self.bbox(), &format!("frontline_{day}")).map_err(io_error)?;
         let controls = self.model.controls_on(day);
         let states: Vec<PlaceState> = controls.iter().map(|c| c.state).collect();
-        self.write_state(&mut out, &states, Validity::Day(day))
-            .map_err(io_error)?;
+        for feature in self
+            .state_features(&states, Validity::Day(day))
+            .map_err(io_error)?
+        {
+            out.feature_raw(&feature).map_err(io_error)?;
+        }
         for c in &controls {
             let place = self.scenario.gazetteer.get(c.place);
             let p = self.place_properties(place, &c.state, &c.evidence, Validity::Day(day));
@@ -292,12 +317,27 @@ impl Exporter<'_> {
     /// state's geometry is in memory at a time. Returns the writer and the feature count.
     pub fn timeline<W: Write>(&self, w: W) -> Result<(W, usize)> {
         let s = self.scenario;
-        let mut out = Collection::start(w, self.bbox(), "frontline_timeline")
-            .map_err(io_error)?;
-        for (start, end) in self.state_intervals() {
-            let states = self.model.states_on(start);
-            self.write_state(&mut out, &states, Validity::Interval { start, end })
-                .map_err(io_error)?;
+        let mut out = Collection::start(w, self.bbox(), "frontline_timeline").map_err(io_error)?;
+        // States are computed and serialised a few at a time in parallel, then written in
+        // order: bounded memory, and the same bytes whatever the number of threads.
+        let intervals = self.state_intervals();
+        let batch = rayon::current_num_threads().max(1) * 2;
+        for chunk in intervals.chunks(batch) {
+            let serialised: Vec<io::Result<Vec<Vec<u8>>>> = chunk
+                .par_iter()
+                .map(|(start, end)| {
+                    let when = Validity::Interval {
+                        start: *start,
+                        end: *end,
+                    };
+                    self.state_features(&self.model.states_on(*start), when)
+                })
+                .collect();
+            for features in serialised {
+                for feature in features.map_err(io_error)? {
+                    out.feature_raw(&feature).map_err(io_error)?;
+                }
+            }
         }
         for place in s.gazetteer.places() {
             for period in self.model.timeline(place.id) {

@@ -103,7 +103,11 @@ mod tests {
             interiors: [[(x: 2., y: 2.), (x: 4., y: 2.), (x: 4., y: 4.), (x: 2., y: 4.), (x: 2., y: 2.)]],
         );
         let ring = keyhole_ring(&p);
-        assert_eq!(ring.len(), 5 + 5 + 1);
+        assert_eq!(
+            ring.len(),
+            5 + 5 + 2,
+            "exterior, hole, back to the hole's start and to the exterior's"
+        );
         // The signed area of the single ring equals the polygon's area: the hole counts
         // negative and the bridge adds nothing.
         let signed = LineString(ring).signed_area_2d();

@@ -139,3 +139,6 @@ pub fn all_frontlines(map: &StateMap) -> MultiLineString<f64> {
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod properties_tests;

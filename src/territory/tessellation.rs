@@ -18,7 +18,9 @@
 //! 3. Cells that do not touch the land boundary are kept whole or dropped
 //!    (cheap tests); only those crossing it go through a boolean intersection
 //!    with the land (geo's `BooleanOps`, i.e. i_overlay).
-//! 4. Zones are carved out of every cell and added to their site's cell.
+//! 4. Zones are carved out of every cell; each zone's piece of land joins its
+//!    site's cell when the topology is built (by snapping, not by a boolean
+//!    union, which would leave slivers along the near-coincident edges).
 //! 5. A shared-edge topology is built once: vertices are snapped together
 //!    within [`SNAP_TOLERANCE`], edges split where a vertex of the other side
 //!    lies on them, and each directed edge knows the cell on its other side.
@@ -30,7 +32,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use geo::orient::{Direction, Orient};
 use geo::{
-    BooleanOps, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect, unary_union,
+    BooleanOps, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect, Validation,
+    unary_union,
 };
 use rayon::prelude::*;
 use spade::{DelaunayTriangulation, Point2, Triangulation};
@@ -46,6 +49,9 @@ pub const MIN_RING_AREA: f64 = 1.0;
 
 /// Number of sides of the polygon that stands in for the reach disc.
 pub const REACH_SIDES: usize = 64;
+
+/// Sites with a coordinate beyond this (metres) are ignored.
+const MAX_SITE_COORD: f64 = 1e15;
 
 /// Marks "no cell" on the far side of an edge (land edge, reach edge, void).
 const NONE: u32 = u32::MAX;
@@ -104,14 +110,15 @@ impl Tessellation {
     ///
     /// - `sites`: the places, projected. A site need not be on the land: a
     ///   border town a few hundred metres outside a generalised outline still
-    ///   owns the land nearest to it. Non-finite sites get an empty cell.
-    ///   Duplicate sites (identical coordinates): the first keeps the cell,
-    ///   later duplicates get an empty cell.
+    ///   owns the land nearest to it. Non-finite sites, and absurd ones more
+    ///   than 10¹⁵ m from the origin, get an empty cell. Duplicate sites
+    ///   (identical coordinates): the first keeps the cell, later duplicates
+    ///   get an empty cell.
     /// - `land`: the outline to clip to. Overlapping parts are merged.
     /// - `reach`: when given, each cell is also limited to the 64-gon of that
     ///   radius around its site, so land far from every place is left
-    ///   unclaimed. A non-positive reach leaves every cell empty; NaN or
-    ///   infinity means no limit.
+    ///   unclaimed. A non-positive reach leaves every cell empty except for
+    ///   zones; NaN or infinity means no limit.
     /// - `zones`: fixed areas, see [`Zone`].
     ///
     /// Never panics; with no land or no sites every cell is empty.
@@ -289,7 +296,7 @@ impl Tessellation {
                 pairs.entry((a, b)).or_default().push((e.from, e.to));
             }
         }
-        let mut pairs: Vec<((u32, u32), Vec<(u32, u32)>)> = pairs.into_iter().collect();
+        let mut pairs: Vec<_> = pairs.into_iter().collect();
         pairs.sort_unstable_by_key(|(k, _)| *k);
         pairs
             .into_iter()
@@ -466,10 +473,28 @@ impl PreparedLand {
             .map(|p| p.orient(Direction::Default))
             .collect();
         let oriented = MultiPolygon::new(finite);
-        // A union with itself merges overlapping parts and repairs small
-        // defects; all parts are counter-clockwise, so overlaps add up.
+        // Valid land is used as given (a boolean operation would move every
+        // vertex by its rounding). Otherwise a union with itself merges
+        // overlapping parts and repairs small defects; all parts are
+        // counter-clockwise, so overlaps add up.
+        // Parts are checked one by one, plus a bounding-box test between
+        // parts: a full multipolygon validation compares every pair of parts
+        // exactly, which is slow for a coast with many islands.
+        let boxes: Vec<Option<Rect<f64>>> = oriented
+            .0
+            .iter()
+            .map(|p| bbox_of(p.exterior().coords().copied()))
+            .collect();
+        let apart = boxes.iter().enumerate().all(|(i, a)| {
+            boxes[i + 1..].iter().all(|b| match (a, b) {
+                (Some(a), Some(b)) => !rects_overlap(a, b),
+                _ => true,
+            })
+        });
         let shape = if oriented.0.is_empty() {
             oriented
+        } else if apart && oriented.0.iter().all(|p| p.is_valid()) {
+            clean_multi_polygon(oriented)
         } else {
             clean_multi_polygon(unary_union(std::iter::once(&oriented)))
         };
@@ -523,7 +548,8 @@ fn delaunay_neighbours(sites: &[Coord<f64>]) -> Vec<Option<Vec<usize>>> {
     let mut seen: HashMap<(u64, u64), usize, FxBuild> = HashMap::default();
     let mut unique: Vec<usize> = Vec::new();
     for (i, s) in sites.iter().enumerate() {
-        if !(s.x.is_finite() && s.y.is_finite()) {
+        // Far beyond any map, and products of such coordinates would overflow.
+        if !(s.x.abs() <= MAX_SITE_COORD && s.y.abs() <= MAX_SITE_COORD) {
             continue;
         }
         // +0.0 turns -0.0 into 0.0 so that both count as the same place.
@@ -888,9 +914,8 @@ fn clean_id_ring(ids: &[u32]) -> Vec<u32> {
     // The same across the ring's seam.
     loop {
         let n = out.len();
-        if n >= 2 && out[0] == out[n - 1] {
-            out.pop();
-        } else if n >= 3 && out[n - 2] == out[0] {
+        // A repeat across the seam, or a spike ending there (…, a, b | a, …).
+        if (n >= 2 && out[0] == out[n - 1]) || (n >= 3 && out[n - 2] == out[0]) {
             out.pop();
         } else if n >= 3 && out[1] == out[n - 1] {
             out.remove(0);
@@ -1412,7 +1437,7 @@ fn chain_segments(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> MultiL
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, Validation, Winding};
+    use geo::{Area, Winding};
 
     fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
         Polygon::new(
@@ -1506,7 +1531,7 @@ mod tests {
         let sites = [c(2_000.0, 5_000.0), c(6_000.0, 5_000.0)];
         let t = Tessellation::new(&sites, &land, None, &[]);
         assert!((total_area(t.cell(0)) - 4_000.0 * 10_000.0).abs() < 1.0);
-        let fronts = t.frontlines(|i| Some(i));
+        let fronts = t.frontlines(Some);
         assert_eq!(fronts.len(), 1);
         assert_eq!(fronts[0].sides, (0, 1));
         assert_eq!(fronts[0].line.0.len(), 1);
@@ -1568,11 +1593,11 @@ mod tests {
         assert!((sum - 2.0 * gon).abs() < 1.0, "{sum} vs {}", 2.0 * gon);
         assert!(sum < t.land_area() * 0.1);
         // Discs that do not touch give no frontline.
-        assert!(t.frontlines(|i| Some(i)).is_empty());
+        assert!(t.frontlines(Some).is_empty());
         // Overlapping reach: the front is only where both reach.
         let sites = [c(45_000.0, 50_000.0), c(55_000.0, 50_000.0)];
         let t = Tessellation::new(&sites, &land, Some(10_000.0), &[]);
-        let fronts = t.frontlines(|i| Some(i));
+        let fronts = t.frontlines(Some);
         assert_eq!(fronts.len(), 1);
         let len: f64 = fronts[0]
             .line
@@ -1583,7 +1608,7 @@ mod tests {
             .sum();
         let expect = 2.0 * (10_000.0f64.powi(2) - 5_000.0f64.powi(2)).sqrt();
         assert!((len - expect).abs() / expect < 0.01, "{len} vs {expect}");
-        for (_, mp) in t.areas(|i| Some(i)) {
+        for (_, mp) in t.areas(Some) {
             assert_well_formed(&mp);
         }
     }
@@ -1613,11 +1638,11 @@ mod tests {
         assert!(zone_on_land > 0.0);
         assert_well_formed(t.cell(0));
         assert_well_formed(t.cell(1));
-        let areas = t.areas(|i| Some(i));
+        let areas = t.areas(Some);
         assert!((total_area(&areas[1].1) - a1).abs() < 10.0);
         // The front now runs up the bisector to the zone, then round its
         // west part; the zone's top is the land's edge.
-        let fronts = t.frontlines(|i| Some(i));
+        let fronts = t.frontlines(Some);
         let len: f64 = fronts[0]
             .line
             .0
@@ -1688,9 +1713,7 @@ mod tests {
         let land = l_land();
         let area = land.unsigned_area();
         let t = Tessellation::new(&[], &land, None, &[]);
-        assert!(
-            t.is_empty() && t.areas(|i| Some(i)).is_empty() && t.frontlines(|i| Some(i)).is_empty()
-        );
+        assert!(t.is_empty() && t.areas(Some).is_empty() && t.frontlines(Some).is_empty());
         let t = Tessellation::new(&[c(5_000.0, 5_000.0)], &land, None, &[]);
         assert!((total_area(t.cell(0)) / area - 1.0).abs() < 1e-9);
         // Twelve collinear sites along a diagonal: strips.
@@ -1725,6 +1748,7 @@ mod tests {
             c(f64::INFINITY, 1.0),
             c(5_000.0, 5_000.0),
             c(1e12, -1e12),
+            c(1e200, 3.0),
         ];
         let t = Tessellation::new(&sites, &land, None, &[]);
         assert!(t.cell(0).0.is_empty() && t.cell(2).0.is_empty());
