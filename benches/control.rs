@@ -9,13 +9,7 @@ use frontline::synthetic::{Spec, generate};
 use frontline::{ControlModel, PlaceId, Scenario};
 
 fn bench(c: &mut Criterion) {
-    let spec = Spec {
-        places: 10_000,
-        events: 100_000,
-        days: 365,
-        factions: 6,
-        seed: 42,
-    };
+    let spec = Spec { places: 10_000, events: 100_000, days: 365, factions: 6, seed: 42 };
     let files = generate(spec);
     let day = NaiveDate::from_ymd_opt(2024, 7, 1).unwrap();
 
@@ -32,15 +26,9 @@ fn bench(c: &mut Criterion) {
     let s = Scenario::load(&files).unwrap();
     let model = ControlModel::new(&s.baseline, &s.events);
     let mut group = c.benchmark_group("control_10k_places_100k_events");
-    group.bench_function("index_only", |b| {
-        b.iter(|| ControlModel::new(black_box(&s.baseline), black_box(&s.events)))
-    });
-    group.bench_function("all_places_one_date", |b| {
-        b.iter(|| model.controls_on(black_box(day)))
-    });
-    group.bench_function("one_place_one_date", |b| {
-        b.iter(|| model.control(black_box(PlaceId(4321)), black_box(day)))
-    });
+    group.bench_function("index_only", |b| b.iter(|| ControlModel::new(black_box(&s.baseline), black_box(&s.events))));
+    group.bench_function("all_places_one_date", |b| b.iter(|| model.controls_on(black_box(day))));
+    group.bench_function("one_place_one_date", |b| b.iter(|| model.control(black_box(PlaceId(4321)), black_box(day))));
     group.finish();
 }
 

@@ -11,29 +11,15 @@ use frontline::territory::Territory;
 use frontline::{ControlModel, Scenario};
 
 fn bench(c: &mut Criterion) {
-    let spec = Spec {
-        places: 10_000,
-        events: 20_000,
-        days: 365,
-        factions: 6,
-        seed: 3,
-    };
+    let spec = Spec { places: 10_000, events: 20_000, days: 365, factions: 6, seed: 3 };
     let scenario = Scenario::load(&generate(spec)).unwrap();
     let model = ControlModel::new(&scenario.baseline, &scenario.events);
     let territory = Territory::new(&scenario);
-    let exporter = Exporter {
-        scenario: &scenario,
-        model: &model,
-        territory: &territory,
-    };
+    let exporter = Exporter { scenario: &scenario, model: &model, territory: &territory };
     let mut group = c.benchmark_group("export_10k_places_365_days");
     group.sample_size(10);
-    group.bench_function("tessellate", |b| {
-        b.iter(|| Territory::new(black_box(&scenario)))
-    });
-    group.bench_function("timeline_geojson", |b| {
-        b.iter(|| exporter.timeline(std::io::sink()).unwrap().1)
-    });
+    group.bench_function("tessellate", |b| b.iter(|| Territory::new(black_box(&scenario))));
+    group.bench_function("timeline_geojson", |b| b.iter(|| exporter.timeline(std::io::sink()).unwrap().1));
     group.finish();
 }
 

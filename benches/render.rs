@@ -16,38 +16,17 @@ fn bench(c: &mut Criterion) {
     let day = NaiveDate::from_ymd_opt(2024, 12, 6).unwrap();
     let mut group = c.benchmark_group("syria_1920x1080");
     group.sample_size(20);
-    group.bench_function("tessellate_places", |b| {
-        b.iter(|| Territory::new(black_box(&scenario)))
-    });
+    group.bench_function("tessellate_places", |b| b.iter(|| Territory::new(black_box(&scenario))));
     let territory = Territory::new(&scenario);
     let atlas = Atlas::new(&scenario, &model, &territory, 1920, 1080, Style::default()).unwrap();
-    group.bench_function("state_geometry", |b| {
-        b.iter(|| atlas.day_map(black_box(day)))
-    });
+    group.bench_function("state_geometry", |b| b.iter(|| atlas.day_map(black_box(day))));
     let map = atlas.day_map(day);
-    group.bench_function("frame_draw_only", |b| {
-        b.iter(|| render_pixmap(&atlas, black_box(day), &map).unwrap())
-    });
-    group.bench_function("frame_draw_and_png", |b| {
-        b.iter(|| render_png(&atlas, black_box(day), &map).unwrap())
-    });
+    group.bench_function("frame_draw_only", |b| b.iter(|| render_pixmap(&atlas, black_box(day), &map).unwrap()));
+    group.bench_function("frame_draw_and_png", |b| b.iter(|| render_png(&atlas, black_box(day), &map).unwrap()));
     let pixmap = render_pixmap(&atlas, day, &map).unwrap();
-    group.bench_function("png_encode", |b| {
-        b.iter(|| encode_png(black_box(&pixmap)).unwrap())
-    });
-    let reserved = atlas.style.reserved_colours(
-        &scenario
-            .factions
-            .iter()
-            .map(|f| f.colour)
-            .collect::<Vec<_>>(),
-    );
-    let next = render_pixmap(
-        &atlas,
-        day.succ_opt().unwrap(),
-        &atlas.day_map(day.succ_opt().unwrap()),
-    )
-    .unwrap();
+    group.bench_function("png_encode", |b| b.iter(|| encode_png(black_box(&pixmap)).unwrap()));
+    let reserved = atlas.style.reserved_colours(&scenario.factions.iter().map(|f| f.colour).collect::<Vec<_>>());
+    let next = render_pixmap(&atlas, day.succ_opt().unwrap(), &atlas.day_map(day.succ_opt().unwrap())).unwrap();
     group.bench_function("gif_two_frames", |b| {
         b.iter(|| {
             let mut gif = GifWriter::new(Vec::new(), 1920, 1080, &reserved, 50, true).unwrap();

@@ -59,9 +59,8 @@ fn main() -> anyhow::Result<()> {
         note: None,
         line: 2,
     };
-    let land = MultiPolygon(vec![
-        polygon![(x: 10.0, y: 45.0), (x: 12.0, y: 45.0), (x: 12.0, y: 47.0), (x: 10.0, y: 47.0)],
-    ]);
+    let land =
+        MultiPolygon(vec![polygon![(x: 10.0, y: 45.0), (x: 12.0, y: 45.0), (x: 12.0, y: 47.0), (x: 10.0, y: 47.0)]]);
     let scenario = Scenario {
         title: "A scenario built in code".into(),
         subtitle: None,
@@ -73,13 +72,7 @@ fn main() -> anyhow::Result<()> {
         events: vec![capture],
         sources: vec![],
         zones: vec![],
-        basemap: Basemap {
-            countries: vec![Country {
-                name: "Squareland".into(),
-                role: Role::Focus,
-                shape: land,
-            }],
-        },
+        basemap: Basemap { countries: vec![Country { name: "Squareland".into(), role: Role::Focus, shape: land }] },
         map: MapSettings {
             extent: Rect::new(Coord { x: 9.8, y: 44.8 }, Coord { x: 12.2, y: 47.2 }),
             reach_km: None,

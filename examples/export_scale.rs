@@ -20,22 +20,12 @@ fn peak_memory_mib() -> Option<f64> {
 
 fn main() -> anyhow::Result<()> {
     let started = Instant::now();
-    let spec = Spec {
-        places: 10_000,
-        events: 20_000,
-        days: 365,
-        factions: 6,
-        seed: 3,
-    };
+    let spec = Spec { places: 10_000, events: 20_000, days: 365, factions: 6, seed: 3 };
     let scenario = Scenario::load(&generate(spec))?;
     let model = ControlModel::new(&scenario.baseline, &scenario.events);
     let territory = Territory::new(&scenario);
     let prepared = started.elapsed();
-    let exporter = Exporter {
-        scenario: &scenario,
-        model: &model,
-        territory: &territory,
-    };
+    let exporter = Exporter { scenario: &scenario, model: &model, territory: &territory };
     let out: Box<dyn Write> = match std::env::args().nth(1) {
         Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
         None => Box::new(std::io::sink()),

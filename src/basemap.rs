@@ -32,31 +32,29 @@ pub struct Basemap {
     pub countries: Vec<Country>,
 }
 
+/// Parses a GeoJSON FeatureCollection, naming the file and line when it is not one.
+pub(crate) fn read_feature_collection(text: &str, file: &str) -> Result<geojson::FeatureCollection> {
+    serde_json::from_str(text).map_err(|e| Error::Data {
+        at: Location { file: file.to_string(), line: Some(e.line() as u64), field: None },
+        message: format!("expected a GeoJSON FeatureCollection: {e}"),
+    })
+}
+
+/// The string property `key` of a feature, if it has one.
+pub(crate) fn string_property(feature: &geojson::Feature, key: &str) -> Option<String> {
+    feature.properties.as_ref().and_then(|p| p.get(key)).and_then(|v| v.as_str()).map(str::to_string)
+}
+
 impl Basemap {
     /// Reads a GeoJSON FeatureCollection of (Multi)Polygons with `name` and `role`
     /// (`focus` or `neighbour`) properties; `focus` overrides the file's roles when given,
     /// naming the country to focus on.
     pub fn from_geojson(text: &str, file: &str, focus: Option<&str>) -> Result<Basemap> {
-        let collection: geojson::FeatureCollection =
-            serde_json::from_str(text).map_err(|e| Error::Data {
-                at: Location {
-                    file: file.to_string(),
-                    line: Some(e.line() as u64),
-                    field: None,
-                },
-                message: format!("expected a GeoJSON FeatureCollection: {e}"),
-            })?;
+        let collection = read_feature_collection(text, file)?;
         let mut countries = Vec::new();
         for (i, feature) in collection.features.iter().enumerate() {
             let at = || Location::file(format!("{file} (feature {i})"));
-            let property = |key: &str| {
-                feature
-                    .properties
-                    .as_ref()
-                    .and_then(|p| p.get(key))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
+            let property = |key: &str| string_property(feature, key);
             let name = property("name").unwrap_or_else(|| format!("feature {i}"));
             let role = match focus {
                 Some(f) => {
@@ -72,11 +70,10 @@ impl Basemap {
             let Some(geometry) = &feature.geometry else {
                 continue;
             };
-            let shape: geo::Geometry<f64> =
-                geo::Geometry::try_from(geometry).map_err(|e| Error::Data {
-                    at: at().field("geometry"),
-                    message: format!("expected a Polygon or MultiPolygon: {e}"),
-                })?;
+            let shape: geo::Geometry<f64> = geo::Geometry::try_from(geometry).map_err(|e| Error::Data {
+                at: at().field("geometry"),
+                message: format!("expected a Polygon or MultiPolygon: {e}"),
+            })?;
             let shape = match shape {
                 geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
                 geo::Geometry::MultiPolygon(m) => m,
@@ -107,11 +104,7 @@ impl Basemap {
     /// The focus country's land, merged into one MultiPolygon (lon/lat).
     pub fn focus_land(&self) -> MultiPolygon<f64> {
         MultiPolygon(
-            self.countries
-                .iter()
-                .filter(|c| c.role == Role::Focus)
-                .flat_map(|c| c.shape.0.iter().cloned())
-                .collect(),
+            self.countries.iter().filter(|c| c.role == Role::Focus).flat_map(|c| c.shape.0.iter().cloned()).collect(),
         )
     }
 }
@@ -136,18 +129,9 @@ mod tests {
 
     #[test]
     fn bad_files_say_what_was_expected() {
-        let err = Basemap::from_geojson("{", "m.geojson", None)
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"),
-            "{err}"
-        );
-        let err = Basemap::from_geojson(TWO, "m.geojson", Some("Atlantis"))
-            .err()
-            .unwrap()
-            .to_string();
+        let err = Basemap::from_geojson("{", "m.geojson", None).err().unwrap().to_string();
+        assert!(err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"), "{err}");
+        let err = Basemap::from_geojson(TWO, "m.geojson", Some("Atlantis")).err().unwrap().to_string();
         assert!(err.contains("\"Atlantis\""), "{err}");
     }
 }

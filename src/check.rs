@@ -19,47 +19,28 @@ pub fn consistency(scenario: &Scenario, model: &ControlModel, events_file: &str)
     let events = &scenario.events;
     while i < events.len() {
         let mut j = i;
-        while j < events.len()
-            && events[j].place == events[i].place
-            && events[j].date == events[i].date
-        {
+        while j < events.len() && events[j].place == events[i].place && events[j].date == events[i].date {
             j += 1;
         }
         let group = &events[i..j];
         let day = group[0].date;
-        let before = day.pred_opt().map_or_else(
-            || model.state(group[0].place, day),
-            |d| model.state(group[0].place, d),
-        );
+        let before =
+            day.pred_opt().map_or_else(|| model.state(group[0].place, day), |d| model.state(group[0].place, d));
         let after = model.control(group[0].place, day);
         for e in group {
             let at = Location::line(events_file, e.line);
             if e.action == Action::Captured && before.holder == Some(e.faction) {
-                let since = before
-                    .held_since
-                    .map_or("the baseline".to_string(), |d| d.to_string());
+                let since = before.held_since.map_or("the baseline".to_string(), |d| d.to_string());
                 problems.push(Problem::warning(
                     at.clone(),
-                    format!(
-                        "{} captures {} which it already holds (since {since})",
-                        faction(e.faction),
-                        name(e)
-                    ),
+                    format!("{} captures {} which it already holds (since {since})", faction(e.faction), name(e)),
                 ));
             }
             if !after.state.is_supported_by(e) {
                 let winners: Vec<String> = group
                     .iter()
                     .filter(|w| after.state.is_supported_by(w))
-                    .map(|w| {
-                        format!(
-                            "line {} ({} {} {})",
-                            w.line,
-                            faction(w.faction),
-                            w.action,
-                            w.confidence
-                        )
-                    })
+                    .map(|w| format!("line {} ({} {} {})", w.line, faction(w.faction), w.action, w.confidence))
                     .collect();
                 problems.push(Problem::warning(
                     at,
@@ -69,11 +50,7 @@ pub fn consistency(scenario: &Scenario, model: &ControlModel, events_file: &str)
                         faction(e.faction),
                         e.action,
                         e.confidence,
-                        if winners.is_empty() {
-                            "the rule".to_string()
-                        } else {
-                            winners.join(", ")
-                        }
+                        if winners.is_empty() { "the rule".to_string() } else { winners.join(", ") }
                     ),
                 ));
             }
@@ -91,25 +68,17 @@ pub fn quotes(scenario: &Scenario, reports: &Path, events_file: &str) -> Vec<Pro
     let mut problems = Vec::new();
     for e in &scenario.events {
         let at = Location::line(events_file, e.line).field("quote");
-        let file = scenario
-            .source(&e.source)
-            .map_or(e.source.clone(), |s| s.file.clone());
-        let text = texts.entry(file.clone()).or_insert_with(|| {
-            std::fs::read_to_string(reports.join(&file))
-                .ok()
-                .map(|t| fold(&t))
-        });
+        let file = scenario.source(&e.source).map_or(e.source.clone(), |s| s.file.clone());
+        let text = texts
+            .entry(file.clone())
+            .or_insert_with(|| std::fs::read_to_string(reports.join(&file)).ok().map(|t| fold(&t)));
         match text {
-            None => problems.push(Problem::error(
-                at,
-                format!("cannot read the report {}", reports.join(&file).display()),
-            )),
+            None => {
+                problems.push(Problem::error(at, format!("cannot read the report {}", reports.join(&file).display())))
+            }
             Some(text) if !text.contains(&fold(&e.quote)) => problems.push(Problem::error(
                 at,
-                format!(
-                    "quote not found verbatim in {file}: {:?}",
-                    e.quote.chars().take(80).collect::<String>()
-                ),
+                format!("quote not found verbatim in {file}: {:?}", e.quote.chars().take(80).collect::<String>()),
             )),
             Some(_) => {}
         }
@@ -138,10 +107,7 @@ mod tests {
 
     #[test]
     fn folding_ignores_spacing_and_typography_only() {
-        assert_eq!(
-            fold("a  \n b\u{2019}s \u{201c}x\u{201d} \u{2013}"),
-            "a b's \"x\" -"
-        );
+        assert_eq!(fold("a  \n b\u{2019}s \u{201c}x\u{201d} \u{2013}"), "a b's \"x\" -");
         assert_ne!(fold("Hama"), fold("hama"));
     }
 }

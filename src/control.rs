@@ -63,10 +63,7 @@ pub struct PlaceState {
 impl PlaceState {
     /// The state of a place held by `holder` since before the scenario.
     pub fn baseline(holder: Option<FactionId>) -> PlaceState {
-        PlaceState {
-            holder,
-            ..PlaceState::default()
-        }
+        PlaceState { holder, ..PlaceState::default() }
     }
 
     /// Held, contested or unheld.
@@ -80,11 +77,7 @@ impl PlaceState {
 
     /// The day the current status began (`None`: the baseline).
     pub fn since(&self) -> Option<NaiveDate> {
-        if self.challenger.is_some() {
-            self.contested_since
-        } else {
-            self.held_since
-        }
+        if self.challenger.is_some() { self.contested_since } else { self.held_since }
     }
 
     /// Applies one claim, as the rule in the module docs says.
@@ -172,9 +165,7 @@ pub struct Rank<'a> {
 pub fn ranks(events: &[Event]) -> Vec<Rank<'_>> {
     let mut agreeing: HashMap<(NaiveDate, PlaceId, FactionId, Action), Vec<&str>> = HashMap::new();
     for e in events {
-        let sources = agreeing
-            .entry((e.date, e.place, e.faction, e.action))
-            .or_default();
+        let sources = agreeing.entry((e.date, e.place, e.faction, e.action)).or_default();
         if !sources.contains(&e.source.as_str()) {
             sources.push(&e.source);
         }
@@ -255,9 +246,7 @@ impl ControlModel {
         let mut order: Vec<usize> = (0..events.len()).collect();
         order.sort_by(|&a, &b| {
             let (ea, eb) = (&events[a], &events[b]);
-            (ea.place, ea.date, ranks[a])
-                .cmp(&(eb.place, eb.date, ranks[b]))
-                .then(a.cmp(&b))
+            (ea.place, ea.date, ranks[a]).cmp(&(eb.place, eb.date, ranks[b])).then(a.cmp(&b))
         });
         let baseline: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
         let mut history: Vec<Vec<Span>> = vec![Vec::new(); baseline.len()];
@@ -265,19 +254,14 @@ impl ControlModel {
         while i < order.len() {
             let first = &events[order[i]];
             let mut j = i;
-            while j < order.len()
-                && events[order[j]].place == first.place
-                && events[order[j]].date == first.date
-            {
+            while j < order.len() && events[order[j]].place == first.place && events[order[j]].date == first.date {
                 j += 1;
             }
             let Some(spans) = history.get_mut(first.place.index()) else {
                 i = j;
                 continue;
             };
-            let start_of_day = spans
-                .last()
-                .map_or(baseline[first.place.index()], |s| s.state);
+            let start_of_day = spans.last().map_or(baseline[first.place.index()], |s| s.state);
             let mut state = start_of_day;
             for &k in &order[i..j] {
                 state.apply(&events[k]);
@@ -287,12 +271,7 @@ impl ControlModel {
                 .iter()
                 .map(|&k| EventId(k as u32))
                 .partition(|id| state.is_supported_by(&events[id.0 as usize]));
-            spans.push(Span {
-                day: first.date,
-                state,
-                supporting,
-                disputing,
-            });
+            spans.push(Span { day: first.date, state, supporting, disputing });
             i = j;
         }
         ControlModel { baseline, history }
@@ -340,26 +319,17 @@ impl ControlModel {
             evidence.extend_from_slice(&span.supporting);
             disputed_by.extend_from_slice(&span.disputing);
         }
-        Control {
-            place,
-            state,
-            evidence,
-            disputed_by,
-        }
+        Control { place, state, evidence, disputed_by }
     }
 
     /// Every place's state at the end of `date`, in place order.
     pub fn states_on(&self, date: NaiveDate) -> Vec<PlaceState> {
-        (0..self.len())
-            .map(|i| self.state(PlaceId(i as u32), date))
-            .collect()
+        (0..self.len()).map(|i| self.state(PlaceId(i as u32), date)).collect()
     }
 
     /// Every place's control at the end of `date`, with evidence, in place order.
     pub fn controls_on(&self, date: NaiveDate) -> Vec<Control> {
-        (0..self.len())
-            .map(|i| self.control(PlaceId(i as u32), date))
-            .collect()
+        (0..self.len()).map(|i| self.control(PlaceId(i as u32), date)).collect()
     }
 
     /// A place's history as periods of unchanged holder and challenger, oldest first.
@@ -398,11 +368,7 @@ impl ControlModel {
             .filter_map(|place| {
                 let before = self.state(place, from);
                 let after = self.state(place, to);
-                (!before.same_sides(&after)).then(|| Change {
-                    place,
-                    before,
-                    after: self.control(place, to),
-                })
+                (!before.same_sides(&after)).then(|| Change { place, before, after: self.control(place, to) })
             })
             .collect()
     }
@@ -427,15 +393,9 @@ impl ControlModel {
 
 /// The reference answer: replays every event dated on or before `date`, day by day,
 /// over the baseline. Slow (it looks at every event); the model must agree with it.
-pub fn replay(
-    baseline: &[Option<FactionId>],
-    events: &[Event],
-    date: NaiveDate,
-) -> Vec<PlaceState> {
+pub fn replay(baseline: &[Option<FactionId>], events: &[Event], date: NaiveDate) -> Vec<PlaceState> {
     let ranks = ranks(events);
-    let mut todo: Vec<usize> = (0..events.len())
-        .filter(|&i| events[i].date <= date)
-        .collect();
+    let mut todo: Vec<usize> = (0..events.len()).filter(|&i| events[i].date <= date).collect();
     todo.sort_by(|&a, &b| (events[a].date, ranks[a]).cmp(&(events[b].date, ranks[b])));
     let mut states: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
     let mut start_of_day = states.clone();
@@ -505,45 +465,27 @@ mod tests {
         ];
         let m = ControlModel::new(&[GOV], &events);
         let s = m.state(PlaceId(0), day(5));
-        assert_eq!(
-            (s.status(), s.holder, s.challenger, s.since()),
-            (Status::Contested, GOV, HTS, Some(day(4)))
-        );
+        assert_eq!((s.status(), s.holder, s.challenger, s.since()), (Status::Contested, GOV, HTS, Some(day(4))));
         let s = m.state(PlaceId(0), day(6));
-        assert_eq!(
-            (s.status(), s.holder, s.since()),
-            (Status::Held, HTS, Some(day(6)))
-        );
+        assert_eq!((s.status(), s.holder, s.since()), (Status::Held, HTS, Some(day(6))));
         // The defender withdrawing with no challenger leaves the place unheld.
-        let m = ControlModel::new(
-            &[GOV],
-            &[ev(6, 0, 0, Action::Withdrew, Confidence::Reported)],
-        );
+        let m = ControlModel::new(&[GOV], &[ev(6, 0, 0, Action::Withdrew, Confidence::Reported)]);
         assert_eq!(m.state(PlaceId(0), day(6)).status(), Status::Unheld);
     }
 
     #[test]
     fn on_one_day_confidence_decides_and_the_loser_is_kept_as_dispute() {
-        let events = vec![
-            ev(7, 0, 1, Action::Captured, Confidence::Reported),
-            ev(7, 0, 0, Action::Held, Confidence::Claimed),
-        ];
+        let events =
+            vec![ev(7, 0, 1, Action::Captured, Confidence::Reported), ev(7, 0, 0, Action::Held, Confidence::Claimed)];
         let m = ControlModel::new(&[GOV], &events);
         let c = m.control(PlaceId(0), day(7));
         assert_eq!(c.state.holder, HTS);
         assert_eq!(c.evidence, vec![EventId(0)]);
         assert_eq!(c.disputed_by, vec![EventId(1)]);
         // A confirmed denial beats a reported capture.
-        let events = vec![
-            ev(7, 0, 1, Action::Captured, Confidence::Reported),
-            ev(7, 0, 0, Action::Held, Confidence::Confirmed),
-        ];
-        assert_eq!(
-            ControlModel::new(&[GOV], &events)
-                .state(PlaceId(0), day(7))
-                .holder,
-            GOV
-        );
+        let events =
+            vec![ev(7, 0, 1, Action::Captured, Confidence::Reported), ev(7, 0, 0, Action::Held, Confidence::Confirmed)];
+        assert_eq!(ControlModel::new(&[GOV], &events).state(PlaceId(0), day(7)).holder, GOV);
     }
 
     #[test]
@@ -586,10 +528,7 @@ mod tests {
         let t = m.timeline(PlaceId(0));
         assert_eq!(t.len(), 2);
         assert_eq!((t[0].start, t[0].end), (None, Some(day(5))));
-        assert_eq!(
-            (t[1].start, t[1].end, t[1].evidence.len()),
-            (Some(day(5)), None, 2)
-        );
+        assert_eq!((t[1].start, t[1].end, t[1].evidence.len()), (Some(day(5)), None, 2));
     }
 
     #[test]
@@ -607,20 +546,15 @@ mod tests {
         use proptest::prelude::*;
 
         fn arb_event() -> impl Strategy<Value = Event> {
-            (1u32..=10, 0u32..5, 0u16..3, 0usize..4, 0usize..3, 0u8..3).prop_map(
-                |(d, place, faction, a, c, src)| {
-                    let mut e = ev(d, place, faction, Action::ALL[a], Confidence::ALL[c]);
-                    e.source = format!("report-{src}.txt");
-                    e
-                },
-            )
+            (1u32..=10, 0u32..5, 0u16..3, 0usize..4, 0usize..3, 0u8..3).prop_map(|(d, place, faction, a, c, src)| {
+                let mut e = ev(d, place, faction, Action::ALL[a], Confidence::ALL[c]);
+                e.source = format!("report-{src}.txt");
+                e
+            })
         }
 
         fn arb_baseline() -> impl Strategy<Value = Vec<Option<FactionId>>> {
-            proptest::collection::vec(
-                proptest::option::weighted(0.9, (0u16..3).prop_map(FactionId)),
-                5,
-            )
+            proptest::collection::vec(proptest::option::weighted(0.9, (0u16..3).prop_map(FactionId)), 5)
         }
 
         proptest! {

@@ -20,28 +20,17 @@ pub struct Location {
 impl Location {
     /// A whole-file location.
     pub fn file(file: impl Into<String>) -> Self {
-        Location {
-            file: file.into(),
-            line: None,
-            field: None,
-        }
+        Location { file: file.into(), line: None, field: None }
     }
 
     /// A location on one line of a file.
     pub fn line(file: impl Into<String>, line: u64) -> Self {
-        Location {
-            file: file.into(),
-            line: Some(line),
-            field: None,
-        }
+        Location { file: file.into(), line: Some(line), field: None }
     }
 
     /// The same location, narrowed to one field.
     pub fn field(&self, field: impl Into<String>) -> Self {
-        Location {
-            field: Some(field.into()),
-            ..self.clone()
-        }
+        Location { field: Some(field.into()), ..self.clone() }
     }
 }
 
@@ -122,20 +111,13 @@ pub enum Error {
 }
 
 fn suggest(suggestions: &[String]) -> String {
-    if suggestions.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", suggestions.join(", "))
-    }
+    if suggestions.is_empty() { String::new() } else { format!("; did you mean {}?", suggestions.join(", ")) }
 }
 
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 

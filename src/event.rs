@@ -30,16 +30,8 @@ impl Colour {
 
     /// Mixes `self` with `other`; `t` = 0 gives `self`, 1 gives `other`.
     pub fn mix(self, other: Colour, t: f32) -> Colour {
-        let m = |a: u8, b: u8| {
-            (a as f32 + (b as f32 - a as f32) * t)
-                .round()
-                .clamp(0.0, 255.0) as u8
-        };
-        Colour {
-            r: m(self.r, other.r),
-            g: m(self.g, other.g),
-            b: m(self.b, other.b),
-        }
+        let m = |a: u8, b: u8| (a as f32 + (b as f32 - a as f32) * t).round().clamp(0.0, 255.0) as u8;
+        Colour { r: m(self.r, other.r), g: m(self.g, other.g), b: m(self.b, other.b) }
     }
 }
 
@@ -53,11 +45,7 @@ impl FromStr for Colour {
             return Err("a colour like #1f77b4".into());
         }
         let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|e| e.to_string());
-        Ok(Colour {
-            r: byte(0)?,
-            g: byte(2)?,
-            b: byte(4)?,
-        })
+        Ok(Colour { r: byte(0)?, g: byte(2)?, b: byte(4)? })
     }
 }
 
@@ -103,12 +91,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the control rule applies them within one day.
-    pub const ALL: [Action; 4] = [
-        Action::Held,
-        Action::Withdrew,
-        Action::Entered,
-        Action::Captured,
-    ];
+    pub const ALL: [Action; 4] = [Action::Held, Action::Withdrew, Action::Entered, Action::Captured];
 
     /// The word used in event files.
     pub fn as_str(self) -> &'static str {
@@ -151,11 +134,7 @@ pub enum Confidence {
 
 impl Confidence {
     /// Every level, weakest first.
-    pub const ALL: [Confidence; 3] = [
-        Confidence::Claimed,
-        Confidence::Reported,
-        Confidence::Confirmed,
-    ];
+    pub const ALL: [Confidence; 3] = [Confidence::Claimed, Confidence::Reported, Confidence::Confirmed];
 
     /// The word used in event files.
     pub fn as_str(self) -> &'static str {
@@ -219,13 +198,7 @@ impl Event {
     /// then action, faction and source. The control model's full rule also weighs how many
     /// sources agree (see [`crate::control::Rank`]); this key only orders listings.
     pub fn precedence_key(&self) -> (Confidence, Action, FactionId, &str, &str) {
-        (
-            self.confidence,
-            self.action,
-            self.faction,
-            &self.source,
-            &self.quote,
-        )
+        (self.confidence, self.action, self.faction, &self.source, &self.quote)
     }
 }
 
@@ -250,9 +223,6 @@ mod tests {
         assert!("took".parse::<Action>().is_err());
         assert_eq!("CONFIRMED".parse::<Confidence>(), Ok(Confidence::Confirmed));
         assert!("likely".parse::<Confidence>().is_err());
-        assert!(
-            Confidence::Confirmed > Confidence::Reported
-                && Confidence::Reported > Confidence::Claimed
-        );
+        assert!(Confidence::Confirmed > Confidence::Reported && Confidence::Reported > Confidence::Claimed);
     }
 }

@@ -34,20 +34,12 @@ fn location_string<S: serde::Serializer>(at: &Location, s: S) -> Result<S::Ok, S
 impl Problem {
     /// An error at `at`.
     pub fn error(at: Location, message: impl Into<String>) -> Self {
-        Problem {
-            severity: Severity::Error,
-            at,
-            message: message.into(),
-        }
+        Problem { severity: Severity::Error, at, message: message.into() }
     }
 
     /// A warning at `at`.
     pub fn warning(at: Location, message: impl Into<String>) -> Self {
-        Problem {
-            severity: Severity::Warning,
-            at,
-            message: message.into(),
-        }
+        Problem { severity: Severity::Warning, at, message: message.into() }
     }
 
     /// Whether this problem stops the scenario from being used.

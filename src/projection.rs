@@ -34,12 +34,7 @@ impl Projection {
     /// A projection centred on `centre` (x = longitude, y = latitude, degrees).
     pub fn new(centre: Coord<f64>) -> Projection {
         let lat0 = centre.y.to_radians();
-        Projection {
-            centre,
-            lon0: centre.x.to_radians(),
-            sin_lat0: lat0.sin(),
-            cos_lat0: lat0.cos(),
-        }
+        Projection { centre, lon0: centre.x.to_radians(), sin_lat0: lat0.sin(), cos_lat0: lat0.cos() }
     }
 
     /// The centre the projection was made with (longitude, latitude).
@@ -59,10 +54,7 @@ impl Projection {
         let denom = 1.0 + self.sin_lat0 * sin_lat + self.cos_lat0 * cos_lat * cos_dlon;
         // At (and within rounding of) the antipode the scale blows up.
         if denom.is_nan() || denom <= 1e-12 {
-            return Coord {
-                x: f64::NAN,
-                y: f64::NAN,
-            };
+            return Coord { x: f64::NAN, y: f64::NAN };
         }
         let k = (2.0 / denom).sqrt();
         Coord {
@@ -84,20 +76,14 @@ impl Projection {
         }
         let s = rho / (2.0 * EARTH_RADIUS_M);
         if s.is_nan() || s > 1.0 {
-            return Coord {
-                x: f64::NAN,
-                y: f64::NAN,
-            };
+            return Coord { x: f64::NAN, y: f64::NAN };
         }
         let c = 2.0 * s.asin();
         let (sin_c, cos_c) = c.sin_cos();
         // Rounding can push the sine a hair past ±1 near the poles.
         let sin_lat = (cos_c * self.sin_lat0 + xy.y * sin_c * self.cos_lat0 / rho).clamp(-1.0, 1.0);
         let dlon = (xy.x * sin_c).atan2(rho * self.cos_lat0 * cos_c - xy.y * self.sin_lat0 * sin_c);
-        Coord {
-            x: (self.lon0 + dlon).to_degrees(),
-            y: sin_lat.asin().to_degrees(),
-        }
+        Coord { x: (self.lon0 + dlon).to_degrees(), y: sin_lat.asin().to_degrees() }
     }
 
     /// Projects every coordinate of a geometry (any geo type with `MapCoords`).
@@ -148,12 +134,7 @@ pub struct Margins {
 impl Margins {
     /// The same margin on all four sides.
     pub fn uniform(pixels: f64) -> Margins {
-        Margins {
-            top: pixels,
-            right: pixels,
-            bottom: pixels,
-            left: pixels,
-        }
+        Margins { top: pixels, right: pixels, bottom: pixels, left: pixels }
     }
 }
 
@@ -196,24 +177,9 @@ impl Viewport {
         let centre = map.center();
         let map_min_x = centre.x - map_w / 2.0;
         let map_max_y = centre.y + map_h / 2.0;
-        let origin = Coord {
-            x: map_min_x - left / scale,
-            y: map_max_y + top / scale,
-        };
-        let placed = Rect::new(
-            Coord { x: left, y: top },
-            Coord {
-                x: left + used_w,
-                y: top + used_h,
-            },
-        );
-        Viewport {
-            width,
-            height,
-            scale,
-            origin,
-            placed,
-        }
+        let origin = Coord { x: map_min_x - left / scale, y: map_max_y + top / scale };
+        let placed = Rect::new(Coord { x: left, y: top }, Coord { x: left + used_w, y: top + used_h });
+        Viewport { width, height, scale, origin, placed }
     }
 
     /// Image width in pixels.
@@ -228,18 +194,12 @@ impl Viewport {
 
     /// Pixel position of a projected point (x right, y down).
     pub fn to_pixel(&self, map: Coord<f64>) -> Coord<f64> {
-        Coord {
-            x: (map.x - self.origin.x) * self.scale,
-            y: (self.origin.y - map.y) * self.scale,
-        }
+        Coord { x: (map.x - self.origin.x) * self.scale, y: (self.origin.y - map.y) * self.scale }
     }
 
     /// Projected point at a pixel position; the inverse of [`Viewport::to_pixel`].
     pub fn to_map(&self, pixel: Coord<f64>) -> Coord<f64> {
-        Coord {
-            x: self.origin.x + pixel.x / self.scale,
-            y: self.origin.y - pixel.y / self.scale,
-        }
+        Coord { x: self.origin.x + pixel.x / self.scale, y: self.origin.y - pixel.y / self.scale }
     }
 
     /// Ground distance covered by one pixel, in metres.
@@ -261,10 +221,7 @@ impl Viewport {
     /// rectangle plus margins and centring space), in metres.
     pub fn visible_map_rect(&self) -> Rect<f64> {
         let a = self.to_map(Coord { x: 0.0, y: 0.0 });
-        let b = self.to_map(Coord {
-            x: self.width as f64,
-            y: self.height as f64,
-        });
+        let b = self.to_map(Coord { x: self.width as f64, y: self.height as f64 });
         Rect::new(a, b)
     }
 
@@ -296,10 +253,7 @@ mod tests {
         let p = syria();
         let o = p.project(Coord { x: 38.5, y: 35.0 });
         assert!(o.x.abs() < 1e-9 && o.y.abs() < 1e-9);
-        assert_eq!(
-            p.unproject(Coord { x: 0.0, y: 0.0 }),
-            Coord { x: 38.5, y: 35.0 }
-        );
+        assert_eq!(p.unproject(Coord { x: 0.0, y: 0.0 }), Coord { x: 38.5, y: 35.0 });
     }
 
     #[test]
@@ -307,10 +261,7 @@ mod tests {
         let p = syria();
         for i in 0..=20 {
             for j in 0..=20 {
-                let ll = Coord {
-                    x: 28.0 + i as f64 * 1.0,
-                    y: 25.0 + j as f64 * 1.0,
-                };
+                let ll = Coord { x: 28.0 + i as f64 * 1.0, y: 25.0 + j as f64 * 1.0 };
                 let back = p.unproject(p.project(ll));
                 assert!((back.x - ll.x).abs() < 1e-9, "{ll:?} -> {back:?}");
                 assert!((back.y - ll.y).abs() < 1e-9, "{ll:?} -> {back:?}");
@@ -330,14 +281,8 @@ mod tests {
     #[test]
     fn damascus_aleppo_distance() {
         let p = syria();
-        let damascus = Coord {
-            x: 36.29128,
-            y: 33.5102,
-        };
-        let aleppo = Coord {
-            x: 37.16117,
-            y: 36.20124,
-        };
+        let damascus = Coord { x: 36.29128, y: 33.5102 };
+        let aleppo = Coord { x: 37.16117, y: 36.20124 };
         let a = p.project(damascus);
         let b = p.project(aleppo);
         let planar = (a.x - b.x).hypot(a.y - b.y);
@@ -352,16 +297,8 @@ mod tests {
         // A 0.01° square far from the centre keeps its spherical area.
         let p = syria();
         let (lon, lat, d) = (42.0_f64, 37.0_f64, 0.01_f64);
-        let corners = [
-            (lon, lat),
-            (lon + d, lat),
-            (lon + d, lat + d),
-            (lon, lat + d),
-        ];
-        let pts: Vec<Coord<f64>> = corners
-            .iter()
-            .map(|&(x, y)| p.project(Coord { x, y }))
-            .collect();
+        let corners = [(lon, lat), (lon + d, lat), (lon + d, lat + d), (lon, lat + d)];
+        let pts: Vec<Coord<f64>> = corners.iter().map(|&(x, y)| p.project(Coord { x, y })).collect();
         let mut planar = 0.0;
         for k in 0..4 {
             let (a, b) = (pts[k], pts[(k + 1) % 4]);
@@ -369,28 +306,18 @@ mod tests {
         }
         planar /= 2.0;
         let r = EARTH_RADIUS_M;
-        let sphere =
-            r * r * d.to_radians() * ((lat + d).to_radians().sin() - lat.to_radians().sin());
+        let sphere = r * r * d.to_radians() * ((lat + d).to_radians().sin() - lat.to_radians().sin());
         assert!((planar / sphere - 1.0).abs() < 1e-6, "{planar} vs {sphere}");
     }
 
     #[test]
     fn antipode_and_far_points_do_not_panic() {
         let p = syria();
-        let anti = p.project(Coord {
-            x: 38.5 - 180.0,
-            y: -35.0,
-        });
+        let anti = p.project(Coord { x: 38.5 - 180.0, y: -35.0 });
         assert!(anti.x.is_nan() && anti.y.is_nan());
-        let far = p.unproject(Coord {
-            x: 3.0 * EARTH_RADIUS_M,
-            y: 0.0,
-        });
+        let far = p.unproject(Coord { x: 3.0 * EARTH_RADIUS_M, y: 0.0 });
         assert!(far.x.is_nan());
-        let nan = p.project(Coord {
-            x: f64::NAN,
-            y: 0.0,
-        });
+        let nan = p.project(Coord { x: f64::NAN, y: 0.0 });
         assert!(nan.x.is_nan());
     }
 
@@ -402,11 +329,7 @@ mod tests {
             vec![],
         )]);
         let back = p.unproject_multi_polygon(&p.project_multi_polygon(&mp));
-        for (a, b) in back.0[0]
-            .exterior()
-            .coords()
-            .zip(mp.0[0].exterior().coords())
-        {
+        for (a, b) in back.0[0].exterior().coords().zip(mp.0[0].exterior().coords()) {
             assert!((a.x - b.x).abs() < 1e-9 && (a.y - b.y).abs() < 1e-9);
         }
         let ml = MultiLineString::new(vec![vec![(36.0, 33.0), (40.0, 36.0)].into()]);
@@ -417,34 +340,13 @@ mod tests {
     #[test]
     fn viewport_corners_wide_map() {
         // A map twice as wide as tall in a square image: letterboxed top and bottom.
-        let map = Rect::new(
-            Coord {
-                x: -1000.0,
-                y: -500.0,
-            },
-            Coord {
-                x: 1000.0,
-                y: 500.0,
-            },
-        );
+        let map = Rect::new(Coord { x: -1000.0, y: -500.0 }, Coord { x: 1000.0, y: 500.0 });
         let vp = Viewport::fit(map, 220, 220, Margins::uniform(10.0));
         assert!((vp.metres_per_pixel() - 10.0).abs() < 1e-12);
-        let tl = vp.to_pixel(Coord {
-            x: -1000.0,
-            y: 500.0,
-        });
-        let br = vp.to_pixel(Coord {
-            x: 1000.0,
-            y: -500.0,
-        });
-        assert!(
-            (tl.x - 10.0).abs() < 1e-9 && (tl.y - 60.0).abs() < 1e-9,
-            "{tl:?}"
-        );
-        assert!(
-            (br.x - 210.0).abs() < 1e-9 && (br.y - 160.0).abs() < 1e-9,
-            "{br:?}"
-        );
+        let tl = vp.to_pixel(Coord { x: -1000.0, y: 500.0 });
+        let br = vp.to_pixel(Coord { x: 1000.0, y: -500.0 });
+        assert!((tl.x - 10.0).abs() < 1e-9 && (tl.y - 60.0).abs() < 1e-9, "{tl:?}");
+        assert!((br.x - 210.0).abs() < 1e-9 && (br.y - 160.0).abs() < 1e-9, "{br:?}");
         let pr = vp.pixel_rect();
         assert_eq!(pr.min(), Coord { x: 10.0, y: 60.0 });
         assert_eq!(pr.max(), Coord { x: 210.0, y: 160.0 });
@@ -458,25 +360,14 @@ mod tests {
     #[test]
     fn viewport_tall_map_and_asymmetric_margins() {
         let map = Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 100.0, y: 400.0 });
-        let margin = Margins {
-            top: 40.0,
-            right: 0.0,
-            bottom: 0.0,
-            left: 0.0,
-        };
+        let margin = Margins { top: 40.0, right: 0.0, bottom: 0.0, left: 0.0 };
         let vp = Viewport::fit(map, 300, 240, margin);
         // 200 px of height for 400 m: 0.5 px per metre; 50 px wide, centred in 300.
         assert!((vp.pixels_per_metre() - 0.5).abs() < 1e-12);
         let tl = vp.to_pixel(Coord { x: 0.0, y: 400.0 });
         let br = vp.to_pixel(Coord { x: 100.0, y: 0.0 });
-        assert!(
-            (tl.x - 125.0).abs() < 1e-9 && (tl.y - 40.0).abs() < 1e-9,
-            "{tl:?}"
-        );
-        assert!(
-            (br.x - 175.0).abs() < 1e-9 && (br.y - 240.0).abs() < 1e-9,
-            "{br:?}"
-        );
+        assert!((tl.x - 125.0).abs() < 1e-9 && (tl.y - 40.0).abs() < 1e-9, "{tl:?}");
+        assert!((br.x - 175.0).abs() < 1e-9 && (br.y - 240.0).abs() < 1e-9, "{br:?}");
     }
 
     #[test]

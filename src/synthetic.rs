@@ -24,13 +24,7 @@ pub struct Spec {
 
 impl Default for Spec {
     fn default() -> Self {
-        Spec {
-            places: 100,
-            events: 1000,
-            days: 30,
-            factions: 4,
-            seed: 1,
-        }
+        Spec { places: 100, events: 1000, days: 30, factions: 4, seed: 1 }
     }
 }
 
@@ -55,9 +49,7 @@ impl Sequence {
 }
 
 /// The colours generated factions get, in order.
-const COLOURS: [&str; 8] = [
-    "#c0392b", "#2e7d4f", "#f0b323", "#2f6db5", "#7b5ea7", "#d9782d", "#9bbb3b", "#555555",
-];
+const COLOURS: [&str; 8] = ["#c0392b", "#2e7d4f", "#f0b323", "#2f6db5", "#7b5ea7", "#d9782d", "#9bbb3b", "#555555"];
 
 /// Generates a scenario in a square country 4° across centred on 38°E 35°N, starting
 /// 2024-01-01. Places are named `Place N` with ids `p-N`; factions are `f0`, `f1`...
@@ -68,43 +60,27 @@ pub fn generate(spec: Spec) -> Memory {
     let factions = spec.factions.clamp(1, COLOURS.len());
 
     let mut toml = String::new();
-    let _ = writeln!(
-        toml,
-        "title = \"Synthetic scenario\"\nfirst_day = \"{start}\"\nlast_day = \"{last}\""
-    );
+    let _ = writeln!(toml, "title = \"Synthetic scenario\"\nfirst_day = \"{start}\"\nlast_day = \"{last}\"");
     toml.push_str("gazetteer = \"gazetteer.csv\"\nbaseline = \"baseline.csv\"\nevents = \"events.csv\"\nbasemap = \"basemap.geojson\"\n");
     toml.push_str("credits = [\"Generated data\"]\n\n[map]\nextent = [35.5, 32.5, 40.5, 37.5]\n\n");
     for (f, colour) in COLOURS.iter().enumerate().take(factions) {
-        let _ = writeln!(
-            toml,
-            "[[factions]]\nid = \"f{f}\"\nname = \"Faction {f}\"\ncolour = \"{colour}\"\n"
-        );
+        let _ = writeln!(toml, "[[factions]]\nid = \"f{f}\"\nname = \"Faction {f}\"\ncolour = \"{colour}\"\n");
     }
 
     let mut gazetteer = String::from("id,name,aliases,lat,lon,population,admin1,kind,source\n");
     for i in 0..spec.places {
         let (lat, lon) = (33.0 + 4.0 * rng.unit(), 36.0 + 4.0 * rng.unit());
         let population = 500 + rng.below(200_000);
-        let _ = writeln!(
-            gazetteer,
-            "p-{i},Place {i},,{lat:.5},{lon:.5},{population},Region {},,generated",
-            i % 10
-        );
+        let _ = writeln!(gazetteer, "p-{i},Place {i},,{lat:.5},{lon:.5},{population},Region {},,generated", i % 10);
     }
 
     // The baseline splits the country into vertical bands, one per faction.
     let mut baseline = String::from("scope,target,faction,note\ndefault,,f0,generated\n");
     for region in 0..10 {
-        let _ = writeln!(
-            baseline,
-            "governorate,Region {region},f{},generated",
-            region % factions
-        );
+        let _ = writeln!(baseline, "governorate,Region {region},f{},generated", region % factions);
     }
 
-    let actions = [
-        "captured", "captured", "captured", "entered", "withdrew", "held",
-    ];
+    let actions = ["captured", "captured", "captured", "entered", "withdrew", "held"];
     let confidence = ["confirmed", "reported", "claimed"];
     let mut events = String::from("date,place,faction,action,confidence,source,quote,note\n");
     for _ in 0..spec.events {
@@ -138,22 +114,10 @@ mod tests {
 
     #[test]
     fn generated_scenarios_load_and_repeat() {
-        let spec = Spec {
-            places: 50,
-            events: 300,
-            days: 10,
-            factions: 3,
-            seed: 7,
-        };
+        let spec = Spec { places: 50, events: 300, days: 10, factions: 3, seed: 7 };
         let s = Scenario::load(&generate(spec)).unwrap();
-        assert_eq!(
-            (s.gazetteer.len(), s.events.len(), s.factions.len()),
-            (50, 300, 3)
-        );
+        assert_eq!((s.gazetteer.len(), s.events.len(), s.factions.len()), (50, 300, 3));
         assert_eq!(generate(spec).files, generate(spec).files);
-        assert_ne!(
-            generate(spec).files,
-            generate(Spec { seed: 8, ..spec }).files
-        );
+        assert_ne!(generate(spec).files, generate(Spec { seed: 8, ..spec }).files);
     }
 }

@@ -14,10 +14,7 @@ impl Table {
     /// `required` must be present in the header.
     pub fn parse(text: &str, file: &str, required: &[&str]) -> Result<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .trim(csv::Trim::None)
-            .from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::None).from_reader(text.as_bytes());
         // The csv crate's own line count skips blank lines, so lines are counted from the
         // byte offset instead, incrementally as rows come in order.
         let mut counted = (0usize, 1u64);
@@ -28,20 +25,12 @@ impl Table {
             while byte < text.len() && matches!(text.as_bytes()[byte], b'\n' | b'\r') {
                 byte += 1;
             }
-            let line = line
-                + text.as_bytes()[from.min(byte)..byte]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64;
+            let line = line + text.as_bytes()[from.min(byte)..byte].iter().filter(|b| **b == b'\n').count() as u64;
             counted = (byte, line);
             line
         };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| csv_error(file, e))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+        let headers: Vec<String> =
+            reader.headers().map_err(|e| csv_error(file, e))?.iter().map(|h| h.trim().to_string()).collect();
         for column in required {
             if !headers.iter().any(|h| h == column) {
                 return Err(Error::Parse {
@@ -60,20 +49,12 @@ impl Table {
             }
             rows.push((line, record));
         }
-        Ok(Table {
-            file: file.to_string(),
-            headers,
-            rows,
-        })
+        Ok(Table { file: file.to_string(), headers, rows })
     }
 
     /// The rows, in file order.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(|(line, record)| Row {
-            table: self,
-            line: *line,
-            record,
-        })
+        self.rows.iter().map(|(line, record)| Row { table: self, line: *line, record })
     }
 
     /// The number of data rows.
@@ -84,18 +65,10 @@ impl Table {
 
 fn csv_error(file: &str, e: csv::Error) -> Error {
     let line = e.position().map(|p| p.line());
-    let at = Location {
-        file: file.to_string(),
-        line,
-        field: None,
-    };
+    let at = Location { file: file.to_string(), line, field: None };
     let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!(
-                "expected {expected_len} fields, found {len} (a stray comma or an unquoted field?)"
-            )
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields, found {len} (a stray comma or an unquoted field?)")
         }
         csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
         _ => format!("unreadable CSV: {e}"),
@@ -140,11 +113,7 @@ impl<'a> Row<'a> {
     pub fn required(&self, column: &str) -> Result<&'a str> {
         let value = self.get(column);
         if value.is_empty() {
-            Err(Error::Parse {
-                at: self.at(Some(column)),
-                expected: "a value".into(),
-                found: String::new(),
-            })
+            Err(Error::Parse { at: self.at(Some(column)), expected: "a value".into(), found: String::new() })
         } else {
             Ok(value)
         }
@@ -166,11 +135,7 @@ impl<'a> Row<'a> {
     }
 
     /// Parses an optional column with `FromStr`.
-    pub fn parse_optional<T: std::str::FromStr>(
-        &self,
-        column: &str,
-        expected: &str,
-    ) -> Result<Option<T>> {
+    pub fn parse_optional<T: std::str::FromStr>(&self, column: &str, expected: &str) -> Result<Option<T>> {
         match self.optional(column) {
             None => Ok(None),
             Some(value) => value.parse().map(Some).map_err(|_| Error::Parse {
@@ -188,18 +153,10 @@ mod tests {
 
     #[test]
     fn missing_columns_and_ragged_rows_are_named() {
-        let err = Table::parse("a,b\n1,2\n", "t.csv", &["a", "c"])
-            .err()
-            .unwrap();
+        let err = Table::parse("a,b\n1,2\n", "t.csv", &["a", "c"]).err().unwrap();
         assert!(err.to_string().contains("t.csv:1: field `c`"), "{err}");
-        let err = Table::parse("a,b\n1,2\n3\n", "t.csv", &["a"])
-            .err()
-            .unwrap();
-        assert!(
-            err.to_string()
-                .starts_with("t.csv:3: expected 2 fields, found 1"),
-            "{err}"
-        );
+        let err = Table::parse("a,b\n1,2\n3\n", "t.csv", &["a"]).err().unwrap();
+        assert!(err.to_string().starts_with("t.csv:3: expected 2 fields, found 1"), "{err}");
     }
 
     #[test]
@@ -210,9 +167,6 @@ mod tests {
         assert_eq!(rows[0].get("b"), "x");
         assert_eq!(rows[1].line(), 4);
         let err = rows[0].parse::<u32>("b", "a whole number").err().unwrap();
-        assert_eq!(
-            err.to_string(),
-            "t.csv:2: field `b`: expected a whole number, found \"x\""
-        );
+        assert_eq!(err.to_string(), "t.csv:2: field `b`: expected a whole number, found \"x\"");
     }
 }

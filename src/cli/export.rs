@@ -27,11 +27,7 @@ pub enum ExportKind {
 }
 
 /// `frontline export`.
-pub fn export(
-    files: &dyn ScenarioFiles,
-    kind: ExportKind,
-    out: Option<PathBuf>,
-) -> anyhow::Result<ExitCode> {
+pub fn export(files: &dyn ScenarioFiles, kind: ExportKind, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(files)?;
     if let ExportKind::Snapshot(day) = kind {
         if day < scenario.first_day || day > scenario.last_day {
@@ -44,25 +40,18 @@ pub fn export(
     }
     let model = ControlModel::new(&scenario.baseline, &scenario.events);
     let needs_territory = matches!(kind, ExportKind::Snapshot(_) | ExportKind::Timeline);
-    let territory = if needs_territory {
-        Some(Territory::new(&scenario))
-    } else {
-        None
-    };
+    let territory = if needs_territory { Some(Territory::new(&scenario)) } else { None };
     match out {
         Some(path) => {
             let file = BufWriter::new(AtomicFile::create(&path)?);
             let written = write(&scenario, &model, territory.as_ref(), &kind, file)?;
-            let file = written
-                .into_inner()
-                .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?;
+            let file =
+                written.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?;
             file.commit()?;
         }
         None => {
             let stdout = BufWriter::new(std::io::stdout().lock());
-            write(&scenario, &model, territory.as_ref(), &kind, stdout)?
-                .flush()
-                .context("writing to stdout")?;
+            write(&scenario, &model, territory.as_ref(), &kind, stdout)?.flush().context("writing to stdout")?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -76,11 +65,7 @@ fn write<W: Write>(
     w: W,
 ) -> anyhow::Result<W> {
     let geojson = || -> anyhow::Result<Exporter<'_>> {
-        Ok(Exporter {
-            scenario,
-            model,
-            territory: territory.context("the territory is built for GeoJSON exports")?,
-        })
+        Ok(Exporter { scenario, model, territory: territory.context("the territory is built for GeoJSON exports")? })
     };
     Ok(match kind {
         ExportKind::Snapshot(day) => geojson()?.snapshot(*day, w)?.0,

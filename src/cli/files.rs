@@ -17,16 +17,10 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
-        let name = target
-            .file_name()
-            .with_context(|| format!("{} is not a file name", target.display()))?;
+        let name = target.file_name().with_context(|| format!("{} is not a file name", target.display()))?;
         let temp = target.with_file_name(format!(".{}.partial", name.to_string_lossy()));
         let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
-        Ok(AtomicFile {
-            temp,
-            target: target.to_path_buf(),
-            file: Some(file),
-        })
+        Ok(AtomicFile { temp, target: target.to_path_buf(), file: Some(file) })
     }
 
     pub fn commit(mut self) -> anyhow::Result<()> {
@@ -66,7 +60,6 @@ impl Drop for AtomicFile {
 /// Writes `bytes` to `target` whole or not at all.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut f = AtomicFile::create(target)?;
-    f.write_all(bytes)
-        .with_context(|| format!("writing {}", target.display()))?;
+    f.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
     f.commit()
 }

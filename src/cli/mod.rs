@@ -147,8 +147,7 @@ pub fn run() -> ExitCode {
         Err(e) => {
             // A closed pipe is how `| head` says "enough": not an error.
             if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
                 return ExitCode::SUCCESS;
             }
@@ -168,34 +167,12 @@ fn files(cli_scenario: &Option<PathBuf>) -> Box<dyn ScenarioFiles> {
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let files = files(&cli.scenario);
     match cli.command {
-        Command::Control {
-            date,
-            places,
-            format,
-        } => query::control(files.as_ref(), date, &places, format),
+        Command::Control { date, places, format } => query::control(files.as_ref(), date, &places, format),
         Command::Timeline { place, format } => query::timeline(files.as_ref(), &place, format),
         Command::Diff { from, to, format } => query::diff(files.as_ref(), from, to, format),
-        Command::Check { sources, format } => {
-            query::check(files.as_ref(), sources.as_deref(), format)
-        }
-        Command::Render {
-            from,
-            to,
-            out,
-            size,
-            format,
-            gif,
-            no_gif,
-            mp4,
-            fps,
-            threads,
-            quiet,
-        } => {
-            let gif = if no_gif {
-                None
-            } else {
-                Some(gif.unwrap_or_else(|| out.join("animation.gif")))
-            };
+        Command::Check { sources, format } => query::check(files.as_ref(), sources.as_deref(), format),
+        Command::Render { from, to, out, size, format, gif, no_gif, mp4, fps, threads, quiet } => {
+            let gif = if no_gif { None } else { Some(gif.unwrap_or_else(|| out.join("animation.gif"))) };
             let job = render::RenderJob {
                 from,
                 to,
@@ -210,13 +187,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             render::render(files.as_ref(), job)
         }
-        Command::Export {
-            date,
-            timeline,
-            csv,
-            events_csv,
-            out,
-        } => {
+        Command::Export { date, timeline, csv, events_csv, out } => {
             let kind = match (date, timeline, csv, events_csv) {
                 (Some(day), ..) => export::ExportKind::Snapshot(day),
                 (_, true, ..) => export::ExportKind::Timeline,
@@ -225,8 +196,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             export::export(files.as_ref(), kind, out)
         }
-        Command::Places { query, format } => {
-            query::places(files.as_ref(), query.as_deref(), format)
-        }
+        Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }
 }

@@ -19,10 +19,7 @@ pub enum Format {
 /// Renders records (structs serialised as flat JSON objects) in `format`.
 /// In table and CSV form, list values are joined with "; " and nested objects are left out.
 pub fn render<T: Serialize>(records: &[T], format: Format) -> anyhow::Result<String> {
-    let values: Vec<Value> = records
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<_, _>>()?;
+    let values: Vec<Value> = records.iter().map(serde_json::to_value).collect::<Result<_, _>>()?;
     Ok(match format {
         Format::Json => serde_json::to_string_pretty(&values)? + "\n",
         Format::Csv => {
@@ -49,23 +46,15 @@ fn flatten(values: &[Value]) -> (Vec<String>, Vec<Vec<String>>) {
     for v in values {
         if let Value::Object(map) = v {
             for (k, field) in map {
-                let nested =
-                    NESTED.contains(&k.as_str()) || field.is_object() || is_list_of_objects(field);
+                let nested = NESTED.contains(&k.as_str()) || field.is_object() || is_list_of_objects(field);
                 if !nested && !headers.contains(k) {
                     headers.push(k.clone());
                 }
             }
         }
     }
-    let rows = values
-        .iter()
-        .map(|v| {
-            headers
-                .iter()
-                .map(|h| cell(v.get(h).unwrap_or(&Value::Null)))
-                .collect()
-        })
-        .collect();
+    let rows =
+        values.iter().map(|v| headers.iter().map(|h| cell(v.get(h).unwrap_or(&Value::Null))).collect()).collect();
     (headers, rows)
 }
 
@@ -86,16 +75,9 @@ fn cell(v: &Value) -> String {
 pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
     const MAX: usize = 60;
     let shorten = |s: &str| -> String {
-        if s.chars().count() > MAX {
-            s.chars().take(MAX - 1).collect::<String>() + "…"
-        } else {
-            s.to_string()
-        }
+        if s.chars().count() > MAX { s.chars().take(MAX - 1).collect::<String>() + "…" } else { s.to_string() }
     };
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| shorten(c)).collect())
-        .collect();
+    let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| shorten(c)).collect()).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -141,26 +123,9 @@ mod tests {
 
     #[test]
     fn records_print_in_every_format() {
-        let rs = [
-            R {
-                name: "Hama",
-                n: 1,
-                tags: vec!["a", "b"],
-            },
-            R {
-                name: "Homs, city",
-                n: 22,
-                tags: vec![],
-            },
-        ];
-        assert_eq!(
-            render(&rs, Format::Table).unwrap(),
-            "name        n   tags\nHama        1   a; b\nHoms, city  22\n"
-        );
-        assert_eq!(
-            render(&rs, Format::Csv).unwrap(),
-            "name,n,tags\nHama,1,a; b\n\"Homs, city\",22,\n"
-        );
+        let rs = [R { name: "Hama", n: 1, tags: vec!["a", "b"] }, R { name: "Homs, city", n: 22, tags: vec![] }];
+        assert_eq!(render(&rs, Format::Table).unwrap(), "name        n   tags\nHama        1   a; b\nHoms, city  22\n");
+        assert_eq!(render(&rs, Format::Csv).unwrap(), "name,n,tags\nHama,1,a; b\n\"Homs, city\",22,\n");
         let json: Value = serde_json::from_str(&render(&rs, Format::Json).unwrap()).unwrap();
         assert_eq!(json[1]["n"], 22);
     }

@@ -83,11 +83,7 @@ fn control_record(s: &Scenario, c: &Control) -> ControlRecord {
         status: c.state.status().as_str(),
         challenger: faction_key(s, c.state.challenger),
         since: c.state.since(),
-        basis: if c.evidence.is_empty() {
-            "baseline"
-        } else {
-            "events"
-        },
+        basis: if c.evidence.is_empty() { "baseline" } else { "events" },
         sources: sources(s, &c.evidence),
         evidence: evidence(s, &c.evidence),
         disputed_by: evidence(s, &c.disputed_by),
@@ -102,11 +98,7 @@ fn load(files: &dyn ScenarioFiles) -> anyhow::Result<(Scenario, ControlModel)> {
 
 fn in_range(s: &Scenario, date: NaiveDate, what: &str) -> anyhow::Result<()> {
     if date < s.first_day || date > s.last_day {
-        bail!(
-            "{what} {date} is outside the scenario, which runs from {} to {}",
-            s.first_day,
-            s.last_day
-        );
+        bail!("{what} {date} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
     }
     Ok(())
 }
@@ -127,15 +119,9 @@ pub fn control(
     let places: Vec<PlaceId> = if names.is_empty() {
         (0..s.gazetteer.len()).map(|i| PlaceId(i as u32)).collect()
     } else {
-        names
-            .iter()
-            .map(|n| resolve(&s, n))
-            .collect::<anyhow::Result<_>>()?
+        names.iter().map(|n| resolve(&s, n)).collect::<anyhow::Result<_>>()?
     };
-    let records: Vec<ControlRecord> = places
-        .iter()
-        .map(|p| control_record(&s, &model.control(*p, date)))
-        .collect();
+    let records: Vec<ControlRecord> = places.iter().map(|p| control_record(&s, &model.control(*p, date))).collect();
     output::print(&output::render(&records, format)?)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -202,12 +188,7 @@ struct CountRecord {
 }
 
 /// `frontline diff`.
-pub fn diff(
-    files: &dyn ScenarioFiles,
-    from: NaiveDate,
-    to: NaiveDate,
-    format: Format,
-) -> anyhow::Result<ExitCode> {
+pub fn diff(files: &dyn ScenarioFiles, from: NaiveDate, to: NaiveDate, format: Format) -> anyhow::Result<ExitCode> {
     let (s, model) = load(files)?;
     in_range(&s, from, "--from")?;
     in_range(&s, to, "--to")?;
@@ -244,10 +225,7 @@ pub fn diff(
             change: count(&after, f.id) as i64 - count(&before, f.id) as i64,
             contested_to: after
                 .iter()
-                .filter(|st| {
-                    st.challenger == Some(f.id)
-                        || (st.challenger.is_some() && st.holder == Some(f.id))
-                })
+                .filter(|st| st.challenger == Some(f.id) || (st.challenger.is_some() && st.holder == Some(f.id)))
                 .count(),
         })
         .collect();
@@ -270,11 +248,7 @@ pub fn diff(
 }
 
 /// `frontline check`.
-pub fn check(
-    files: &dyn ScenarioFiles,
-    reports: Option<&Path>,
-    format: Format,
-) -> anyhow::Result<ExitCode> {
+pub fn check(files: &dyn ScenarioFiles, reports: Option<&Path>, format: Format) -> anyhow::Result<ExitCode> {
     let report = Scenario::load_report(files);
     let mut problems = report.problems;
     if let Some(s) = &report.scenario {
@@ -288,13 +262,8 @@ pub fn check(
             problems.extend(check::quotes(s, dir, &events_file));
         }
     }
-    problems.sort_by(|a, b| {
-        (&a.at.file, a.at.line, a.severity).cmp(&(&b.at.file, b.at.line, b.severity))
-    });
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
+    problems.sort_by(|a, b| (&a.at.file, a.at.line, a.severity).cmp(&(&b.at.file, b.at.line, b.severity)));
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     let warnings = problems.len() - errors;
     match format {
         Format::Table => {
@@ -313,11 +282,7 @@ pub fn check(
             eprintln!("{errors} error(s), {warnings} warning(s); the scenario could not be loaded")
         }
     }
-    Ok(if errors == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn events_file_name(files: &dyn ScenarioFiles) -> anyhow::Result<String> {
@@ -339,11 +304,7 @@ struct PlaceRecord {
 }
 
 /// `frontline places`.
-pub fn places(
-    files: &dyn ScenarioFiles,
-    query: Option<&str>,
-    format: Format,
-) -> anyhow::Result<ExitCode> {
+pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) -> anyhow::Result<ExitCode> {
     let s = Scenario::load(files)?;
     let g = &s.gazetteer;
     let query = query.unwrap_or("");
@@ -355,18 +316,12 @@ pub fn places(
             Resolution::Found(id) => format!("{query:?} resolves to {}", g.get(id).describe()),
             Resolution::Ambiguous(ids) => format!(
                 "{query:?} is ambiguous: {}",
-                ids.iter()
-                    .map(|i| g.get(*i).describe())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ids.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
             ),
             Resolution::Unknown(near) if near.is_empty() => format!("{query:?} matches no place"),
             Resolution::Unknown(near) => format!(
                 "{query:?} matches no place; closest: {}",
-                near.iter()
-                    .map(|i| g.get(*i).describe())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                near.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
             ),
         })
     };

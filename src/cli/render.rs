@@ -35,23 +35,12 @@ pub struct Size {
 
 /// Parses `1920x1080`; sides from 320x240 to 7680x4320.
 pub fn parse_size(text: &str) -> Result<Size, String> {
-    let (w, h) = text
-        .trim()
-        .split_once(['x', 'X'])
-        .ok_or("expected WIDTHxHEIGHT, e.g. 1920x1080")?;
-    let side = |s: &str| {
-        s.trim()
-            .parse::<u32>()
-            .map_err(|_| format!("expected WIDTHxHEIGHT, e.g. 1920x1080, found {text:?}"))
-    };
-    let size = Size {
-        width: side(w)?,
-        height: side(h)?,
-    };
+    let (w, h) = text.trim().split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 1920x1080")?;
+    let side =
+        |s: &str| s.trim().parse::<u32>().map_err(|_| format!("expected WIDTHxHEIGHT, e.g. 1920x1080, found {text:?}"));
+    let size = Size { width: side(w)?, height: side(h)? };
     if !(320..=7680).contains(&size.width) || !(240..=4320).contains(&size.height) {
-        return Err(format!(
-            "expected a size from 320x240 to 7680x4320, found {text:?}"
-        ));
+        return Err(format!("expected a size from 320x240 to 7680x4320, found {text:?}"));
     }
     Ok(size)
 }
@@ -74,10 +63,7 @@ pub struct RenderJob {
 pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     if let Some(threads) = job.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .context("setting the number of threads")?;
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("setting the number of threads")?;
     }
     let scenario = Scenario::load(files)?;
     let from = job.from.unwrap_or(scenario.first_day);
@@ -95,31 +81,14 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         bail!("--to {to} is before --from {from}");
     }
     if job.mp4.is_some() && (job.size.width % 2 == 1 || job.size.height % 2 == 1) {
-        bail!(
-            "--mp4 needs even frame sides (H.264), found {}x{}",
-            job.size.width,
-            job.size.height
-        );
+        bail!("--mp4 needs even frame sides (H.264), found {}x{}", job.size.width, job.size.height);
     }
     std::fs::create_dir_all(&job.out).with_context(|| format!("creating {}", job.out.display()))?;
     let model = ControlModel::new(&scenario.baseline, &scenario.events);
     let territory = Territory::new(&scenario);
     let style = Style::default();
-    let reserved = style.reserved_colours(
-        &scenario
-            .factions
-            .iter()
-            .map(|f| f.colour)
-            .collect::<Vec<_>>(),
-    );
-    let atlas = Atlas::new(
-        &scenario,
-        &model,
-        &territory,
-        job.size.width,
-        job.size.height,
-        style,
-    )?;
+    let reserved = style.reserved_colours(&scenario.factions.iter().map(|f| f.colour).collect::<Vec<_>>());
+    let atlas = Atlas::new(&scenario, &model, &territory, job.size.width, job.size.height, style)?;
     let days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
     let maps = atlas.day_maps(&days);
 
@@ -140,12 +109,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         None => None,
     };
     let mut mp4 = match &job.mp4 {
-        Some(path) => Some(Mp4Writer::new(
-            path,
-            job.size.width,
-            job.size.height,
-            job.fps,
-        )?),
+        Some(path) => Some(Mp4Writer::new(path, job.size.width, job.size.height, job.fps)?),
         None => None,
     };
     let needs_pixels = job.format == FrameFormat::Png || gif.is_some() || mp4.is_some();
@@ -157,32 +121,22 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     for chunk in indices.chunks(chunk_len) {
         let rendered: Vec<(Option<tiny_skia::Pixmap>, PathBuf)> = chunk
             .par_iter()
-            .map(
-                |&i| -> anyhow::Result<(Option<tiny_skia::Pixmap>, PathBuf)> {
-                    let day = days[i];
-                    let target = frame_path(&job.out, day, job.format);
-                    let pixmap = if needs_pixels {
-                        Some(render_pixmap(&atlas, day, &maps[i])?)
-                    } else {
-                        None
-                    };
-                    match job.format {
-                        FrameFormat::Png => {
-                            let pixmap =
-                                pixmap.as_ref().expect("PNG frames are rendered to pixels");
-                            write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
-                        }
-                        FrameFormat::Svg => {
-                            write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?
-                        }
+            .map(|&i| -> anyhow::Result<(Option<tiny_skia::Pixmap>, PathBuf)> {
+                let day = days[i];
+                let target = frame_path(&job.out, day, job.format);
+                let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
+                match job.format {
+                    FrameFormat::Png => {
+                        let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
+                        write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
                     }
-                    progress.inc(1);
-                    Ok((pixmap, target))
-                },
-            )
+                    FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
+                }
+                progress.inc(1);
+                Ok((pixmap, target))
+            })
             .collect::<anyhow::Result<_>>()?;
-        let pixmaps: Vec<&tiny_skia::Pixmap> =
-            rendered.iter().filter_map(|(p, _)| p.as_ref()).collect();
+        let pixmaps: Vec<&tiny_skia::Pixmap> = rendered.iter().filter_map(|(p, _)| p.as_ref()).collect();
         if let Some((writer, _)) = gif.as_mut() {
             writer.add_frames(&pixmaps)?;
         }
@@ -193,17 +147,10 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         }
     }
     progress.finish_and_clear();
-    let mut wrote = vec![format!(
-        "{} {} frames in {}",
-        days.len(),
-        frame_ext(job.format),
-        job.out.display()
-    )];
+    let mut wrote = vec![format!("{} {} frames in {}", days.len(), frame_ext(job.format), job.out.display())];
     if let Some((writer, path)) = gif {
         let sink = writer.finish()?;
-        sink.into_inner()
-            .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
-            .commit()?;
+        sink.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?.commit()?;
         wrote.push(path.display().to_string());
     }
     if let Some(writer) = mp4 {
@@ -211,11 +158,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         wrote.push(job.mp4.as_ref().expect("mp4 path").display().to_string());
     }
     if !job.quiet {
-        eprintln!(
-            "wrote {} in {:.2} s",
-            wrote.join(" and "),
-            started.elapsed().as_secs_f64()
-        );
+        eprintln!("wrote {} in {:.2} s", wrote.join(" and "), started.elapsed().as_secs_f64());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -236,9 +179,7 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} frames {elapsed}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} frames {elapsed}") {
         bar.set_style(style);
     }
     bar
@@ -250,13 +191,7 @@ mod tests {
 
     #[test]
     fn sizes_parse_within_limits() {
-        assert_eq!(
-            parse_size("1920x1080"),
-            Ok(Size {
-                width: 1920,
-                height: 1080
-            })
-        );
+        assert_eq!(parse_size("1920x1080"), Ok(Size { width: 1920, height: 1080 }));
         assert!(parse_size("100x100").is_err());
         assert!(parse_size("1920").is_err());
         assert!(parse_size("axb").is_err());

@@ -63,10 +63,7 @@ fn write_positions<W: Write>(w: &mut W, line: &LineString<f64>) -> io::Result<()
     write_positions_in(w, line.0.iter().copied())
 }
 
-fn write_positions_in<W: Write>(
-    w: &mut W,
-    coords: impl Iterator<Item = Coord<f64>>,
-) -> io::Result<()> {
+fn write_positions_in<W: Write>(w: &mut W, coords: impl Iterator<Item = Coord<f64>>) -> io::Result<()> {
     w.write_all(b"[")?;
     let mut previous: Option<(i64, i64)> = None;
     let mut first = true;
@@ -88,10 +85,7 @@ fn write_positions_in<W: Write>(
 
 /// Twice the signed area of a ring: positive when counter-clockwise.
 fn twice_signed_area(ring: &LineString<f64>) -> f64 {
-    ring.0
-        .windows(2)
-        .map(|p| p[0].x * p[1].y - p[1].x * p[0].y)
-        .sum()
+    ring.0.windows(2).map(|p| p[0].x * p[1].y - p[1].x * p[0].y).sum()
 }
 
 /// Writes a ring wound counter-clockwise (`ccw`) or clockwise, reversing it on the fly
@@ -124,10 +118,7 @@ pub fn write_multi_polygon<W: Write>(w: &mut W, shape: &MultiPolygon<f64>) -> io
 }
 
 /// Writes a MultiLineString geometry object (lon/lat).
-pub fn write_multi_line_string<W: Write>(
-    w: &mut W,
-    lines: &MultiLineString<f64>,
-) -> io::Result<()> {
+pub fn write_multi_line_string<W: Write>(w: &mut W, lines: &MultiLineString<f64>) -> io::Result<()> {
     w.write_all(br#"{"type":"MultiLineString","coordinates":["#)?;
     for (i, line) in lines.0.iter().enumerate() {
         if i > 0 {
@@ -164,15 +155,7 @@ mod tests {
         assert_eq!(text(|w| write_number(w, -35.5)), "-35.5");
         assert_eq!(text(|w| write_number(w, 0.000_001)), "0.000001");
         assert_eq!(text(|w| write_number(w, 120.100_200)), "120.1002");
-        for v in [
-            0.0,
-            1.0,
-            -1.25,
-            36.2012345,
-            1e-7,
-            -179.999_999_7,
-            12345.000_05,
-        ] {
+        for v in [0.0, 1.0, -1.25, 36.2012345, 1e-7, -179.999_999_7, 12345.000_05] {
             let parsed: f64 = text(|w| write_number(w, v)).parse().unwrap();
             assert!((parsed - v).abs() <= 5e-7, "{v} -> {parsed}");
         }
@@ -181,20 +164,11 @@ mod tests {
     #[test]
     fn rings_are_wound_as_the_rfc_says() {
         // Given clockwise, written counter-clockwise.
-        let cw = MultiPolygon(vec![
-            polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)],
-        ]);
-        let json: serde_json::Value =
-            serde_json::from_str(&text(|w| write_multi_polygon(w, &cw))).unwrap();
+        let cw = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)]]);
+        let json: serde_json::Value = serde_json::from_str(&text(|w| write_multi_polygon(w, &cw))).unwrap();
         let ring = json["coordinates"][0][0].as_array().unwrap();
-        let pts: Vec<(f64, f64)> = ring
-            .iter()
-            .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
-            .collect();
-        let twice_area: f64 = pts
-            .windows(2)
-            .map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1)
-            .sum();
+        let pts: Vec<(f64, f64)> = ring.iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect();
+        let twice_area: f64 = pts.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum();
         assert!(twice_area > 0.0, "{pts:?}");
     }
 }

@@ -11,9 +11,7 @@ mod json;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use geo::{
-    Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiLineString, MultiPolygon, Rect,
-};
+use geo::{Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiLineString, MultiPolygon, Rect};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -44,10 +42,7 @@ pub struct Exporter<'a> {
 #[derive(Debug, Clone, Copy)]
 enum Validity {
     Day(NaiveDate),
-    Interval {
-        start: NaiveDate,
-        end: Option<NaiveDate>,
-    },
+    Interval { start: NaiveDate, end: Option<NaiveDate> },
 }
 
 impl Validity {
@@ -78,10 +73,7 @@ impl<W: Write> Collection<W> {
         serde_json::to_writer(&mut w, name)?;
         if let Some(b) = bbox {
             w.write_all(br#","bbox":["#)?;
-            for (i, v) in [b.min().x, b.min().y, b.max().x, b.max().y]
-                .into_iter()
-                .enumerate()
-            {
+            for (i, v) in [b.min().x, b.min().y, b.max().x, b.max().y].into_iter().enumerate() {
                 if i > 0 {
                     w.write_all(b",")?;
                 }
@@ -143,24 +135,15 @@ fn feature_bytes(
 impl Exporter<'_> {
     /// The lon/lat box around the land and every place.
     fn bbox(&self) -> Option<Rect<f64>> {
-        let land = self
-            .territory
-            .projection()
-            .unproject_multi_polygon(self.territory.land());
+        let land = self.territory.projection().unproject_multi_polygon(self.territory.land());
         let mut rect = land.bounding_rect();
         for p in self.scenario.gazetteer.places() {
             let c = p.position;
             rect = Some(match rect {
                 None => Rect::new(c, c),
                 Some(r) => Rect::new(
-                    Coord {
-                        x: r.min().x.min(c.x),
-                        y: r.min().y.min(c.y),
-                    },
-                    Coord {
-                        x: r.max().x.max(c.x),
-                        y: r.max().y.max(c.y),
-                    },
+                    Coord { x: r.min().x.min(c.x), y: r.min().y.min(c.y) },
+                    Coord { x: r.max().x.max(c.x), y: r.max().y.max(c.y) },
                 ),
             });
         }
@@ -198,29 +181,12 @@ impl Exporter<'_> {
         p.insert("place_kind".into(), json!(place.kind.as_str()));
         p.insert("population".into(), json!(place.population));
         p.insert("faction".into(), self.faction_key(state.holder));
-        p.insert(
-            "faction_name".into(),
-            json!(state.holder.map(|f| self.scenario.faction(f).name.clone())),
-        );
-        p.insert(
-            "colour".into(),
-            json!(
-                state
-                    .holder
-                    .map(|f| self.scenario.faction(f).colour.to_string())
-            ),
-        );
+        p.insert("faction_name".into(), json!(state.holder.map(|f| self.scenario.faction(f).name.clone())));
+        p.insert("colour".into(), json!(state.holder.map(|f| self.scenario.faction(f).colour.to_string())));
         p.insert("status".into(), json!(state.status().as_str()));
         p.insert("challenger".into(), self.faction_key(state.challenger));
         p.insert("since".into(), json!(state.since().map(|d| d.to_string())));
-        p.insert(
-            "basis".into(),
-            json!(if evidence.is_empty() {
-                "baseline"
-            } else {
-                "events"
-            }),
-        );
+        p.insert("basis".into(), json!(if evidence.is_empty() { "baseline" } else { "events" }));
         p.insert("sources".into(), json!(sources.join("; ")));
         p.insert("source_count".into(), json!(sources.len()));
         when.add_to(&mut p);
@@ -239,19 +205,13 @@ impl Exporter<'_> {
             p.insert("faction".into(), json!(f.key));
             p.insert("faction_name".into(), json!(f.name));
             p.insert("colour".into(), json!(f.colour.to_string()));
-            p.insert(
-                "area_km2".into(),
-                json!((shape.unsigned_area() / 1e6 * 10.0).round() / 10.0),
-            );
+            p.insert("area_km2".into(), json!((shape.unsigned_area() / 1e6 * 10.0).round() / 10.0));
             when.add_to(&mut p);
             let lonlat: MultiPolygon<f64> = shape.map_coords(|c| projection.unproject(c));
             out.push(feature_bytes(&p, |w| write_multi_polygon(w, &lonlat))?);
         }
         for line in &map.frontlines {
-            let (a, b) = (
-                self.scenario.faction(line.sides.0),
-                self.scenario.faction(line.sides.1),
-            );
+            let (a, b) = (self.scenario.faction(line.sides.0), self.scenario.faction(line.sides.1));
             let mut p = Map::new();
             p.insert("layer".into(), json!("frontline"));
             p.insert("faction_a".into(), json!(a.key));
@@ -259,10 +219,7 @@ impl Exporter<'_> {
             p.insert("name".into(), json!(format!("{} / {}", a.name, b.name)));
             p.insert(
                 "length_km".into(),
-                json!(
-                    (line.line.0.iter().map(|l| Euclidean.length(l)).sum::<f64>() / 100.0).round()
-                        / 10.0
-                ),
+                json!((line.line.0.iter().map(|l| Euclidean.length(l)).sum::<f64>() / 100.0).round() / 10.0),
             );
             when.add_to(&mut p);
             let lonlat: MultiLineString<f64> = line.line.map_coords(|c| projection.unproject(c));
@@ -275,21 +232,16 @@ impl Exporter<'_> {
     /// frontlines, and one Point per place with its holder, status, since and sources.
     /// Returns the writer and the number of features.
     pub fn snapshot<W: Write>(&self, day: NaiveDate, w: W) -> Result<(W, usize)> {
-        let mut out =
-            Collection::start(w, self.bbox(), &format!("frontline_{day}")).map_err(io_error)?;
+        let mut out = Collection::start(w, self.bbox(), &format!("frontline_{day}")).map_err(io_error)?;
         let controls = self.model.controls_on(day);
         let states: Vec<PlaceState> = controls.iter().map(|c| c.state).collect();
-        for feature in self
-            .state_features(&states, Validity::Day(day))
-            .map_err(io_error)?
-        {
+        for feature in self.state_features(&states, Validity::Day(day)).map_err(io_error)? {
             out.feature_raw(&feature).map_err(io_error)?;
         }
         for c in &controls {
             let place = self.scenario.gazetteer.get(c.place);
             let p = self.place_properties(place, &c.state, &c.evidence, Validity::Day(day));
-            out.feature(&p, |w| write_point(w, place.position))
-                .map_err(io_error)?;
+            out.feature(&p, |w| write_point(w, place.position)).map_err(io_error)?;
         }
         out.finish().map_err(io_error)
     }
@@ -298,17 +250,8 @@ impl Exporter<'_> {
     pub fn state_intervals(&self) -> Vec<(NaiveDate, Option<NaiveDate>)> {
         let s = self.scenario;
         let mut starts = vec![s.first_day];
-        starts.extend(
-            self.model
-                .change_days()
-                .into_iter()
-                .filter(|d| *d > s.first_day && *d <= s.last_day),
-        );
-        starts
-            .iter()
-            .enumerate()
-            .map(|(i, start)| (*start, starts.get(i + 1).copied()))
-            .collect()
+        starts.extend(self.model.change_days().into_iter().filter(|d| *d > s.first_day && *d <= s.last_day));
+        starts.iter().enumerate().map(|(i, start)| (*start, starts.get(i + 1).copied())).collect()
     }
 
     /// Writes the time-enabled history: one feature per faction area and frontline per
@@ -326,10 +269,7 @@ impl Exporter<'_> {
             let serialised: Vec<io::Result<Vec<Vec<u8>>>> = chunk
                 .par_iter()
                 .map(|(start, end)| {
-                    let when = Validity::Interval {
-                        start: *start,
-                        end: *end,
-                    };
+                    let when = Validity::Interval { start: *start, end: *end };
                     self.state_features(&self.model.states_on(*start), when)
                 })
                 .collect();
@@ -342,13 +282,9 @@ impl Exporter<'_> {
         for place in s.gazetteer.places() {
             for period in self.model.timeline(place.id) {
                 let start = period.start.unwrap_or(s.first_day).max(s.first_day);
-                let when = Validity::Interval {
-                    start,
-                    end: period.end,
-                };
+                let when = Validity::Interval { start, end: period.end };
                 let p = self.place_properties(place, &period.state, &period.evidence, when);
-                out.feature(&p, |w| write_point(w, place.position))
-                    .map_err(io_error)?;
+                out.feature(&p, |w| write_point(w, place.position)).map_err(io_error)?;
             }
         }
         out.finish().map_err(io_error)
@@ -358,18 +294,7 @@ impl Exporter<'_> {
 /// Writes the daily control table: one row per place and day.
 pub fn control_csv<W: Write>(s: &Scenario, model: &ControlModel, w: W) -> Result<W> {
     let mut csv = csv::Writer::from_writer(w);
-    let header = [
-        "date",
-        "place_id",
-        "name",
-        "admin1",
-        "lat",
-        "lon",
-        "faction",
-        "status",
-        "challenger",
-        "since",
-    ];
+    let header = ["date", "place_id", "name", "admin1", "lat", "lon", "faction", "status", "challenger", "since"];
     csv.write_record(header).map_err(csv_error)?;
     for day in s.days() {
         for (i, state) in model.states_on(day).iter().enumerate() {

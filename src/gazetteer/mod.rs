@@ -111,9 +111,7 @@ impl Gazetteer {
 
     /// The place with stable key `key` (case-insensitive).
     pub fn by_key(&self, key: &str) -> Option<&Place> {
-        self.by_key
-            .get(&key.trim().to_lowercase())
-            .map(|id| self.get(*id))
+        self.by_key.get(&key.trim().to_lowercase()).map(|id| self.get(*id))
     }
 
     /// Resolves a name, alias or id.
@@ -169,9 +167,7 @@ impl Gazetteer {
             .collect();
         hits.sort_by(|a, b| {
             let (pa, pb) = (self.get(*a), self.get(*b));
-            pb.population
-                .cmp(&pa.population)
-                .then_with(|| pa.key.cmp(&pb.key))
+            pb.population.cmp(&pa.population).then_with(|| pa.key.cmp(&pb.key))
         });
         hits
     }
@@ -205,11 +201,7 @@ impl Gazetteer {
 fn place_from_row(row: &Row<'_>) -> Result<Place> {
     let key = row.required("id")?.to_string();
     if key.contains(char::is_whitespace) {
-        return Err(Error::Parse {
-            at: row.at(Some("id")),
-            expected: "an id without spaces".into(),
-            found: key,
-        });
+        return Err(Error::Parse { at: row.at(Some("id")), expected: "an id without spaces".into(), found: key });
     }
     let lat: f64 = row.parse("lat", "a latitude in degrees, -90 to 90")?;
     let lon: f64 = row.parse("lon", "a longitude in degrees, -180 to 180")?;
@@ -227,26 +219,16 @@ fn place_from_row(row: &Row<'_>) -> Result<Place> {
             found: row.get("lon").into(),
         });
     }
-    let population =
-        row.parse_optional::<u64>("population", "a whole number of people, or nothing")?;
+    let population = row.parse_optional::<u64>("population", "a whole number of people, or nothing")?;
     let kind = match row.optional("kind") {
-        Some(_) => row.parse(
-            "kind",
-            &"one of city, town, village, base, airport, prison, crossing, zone, mountain",
-        )?,
+        Some(_) => row.parse("kind", &"one of city, town, village, base, airport, prison, crossing, zone, mountain")?,
         None => kind_from_population(population),
     };
     Ok(Place {
         id: PlaceId(0),
         key,
         name: row.required("name")?.to_string(),
-        aliases: row
-            .get("aliases")
-            .split('|')
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .collect(),
+        aliases: row.get("aliases").split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect(),
         position: Coord { x: lon, y: lat },
         population,
         admin1: row.get("admin1").to_string(),
@@ -301,59 +283,32 @@ deir-ez-zor,Deir ez-Zor,Dayr az Zawr|Deir el-Zor,35.33,40.14,242565,Deir ez-Zor,
             Resolution::Ambiguous(ids) => assert_eq!(ids.len(), 2),
             other => panic!("expected ambiguity, got {other:?}"),
         }
-        let err = g
-            .lookup("Şūrān", &Location::line("e.csv", 7))
-            .err()
-            .unwrap()
-            .to_string();
+        let err = g.lookup("Şūrān", &Location::line("e.csv", 7)).err().unwrap().to_string();
         assert!(
-            err.contains("e.csv:7")
-                && err.contains("suran-hama (Şūrān, Hama)")
-                && err.contains("suran-aleppo"),
+            err.contains("e.csv:7") && err.contains("suran-hama (Şūrān, Hama)") && err.contains("suran-aleppo"),
             "{err}"
         );
-        assert_eq!(
-            g.resolve("suran-aleppo"),
-            Resolution::Found(g.by_key("suran-aleppo").unwrap().id)
-        );
+        assert_eq!(g.resolve("suran-aleppo"), Resolution::Found(g.by_key("suran-aleppo").unwrap().id));
     }
 
     #[test]
     fn unknown_names_suggest_the_closest() {
         let g = gazetteer();
-        let err = g
-            .lookup("Hamma town", &Location::line("e.csv", 3))
-            .err()
-            .unwrap()
-            .to_string();
+        let err = g.lookup("Hamma town", &Location::line("e.csv", 3)).err().unwrap().to_string();
         assert!(err.contains("unknown place \"Hamma town\""), "{err}");
-        let err = g
-            .lookup("Dier ez-Zor", &Location::line("e.csv", 3))
-            .err()
-            .unwrap()
-            .to_string();
+        let err = g.lookup("Dier ez-Zor", &Location::line("e.csv", 3)).err().unwrap().to_string();
         assert!(err.contains("did you mean deir-ez-zor"), "{err}");
     }
 
     #[test]
     fn bad_rows_are_problems_with_their_line_and_field() {
-        let csv =
-            "id,name,lat,lon,population\na,A,91,36,\nb,B,35,36,many\nb,B2,35,36,\nb,B3,35,36,\n";
+        let csv = "id,name,lat,lon,population\na,A,91,36,\nb,B,35,36,many\nb,B2,35,36,\nb,B3,35,36,\n";
         let (g, problems) = Gazetteer::from_csv(csv, "g.csv").unwrap();
         assert_eq!(g.len(), 1);
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(
-            text[0].starts_with("error: g.csv:2: field `lat`"),
-            "{text:?}"
-        );
-        assert!(
-            text[1].starts_with("error: g.csv:3: field `population`"),
-            "{text:?}"
-        );
-        assert!(
-            text[2].contains("g.csv:5: field `id`") && text[2].contains("duplicate id"),
-            "{text:?}"
-        );
+        assert!(text[0].starts_with("error: g.csv:2: field `lat`"), "{text:?}");
+        assert!(text[1].starts_with("error: g.csv:3: field `population`"), "{text:?}");
+        assert!(text[2].contains("g.csv:5: field `id`") && text[2].contains("duplicate id"), "{text:?}");
         assert_eq!(g.get(PlaceId(0)).kind, PlaceKind::Village);
     }
 

@@ -9,10 +9,8 @@
 
 /// Forms of the Arabic article "al-" as transliterated, including the sun-letter
 /// assimilations (ad-, ash-, az- ...). Dropped when another word remains.
-const ARTICLES: &[&str] = &[
-    "al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an", "ed", "er", "es",
-    "et", "en", "ul",
-];
+const ARTICLES: &[&str] =
+    &["al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an", "ed", "er", "es", "et", "en", "ul"];
 
 /// The matching key of a name. Two spellings refer to the same name when their keys are
 /// equal.

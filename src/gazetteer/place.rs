@@ -79,13 +79,10 @@ impl PlaceKind {
 impl FromStr for PlaceKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        PlaceKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                let all: Vec<_> = PlaceKind::ALL.iter().map(|k| k.as_str()).collect();
-                format!("one of {}", all.join(", "))
-            })
+        PlaceKind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
+            let all: Vec<_> = PlaceKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("one of {}", all.join(", "))
+        })
     }
 }
 

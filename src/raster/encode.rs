@@ -41,11 +41,7 @@ pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>> {
 
 /// [`encode_png`] with explicit deflate and filter settings, for tuning and
 /// benchmarks.
-pub fn encode_png_with(
-    pixmap: &Pixmap,
-    deflate: png::DeflateCompression,
-    filter: png::Filter,
-) -> Result<Vec<u8>> {
+pub fn encode_png_with(pixmap: &Pixmap, deflate: png::DeflateCompression, filter: png::Filter) -> Result<Vec<u8>> {
     let rgb = to_rgb(pixmap);
     // A flat map compresses to a few percent of the raw size.
     let mut out = Vec::with_capacity(rgb.len() / 16);
@@ -161,12 +157,7 @@ impl Palette {
                         best = i;
                     }
                 }
-                Bin {
-                    exact_rgb: NO_COLOUR,
-                    exact: 0,
-                    nearest: best as u8,
-                    shared: false,
-                }
+                Bin { exact_rgb: NO_COLOUR, exact: 0, nearest: best as u8, shared: false }
             })
             .collect();
         let mut shared = Vec::new();
@@ -185,11 +176,7 @@ impl Palette {
                 shared.push((packed, i as u8));
             }
         }
-        Palette {
-            colours,
-            bins,
-            shared,
-        }
+        Palette { colours, bins, shared }
     }
 
     /// The palette index for one pixel; reserved colours map exactly.
@@ -200,10 +187,7 @@ impl Palette {
         if bin.exact_rgb == packed {
             bin.exact
         } else if bin.shared {
-            self.shared
-                .iter()
-                .find(|(c, _)| *c == packed)
-                .map_or(bin.nearest, |&(_, i)| i)
+            self.shared.iter().find(|(c, _)| *c == packed).map_or(bin.nearest, |&(_, i)| i)
         } else {
             bin.nearest
         }
@@ -257,10 +241,7 @@ struct Item {
 
 impl Histogram {
     fn of(pixmap: &Pixmap, reserved: &Palette) -> Histogram {
-        let mut h = Histogram {
-            count: vec![0; LUT_SIZE],
-            sum: vec![[0; 3]; LUT_SIZE],
-        };
+        let mut h = Histogram { count: vec![0; LUT_SIZE], sum: vec![[0; 3]; LUT_SIZE] };
         for px in pixmap.data().chunks_exact(4) {
             let (r, g, b) = (px[0], px[1], px[2]);
             if !reserved.colours.is_empty() && reserved.is_reserved(r, g, b) {
@@ -285,21 +266,10 @@ impl Histogram {
             .filter(|(c, _)| **c > 0)
             .map(|(&c, s)| {
                 let c64 = u64::from(c);
-                let mean = [
-                    ((s[0] + c64 / 2) / c64) as u8,
-                    ((s[1] + c64 / 2) / c64) as u8,
-                    ((s[2] + c64 / 2) / c64) as u8,
-                ];
-                let d = reserved
-                    .iter()
-                    .map(|r| dist2(mean, *r))
-                    .min()
-                    .map_or(255.0, |d| f64::from(d).sqrt());
-                Item {
-                    mean,
-                    count: c64,
-                    weight: c64 * (d.round() as u64 + 1),
-                }
+                let mean =
+                    [((s[0] + c64 / 2) / c64) as u8, ((s[1] + c64 / 2) / c64) as u8, ((s[2] + c64 / 2) / c64) as u8];
+                let d = reserved.iter().map(|r| dist2(mean, *r)).min().map_or(255.0, |d| f64::from(d).sqrt());
+                Item { mean, count: c64, weight: c64 * (d.round() as u64 + 1) }
             })
             .collect();
         if items.is_empty() || n == 0 {
@@ -355,10 +325,7 @@ impl Histogram {
                 let slice = &items[a..b];
                 let total: u64 = slice.iter().map(|it| it.count).sum::<u64>().max(1);
                 let ch = |k: usize| {
-                    let s: u64 = slice
-                        .iter()
-                        .map(|it| u64::from(it.mean[k]) * it.count)
-                        .sum();
+                    let s: u64 = slice.iter().map(|it| u64::from(it.mean[k]) * it.count).sum();
                     ((s + total / 2) / total) as u8
                 };
                 [ch(0), ch(1), ch(2)]
@@ -418,11 +385,7 @@ impl<W: Write> GifWriter<W> {
     ) -> Result<Self> {
         let to_u16 = |v: u32| u16::try_from(v).ok().filter(|v| *v > 0);
         let (Some(w16), Some(h16)) = (to_u16(width), to_u16(height)) else {
-            return Err(RasterError::InvalidSize {
-                width,
-                height,
-                reason: "GIF sides must be between 1 and 65535",
-            });
+            return Err(RasterError::InvalidSize { width, height, reason: "GIF sides must be between 1 and 65535" });
         };
         let mut distinct: Vec<[u8; 3]> = Vec::with_capacity(reserved.len());
         for c in reserved {
@@ -476,11 +439,7 @@ impl<W: Write> GifWriter<W> {
         let encoded: Vec<gif::Frame<'static>> = (0..mapped.len())
             .into_par_iter()
             .map(|i| {
-                let prev = if i == 0 {
-                    previous
-                } else {
-                    Some(mapped[i - 1].as_slice())
-                };
+                let prev = if i == 0 { previous } else { Some(mapped[i - 1].as_slice()) };
                 let mut frame = delta_frame(&mapped[i], prev, width, height, transparent);
                 frame.delay = delay;
                 frame.make_lzw_pre_encoded();
@@ -526,21 +485,10 @@ impl<W: Write> GifWriter<W> {
 /// The frame to write for `cur`: the full image when there is no previous
 /// frame, else the bounding box of changed pixels with unchanged ones set to
 /// `transparent` (a 1x1 transparent frame when nothing changed).
-fn delta_frame(
-    cur: &[u8],
-    prev: Option<&[u8]>,
-    width: u16,
-    height: u16,
-    transparent: u8,
-) -> gif::Frame<'static> {
+fn delta_frame(cur: &[u8], prev: Option<&[u8]>, width: u16, height: u16, transparent: u8) -> gif::Frame<'static> {
     let (w, h) = (usize::from(width), usize::from(height));
     let Some(prev) = prev else {
-        return gif::Frame {
-            width,
-            height,
-            buffer: Cow::Owned(cur.to_vec()),
-            ..gif::Frame::default()
-        };
+        return gif::Frame { width, height, buffer: Cow::Owned(cur.to_vec()), ..gif::Frame::default() };
     };
     let rows_differ = |y: usize| cur[y * w..(y + 1) * w] != prev[y * w..(y + 1) * w];
     let Some(y0) = (0..h).find(|&y| rows_differ(y)) else {
@@ -631,11 +579,7 @@ impl Mp4Writer {
             });
         }
         if fps == 0 {
-            return Err(RasterError::InvalidSize {
-                width,
-                height,
-                reason: "frame rate must be at least 1",
-            });
+            return Err(RasterError::InvalidSize { width, height, reason: "frame rate must be at least 1" });
         }
         let ffmpeg = find_executable("ffmpeg", search_path).ok_or(RasterError::FfmpegNotFound)?;
         let out_path = out.as_ref().to_path_buf();
@@ -678,16 +622,7 @@ impl Mp4Writer {
                 tail
             })
         });
-        Ok(Mp4Writer {
-            child: Some(child),
-            stdin,
-            stderr,
-            tmp_path,
-            out_path,
-            width,
-            height,
-            rgb: Vec::new(),
-        })
+        Ok(Mp4Writer { child: Some(child), stdin, stderr, tmp_path, out_path, width, height, rgb: Vec::new() })
     }
 
     /// Sends one frame to ffmpeg.
@@ -712,10 +647,7 @@ impl Mp4Writer {
         };
         if let Err(e) = stdin.write_all(&self.rgb) {
             // Usually ffmpeg died; its own message is the useful one.
-            return Err(self
-                .wait_and_check()
-                .err()
-                .unwrap_or_else(|| RasterError::io("writing frame to ffmpeg", e)));
+            return Err(self.wait_and_check().err().unwrap_or_else(|| RasterError::io("writing frame to ffmpeg", e)));
         }
         Ok(())
     }
@@ -726,14 +658,7 @@ impl Mp4Writer {
         self.wait_and_check()?;
         std::fs::rename(&self.tmp_path, &self.out_path).map_err(|e| {
             let _ = std::fs::remove_file(&self.tmp_path);
-            RasterError::io(
-                format!(
-                    "moving {} to {}",
-                    self.tmp_path.display(),
-                    self.out_path.display()
-                ),
-                e,
-            )
+            RasterError::io(format!("moving {} to {}", self.tmp_path.display(), self.out_path.display()), e)
         })
     }
 
@@ -745,11 +670,7 @@ impl Mp4Writer {
             return Ok(());
         };
         let status = child.wait();
-        let tail = self
-            .stderr
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
+        let tail = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
         let status = match status {
             Ok(s) => s,
             Err(e) => {
@@ -790,20 +711,13 @@ fn tail_lines(bytes: &[u8]) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let start = lines.len().saturating_sub(10);
     let tail = lines[start..].join("\n");
-    if tail.is_empty() {
-        "(no output on stderr)".to_string()
-    } else {
-        tail
-    }
+    if tail.is_empty() { "(no output on stderr)".to_string() } else { tail }
 }
 
 /// `.<name>.<pid>.part` in the output's directory, so the final rename stays
 /// on one file system.
 fn temp_path_for(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output.mp4".to_string());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output.mp4".to_string());
     let tmp_name = format!(".{name}.{}.part", std::process::id());
     match out.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp_name),
@@ -815,9 +729,7 @@ fn temp_path_for(out: &Path) -> PathBuf {
 pub fn find_executable(name: &str, search_path: Option<&OsStr>) -> Option<PathBuf> {
     let search_path = search_path?;
     let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(search_path)
-        .map(|dir| dir.join(&file))
-        .find(|p| is_executable(p))
+    std::env::split_paths(search_path).map(|dir| dir.join(&file)).find(|p| is_executable(p))
 }
 
 #[cfg(unix)]
@@ -884,9 +796,7 @@ mod tests {
                 for x in 0..usize::from(f.width) {
                     let v = f.buffer[y * usize::from(f.width) + x];
                     if Some(v) != f.transparent {
-                        canvas
-                            [(y + usize::from(f.top)) * usize::from(w) + x + usize::from(f.left)] =
-                            v;
+                        canvas[(y + usize::from(f.top)) * usize::from(w) + x + usize::from(f.left)] = v;
                     }
                 }
             }
@@ -928,9 +838,7 @@ mod tests {
 
     #[test]
     fn gif_reserved_colours_round_trip_exactly() {
-        let frames: Vec<Pixmap> = (0..4)
-            .map(|i| test_frame(120, 50, i * 5, &RESERVED))
-            .collect();
+        let frames: Vec<Pixmap> = (0..4).map(|i| test_frame(120, 50, i * 5, &RESERVED)).collect();
         let bytes = encode_gif(&frames, 3);
         let (decoded, pal, w, h, delays) = decode(&bytes);
         assert_eq!((w, h), (120, 50));
@@ -956,14 +864,9 @@ mod tests {
 
     #[test]
     fn gif_bytes_do_not_depend_on_threads_or_batching() {
-        let frames: Vec<Pixmap> = (0..5)
-            .map(|i| test_frame(90, 40, i * 3, &RESERVED))
-            .collect();
+        let frames: Vec<Pixmap> = (0..5).map(|i| test_frame(90, 40, i * 3, &RESERVED)).collect();
         let run = |threads: usize, batch: usize| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| encode_gif(&frames, batch))
         };
         let one = run(1, 5);
@@ -988,10 +891,7 @@ mod tests {
 
     #[test]
     fn gif_errors() {
-        assert!(matches!(
-            GifWriter::new(Vec::new(), 0, 10, &[], 5, true),
-            Err(RasterError::InvalidSize { .. })
-        ));
+        assert!(matches!(GifWriter::new(Vec::new(), 0, 10, &[], 5, true), Err(RasterError::InvalidSize { .. })));
         assert!(GifWriter::new(Vec::new(), 70_000, 10, &[], 5, true).is_err());
         let many: Vec<[u8; 3]> = (0..256).map(|i| [i as u8, 0, 0]).collect();
         assert!(matches!(
@@ -1002,10 +902,7 @@ mod tests {
         assert!(matches!(g.finish(), Err(RasterError::NoFrames)));
         let mut g = GifWriter::new(Vec::new(), 10, 10, &RESERVED, 5, true).unwrap();
         let wrong = Pixmap::new(11, 10).unwrap();
-        assert!(matches!(
-            g.add_frames(&[&wrong]),
-            Err(RasterError::FrameSizeMismatch { .. })
-        ));
+        assert!(matches!(g.add_frames(&[&wrong]), Err(RasterError::FrameSizeMismatch { .. })));
     }
 
     #[test]
@@ -1023,12 +920,7 @@ mod tests {
         let worst = p
             .data()
             .chunks_exact(4)
-            .map(|px| {
-                dist2(
-                    pal.colours[usize::from(pal.index(px[0], px[1], px[2]))],
-                    [px[0], px[1], px[2]],
-                )
-            })
+            .map(|px| dist2(pal.colours[usize::from(pal.index(px[0], px[1], px[2]))], [px[0], px[1], px[2]]))
             .max()
             .unwrap();
         // 250 free entries for 16384 colours, plus the 5-bit table: about 27 worst.
@@ -1064,16 +956,11 @@ mod tests {
 
         // 1. ffmpeg missing from PATH: a clear error and no output.
         let empty = tempfile::tempdir().unwrap();
-        let err = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(empty.path().as_os_str()))
-            .err()
-            .unwrap();
+        let err = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(empty.path().as_os_str())).err().unwrap();
         assert!(matches!(err, RasterError::FfmpegNotFound));
         assert!(err.to_string().contains("apt-get install ffmpeg"));
         assert!(!out.exists());
-        assert!(matches!(
-            Mp4Writer::with_search_path(&out, 63, 48, 25, None),
-            Err(RasterError::InvalidSize { .. })
-        ));
+        assert!(matches!(Mp4Writer::with_search_path(&out, 63, 48, 25, None), Err(RasterError::InvalidSize { .. })));
 
         let frame = test_frame(64, 48, 0, &RESERVED);
 
@@ -1082,18 +969,12 @@ mod tests {
             // 2. A stand-in that copies stdin to its last argument: checks the
             // argument order, the bytes sent, and the rename into place.
             let ok_dir = tempfile::tempdir().unwrap();
-            let path = fake_tool(
-                ok_dir.path(),
-                "#!/bin/sh\nfor last; do :; done\ncat > \"$last\"\n",
-            );
+            let path = fake_tool(ok_dir.path(), "#!/bin/sh\nfor last; do :; done\ncat > \"$last\"\n");
             let mut m = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(&path)).unwrap();
             m.write_frame(&frame).unwrap();
             m.write_frame(&frame).unwrap();
             let wrong = Pixmap::new(10, 10).unwrap();
-            assert!(matches!(
-                m.write_frame(&wrong),
-                Err(RasterError::FrameSizeMismatch { .. })
-            ));
+            assert!(matches!(m.write_frame(&wrong), Err(RasterError::FrameSizeMismatch { .. })));
             m.finish().unwrap();
             let written = std::fs::read(&out).unwrap();
             assert_eq!(written.len(), 2 * 64 * 48 * 3);
@@ -1113,18 +994,11 @@ mod tests {
             assert!(msg.contains("Unknown encoder 'libx264'"), "{msg}");
             assert!(msg.contains("line one"), "{msg}");
             assert!(!out.exists());
-            assert_eq!(
-                std::fs::read_dir(out_dir.path()).unwrap().count(),
-                0,
-                "no temp file left"
-            );
+            assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0, "no temp file left");
 
             // 4. A stand-in that dies at once: writing fails with its message.
             let dead_dir = tempfile::tempdir().unwrap();
-            let path = fake_tool(
-                dead_dir.path(),
-                "#!/bin/sh\necho 'cannot open output' >&2\nexit 1\n",
-            );
+            let path = fake_tool(dead_dir.path(), "#!/bin/sh\necho 'cannot open output' >&2\nexit 1\n");
             let big = Pixmap::new(640, 480).unwrap(); // larger than a pipe buffer
             let mut m = Mp4Writer::with_search_path(&out, 640, 480, 25, Some(&path)).unwrap();
             let mut result = Ok(());
@@ -1139,8 +1013,7 @@ mod tests {
             assert!(!out.exists());
 
             // 5. Dropped without finish: no output, no temp file.
-            let m = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(ok_dir.path().as_os_str()))
-                .unwrap();
+            let m = Mp4Writer::with_search_path(&out, 64, 48, 25, Some(ok_dir.path().as_os_str())).unwrap();
             drop(m);
             assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0);
         }
@@ -1161,11 +1034,7 @@ mod tests {
         assert!(at(b"ftyp").is_some(), "an MP4 container");
         assert!(at(b"avc1").is_some(), "H.264");
         assert!(at(b"moov") < at(b"mdat"), "+faststart puts the index first");
-        assert_eq!(
-            std::fs::read_dir(out_dir.path()).unwrap().count(),
-            1,
-            "only the output"
-        );
+        assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 1, "only the output");
 
         // 7. A real ffmpeg failure (output directory missing): stderr in the error.
         let missing = out_dir.path().join("no-such-dir").join("x.mp4");
@@ -1173,9 +1042,6 @@ mod tests {
         let _ = m.write_frame(&frame);
         let err = m.finish().unwrap_err();
         assert!(matches!(err, RasterError::Ffmpeg { .. }), "{err}");
-        assert!(
-            err.to_string().contains("No such file or directory"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("No such file or directory"), "{err}");
     }
 }

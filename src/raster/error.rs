@@ -111,10 +111,7 @@ pub enum RasterError {
 impl RasterError {
     /// Shorthand for [`RasterError::Io`].
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        RasterError::Io {
-            context: context.into(),
-            source,
-        }
+        RasterError::Io { context: context.into(), source }
     }
 }
 

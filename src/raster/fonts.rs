@@ -84,14 +84,10 @@ struct Face {
 
 impl Face {
     fn parse(name: &'static str, bytes: &'static [u8]) -> Result<Face> {
-        let font = FontRef::try_from_slice(bytes).map_err(|e| RasterError::Font {
-            name,
-            message: e.to_string(),
-        })?;
-        let units_per_em = font.units_per_em().ok_or_else(|| RasterError::Font {
-            name,
-            message: "units per em out of range".into(),
-        })?;
+        let font = FontRef::try_from_slice(bytes).map_err(|e| RasterError::Font { name, message: e.to_string() })?;
+        let units_per_em = font
+            .units_per_em()
+            .ok_or_else(|| RasterError::Font { name, message: "units per em out of range".into() })?;
         let ascent = font.ascent_unscaled();
         let descent = -font.descent_unscaled();
         // The outline bounds of "x" are what browsers fall back to for `ex`
@@ -101,13 +97,7 @@ impl Face {
             .map(|o| o.bounds.min.y.max(o.bounds.max.y))
             .filter(|h| *h > 0.0)
             .unwrap_or(units_per_em * 0.5);
-        Ok(Face {
-            font,
-            units_per_em,
-            ascent,
-            descent,
-            x_height,
-        })
+        Ok(Face { font, units_per_em, ascent, descent, x_height })
     }
 
     /// Pixels per font unit at an em size of `px`.
@@ -146,8 +136,7 @@ impl FontSet {
     /// problem); it is a `Result` rather than a panic because the crate never
     /// panics. The unit tests check that it succeeds.
     pub fn embedded() -> Result<&'static FontSet> {
-        static FONTS: OnceLock<std::result::Result<FontSet, (&'static str, String)>> =
-            OnceLock::new();
+        static FONTS: OnceLock<std::result::Result<FontSet, (&'static str, String)>> = OnceLock::new();
         // The error is stored as plain data because RasterError is not Clone.
         let parsed = FONTS.get_or_init(|| {
             FontSet::from_static(REGULAR_TTF, BOLD_TTF).map_err(|e| match e {
@@ -155,21 +144,13 @@ impl FontSet {
                 other => ("embedded", other.to_string()),
             })
         });
-        parsed
-            .as_ref()
-            .map_err(|(name, message)| RasterError::Font {
-                name,
-                message: message.clone(),
-            })
+        parsed.as_ref().map_err(|(name, message)| RasterError::Font { name, message: message.clone() })
     }
 
     /// Builds a font set from two TrueType/OpenType files kept in memory for
     /// the life of the program.
     pub fn from_static(regular: &'static [u8], bold: &'static [u8]) -> Result<FontSet> {
-        Ok(FontSet {
-            regular: Face::parse("regular", regular)?,
-            bold: Face::parse("bold", bold)?,
-        })
+        Ok(FontSet { regular: Face::parse("regular", regular)?, bold: Face::parse("bold", bold)? })
     }
 
     /// The `ab_glyph` font for `weight`, for callers that need more than
@@ -198,22 +179,14 @@ impl FontSet {
         let face = self.face(weight);
         let s = face.scale(px);
         let (_, width) = layout(face, text, s);
-        TextExtent {
-            width,
-            ascent: face.ascent * s,
-            descent: face.descent * s,
-        }
+        TextExtent { width, ascent: face.ascent * s, descent: face.descent * s }
     }
 
     /// Vertical metrics at `px`, including the x-height.
     pub(crate) fn v_metrics(&self, px: f32, weight: Weight) -> VMetrics {
         let face = self.face(weight);
         let s = face.scale(px);
-        VMetrics {
-            ascent: face.ascent * s,
-            descent: face.descent * s,
-            x_height: face.x_height * s,
-        }
+        VMetrics { ascent: face.ascent * s, descent: face.descent * s, x_height: face.x_height * s }
     }
 
     /// Builds the outline of `text` as one tiny-skia path (non-zero winding,
@@ -249,10 +222,7 @@ impl FontSet {
             };
             // Cull with the mapped corners of the unscaled bounds.
             let b = outline.bounds;
-            let corners = [
-                to_device(ab_glyph::point(b.min.x, b.min.y)),
-                to_device(ab_glyph::point(b.max.x, b.max.y)),
-            ];
+            let corners = [to_device(ab_glyph::point(b.min.x, b.min.y)), to_device(ab_glyph::point(b.max.x, b.max.y))];
             let (x0, x1) = min_max(corners[0].0, corners[1].0);
             let (y0, y1) = min_max(corners[0].1, corners[1].1);
             if x1 < keep[0] || x0 > keep[2] || y1 < keep[1] || y0 > keep[3] {
@@ -271,11 +241,7 @@ fn min_max(a: f64, b: f64) -> (f64, f64) {
 /// Adds ab_glyph curves to a path. ab_glyph emits explicit segments (closing
 /// lines included), so a new contour starts wherever a segment does not begin
 /// at the previous segment's end.
-fn append_outline(
-    pb: &mut PathBuilder,
-    curves: &[OutlineCurve],
-    to_device: &dyn Fn(ab_glyph::Point) -> (f64, f64),
-) {
+fn append_outline(pb: &mut PathBuilder, curves: &[OutlineCurve], to_device: &dyn Fn(ab_glyph::Point) -> (f64, f64)) {
     let mut last: Option<ab_glyph::Point> = None;
     let f = |p: ab_glyph::Point| {
         let (x, y) = to_device(p);
@@ -283,9 +249,7 @@ fn append_outline(
     };
     for curve in curves {
         let start = match curve {
-            OutlineCurve::Line(p0, _)
-            | OutlineCurve::Quad(p0, _, _)
-            | OutlineCurve::Cubic(p0, _, _, _) => *p0,
+            OutlineCurve::Line(p0, _) | OutlineCurve::Quad(p0, _, _) | OutlineCurve::Cubic(p0, _, _, _) => *p0,
         };
         if last != Some(start) {
             if last.is_some() {
@@ -395,14 +359,8 @@ mod tests {
     fn degenerate_inputs_measure_zero() {
         let f = fonts();
         assert_eq!(f.measure("", 12.0, Weight::Regular).width, 0.0);
-        assert_eq!(
-            f.measure("abc", 0.0, Weight::Regular),
-            TextExtent::default()
-        );
-        assert_eq!(
-            f.measure("abc", f32::NAN, Weight::Bold),
-            TextExtent::default()
-        );
+        assert_eq!(f.measure("abc", 0.0, Weight::Regular), TextExtent::default());
+        assert_eq!(f.measure("abc", f32::NAN, Weight::Bold), TextExtent::default());
         assert_eq!(f.measure("abc", -3.0, Weight::Bold), TextExtent::default());
         // Control characters neither draw nor advance.
         let a = f.measure("ab", 12.0, Weight::Regular).width;
@@ -421,26 +379,15 @@ mod tests {
         let id = |x: f64, y: f64| (x, y);
         let everything = [-1e9, -1e9, 1e9, 1e9];
         // "H" has a left side bearing of 201 units: ink starts right of the pen.
-        let p = f
-            .outline_path("H", 2048.0, Weight::Regular, &id, everything)
-            .unwrap();
+        let p = f.outline_path("H", 2048.0, Weight::Regular, &id, everything).unwrap();
         let b = p.bounds();
         assert!((b.left() - 201.0).abs() < 0.5, "{b:?}");
-        assert!(
-            (b.top() + 1493.0).abs() < 0.5,
-            "cap height above baseline: {b:?}"
-        );
+        assert!((b.top() + 1493.0).abs() < 0.5, "cap height above baseline: {b:?}");
         assert!(b.bottom().abs() < 0.5);
         // Nothing kept when the text is far outside.
         let far = |x: f64, y: f64| (x + 1e7, y);
-        assert!(
-            f.outline_path("H", 20.0, Weight::Regular, &far, [0.0, -50.0, 100.0, 50.0])
-                .is_none()
-        );
-        assert!(
-            f.outline_path(" ", 20.0, Weight::Regular, &id, everything)
-                .is_none()
-        );
+        assert!(f.outline_path("H", 20.0, Weight::Regular, &far, [0.0, -50.0, 100.0, 50.0]).is_none());
+        assert!(f.outline_path(" ", 20.0, Weight::Regular, &id, everything).is_none());
     }
 
     #[test]

@@ -67,12 +67,11 @@ use plotters::element::{Drawable, PointCollection};
 use plotters::style::TextStyle;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
-    FontFamily, FontStyle, FontTransform, text_anchor,
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontFamily,
+    FontStyle, FontTransform, text_anchor,
 };
 use tiny_skia::{
-    FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, PixmapPaint,
-    Rect, Stroke, Transform,
+    FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke, Transform,
 };
 
 use super::error::{RasterError, Result};
@@ -130,11 +129,7 @@ impl<'a> SkiaBackend<'a> {
                 reason: "size times sub-pixel factor exceeds i32",
             });
         }
-        Ok(SkiaBackend {
-            pixmap,
-            scale,
-            fonts,
-        })
+        Ok(SkiaBackend { pixmap, scale, fonts })
     }
 
     /// The sub-pixel factor `S`.
@@ -154,10 +149,7 @@ impl<'a> SkiaBackend<'a> {
     }
 
     fn canvas(&self) -> (f64, f64) {
-        (
-            f64::from(self.pixmap.width()),
-            f64::from(self.pixmap.height()),
-        )
+        (f64::from(self.pixmap.width()), f64::from(self.pixmap.height()))
     }
 
     /// The canvas grown by `margin` px on every side, as `[x0, y0, x1, y1]`.
@@ -184,25 +176,14 @@ impl<'a> SkiaBackend<'a> {
     /// Fills a closed ring given in device pixels (non-zero rule).
     fn fill_ring(&mut self, ring: Vec<(f64, f64)>, paint: &Paint) {
         let guard = self.guard(GUARD_PX);
-        let ring = if inside(bounds(&ring), guard) {
-            ring
-        } else {
-            clip_polygon(&ring, guard)
-        };
+        let ring = if inside(bounds(&ring), guard) { ring } else { clip_polygon(&ring, guard) };
         if let Some(path) = path_from_points(std::iter::once(ring.as_slice()), true) {
-            self.pixmap
-                .fill_path(&path, paint, FillRule::Winding, Transform::identity(), None);
+            self.pixmap.fill_path(&path, paint, FillRule::Winding, Transform::identity(), None);
         }
     }
 
     /// Strokes an open polyline (or a closed one if `closed`) in device pixels.
-    fn stroke_polyline(
-        &mut self,
-        points: Vec<(f64, f64)>,
-        closed: bool,
-        half_width: f64,
-        paint: &Paint,
-    ) {
+    fn stroke_polyline(&mut self, points: Vec<(f64, f64)>, closed: bool, half_width: f64, paint: &Paint) {
         if points.is_empty() || half_width <= 0.0 {
             return;
         }
@@ -216,8 +197,7 @@ impl<'a> SkiaBackend<'a> {
         };
         if let Some(path) = path {
             // One stroke call for all pieces, so overlaps are not blended twice.
-            self.pixmap
-                .stroke_path(&path, paint, &stroke, Transform::identity(), None);
+            self.pixmap.stroke_path(&path, paint, &stroke, Transform::identity(), None);
         }
     }
 
@@ -270,29 +250,15 @@ impl<'a> SkiaBackend<'a> {
             (half > 0.0).then_some((paint, half))
         });
         let margin = GUARD_PX + halo.as_ref().map_or(0.0, |(_, half)| *half);
-        let Some(path) = self
-            .fonts
-            .outline_path(text, em as f32, weight, &map, self.guard(margin))
-        else {
+        let Some(path) = self.fonts.outline_path(text, em as f32, weight, &map, self.guard(margin)) else {
             return Ok(());
         };
         if let Some((paint, half)) = halo {
-            let stroke = Stroke {
-                width: (2.0 * half) as f32,
-                line_join: LineJoin::Round,
-                ..Stroke::default()
-            };
-            self.pixmap
-                .stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+            let stroke = Stroke { width: (2.0 * half) as f32, line_join: LineJoin::Round, ..Stroke::default() };
+            self.pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
         }
         if let Some(paint) = paint_for(style.color()) {
-            self.pixmap.fill_path(
-                &path,
-                &paint,
-                FillRule::Winding,
-                Transform::identity(),
-                None,
-            );
+            self.pixmap.fill_path(&path, &paint, FillRule::Winding, Transform::identity(), None);
         }
         Ok(())
     }
@@ -313,11 +279,7 @@ impl<'a> SkiaBackend<'a> {
 }
 
 fn weight_of<S: BackendTextStyle>(style: &S) -> Weight {
-    if matches!(style.style(), FontStyle::Bold) {
-        Weight::Bold
-    } else {
-        Weight::Regular
-    }
+    if matches!(style.style(), FontStyle::Bold) { Weight::Bold } else { Weight::Regular }
 }
 
 /// A solid anti-aliased paint, or `None` for a fully transparent colour.
@@ -342,10 +304,7 @@ impl DrawingBackend for SkiaBackend<'_> {
 
     /// `(width * S, height * S)`: the canvas in backend units.
     fn get_size(&self) -> (u32, u32) {
-        (
-            self.pixmap.width() * self.scale,
-            self.pixmap.height() * self.scale,
-        )
+        (self.pixmap.width() * self.scale, self.pixmap.height() * self.scale)
     }
 
     fn ensure_prepared(&mut self) -> std::result::Result<(), DrawingErrorKind<RasterError>> {
@@ -371,8 +330,7 @@ impl DrawingBackend for SkiaBackend<'_> {
             return Ok(());
         }
         if let Some(rect) = Rect::from_xywh(x as f32, y as f32, side as f32, side as f32) {
-            self.pixmap
-                .fill_rect(rect, &paint, Transform::identity(), None);
+            self.pixmap.fill_rect(rect, &paint, Transform::identity(), None);
         }
         Ok(())
     }
@@ -405,8 +363,7 @@ impl DrawingBackend for SkiaBackend<'_> {
             let g = self.guard(GUARD_PX);
             let (x0, y0, x1, y1) = (x0.max(g[0]), y0.max(g[1]), x1.min(g[2]), y1.min(g[3]));
             if let Some(rect) = Rect::from_ltrb(x0 as f32, y0 as f32, x1 as f32, y1 as f32) {
-                self.pixmap
-                    .fill_rect(rect, &paint, Transform::identity(), None);
+                self.pixmap.fill_rect(rect, &paint, Transform::identity(), None);
             }
         } else {
             let half = self.half_width(style.stroke_width());
@@ -445,11 +402,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         if r <= 0.0 {
             return Ok(());
         }
-        let half = if fill {
-            0.0
-        } else {
-            self.half_width(style.stroke_width())
-        };
+        let half = if fill { 0.0 } else { self.half_width(style.stroke_width()) };
         if !fill && half <= 0.0 {
             return Ok(());
         }
@@ -468,13 +421,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         if fill {
             if small {
                 if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
-                    self.pixmap.fill_path(
-                        &path,
-                        &paint,
-                        FillRule::Winding,
-                        Transform::identity(),
-                        None,
-                    );
+                    self.pixmap.fill_path(&path, &paint, FillRule::Winding, Transform::identity(), None);
                 }
             } else if farthest < r - 1.0 {
                 // The canvas lies wholly inside the disc.
@@ -485,8 +432,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         } else if small {
             if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
                 let stroke = self.stroke(half);
-                self.pixmap
-                    .stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+                self.pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
             }
         } else if farthest < r - half - 1.0 {
             // The ring passes wholly outside the canvas.
@@ -532,10 +478,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         };
         let e = self.fonts.measure(text, em as f32, weight_of(style));
         let s = f64::from(self.scale);
-        Ok((
-            (f64::from(e.width) * s).ceil() as u32,
-            (f64::from(e.height()) * s).ceil() as u32,
-        ))
+        Ok(((f64::from(e.width) * s).ceil() as u32, (f64::from(e.height()) * s).ceil() as u32))
     }
 
     /// Draws an RGB bitmap (3 bytes per pixel, rows top to bottom) whose top-left
@@ -547,9 +490,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         (iw, ih): (u32, u32),
         src: &[u8],
     ) -> std::result::Result<(), DrawingErrorKind<RasterError>> {
-        let needed = (iw as usize)
-            .checked_mul(ih as usize)
-            .and_then(|n| n.checked_mul(3));
+        let needed = (iw as usize).checked_mul(ih as usize).and_then(|n| n.checked_mul(3));
         let Some(needed) = needed.filter(|n| *n <= src.len()) else {
             return de(Err(RasterError::BitmapTooShort {
                 width: iw,
@@ -567,18 +508,11 @@ impl DrawingBackend for SkiaBackend<'_> {
         let Some(mut bitmap) = Pixmap::new(iw, ih) else {
             return Ok(()); // zero-sized
         };
-        for (dst, rgb) in bitmap
-            .data_mut()
-            .chunks_exact_mut(4)
-            .zip(src[..needed].chunks_exact(3))
-        {
+        for (dst, rgb) in bitmap.data_mut().chunks_exact_mut(4).zip(src[..needed].chunks_exact(3)) {
             dst.copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
         }
         let inv = 1.0 / self.scale as f32;
-        let paint = PixmapPaint {
-            quality: FilterQuality::Bilinear,
-            ..PixmapPaint::default()
-        };
+        let paint = PixmapPaint { quality: FilterQuality::Bilinear, ..PixmapPaint::default() };
         self.pixmap.draw_pixmap(
             0,
             0,
@@ -618,23 +552,11 @@ pub trait TextHaloBackend: DrawingBackend {
         halo: &Halo,
     ) -> std::result::Result<(), DrawingErrorKind<Self::ErrorType>> {
         if halo.width > 0 && halo.color.alpha > 0.0 {
-            let recoloured = Recoloured {
-                inner: style,
-                color: halo.color,
-            };
+            let recoloured = Recoloured { inner: style, color: halo.color };
             let d = i32::try_from(halo.width).unwrap_or(i32::MAX);
             // Diagonals at 1/sqrt(2) so the halo is roughly round.
             let k = (f64::from(d) * std::f64::consts::FRAC_1_SQRT_2).round() as i32;
-            for (ox, oy) in [
-                (d, 0),
-                (-d, 0),
-                (0, d),
-                (0, -d),
-                (k, k),
-                (k, -k),
-                (-k, k),
-                (-k, -k),
-            ] {
+            for (ox, oy) in [(d, 0), (-d, 0), (0, d), (0, -d), (k, k), (k, -k), (-k, k), (-k, -k)] {
                 let p = (pos.0.saturating_add(ox), pos.1.saturating_add(oy));
                 self.draw_text(text, &recoloured, p)?;
             }
@@ -687,10 +609,7 @@ impl<S: BackendTextStyle> BackendTextStyle for Recoloured<'_, S> {
     fn family(&self) -> FontFamily<'_> {
         self.inner.family()
     }
-    fn layout_box(
-        &self,
-        text: &str,
-    ) -> std::result::Result<((i32, i32), (i32, i32)), Self::FontError> {
+    fn layout_box(&self, text: &str) -> std::result::Result<((i32, i32), (i32, i32)), Self::FontError> {
         self.inner.layout_box(text)
     }
     fn draw<E, F: FnMut(i32, i32, BackendColor) -> std::result::Result<(), E>>(
@@ -700,8 +619,7 @@ impl<S: BackendTextStyle> BackendTextStyle for Recoloured<'_, S> {
         mut draw: F,
     ) -> std::result::Result<std::result::Result<(), E>, Self::FontError> {
         let color = self.color;
-        self.inner
-            .draw(text, pos, |x, y, c| draw(x, y, color.mix(c.alpha)))
+        self.inner.draw(text, pos, |x, y, c| draw(x, y, color.mix(c.alpha)))
     }
 }
 
@@ -719,18 +637,11 @@ impl<'a, Coord, T: Borrow<str>> HaloText<'a, Coord, T> {
     /// A label anchored at `coord` (in the drawing area's coordinates) as
     /// `style.pos` says, with `halo` behind it.
     pub fn new<S: Into<TextStyle<'a>>>(text: T, coord: Coord, style: S, halo: Halo) -> Self {
-        HaloText {
-            text,
-            coord,
-            style: style.into(),
-            halo,
-        }
+        HaloText { text, coord, style: style.into(), halo }
     }
 }
 
-impl<'b, 'a, Coord: 'a, T: Borrow<str> + 'a> PointCollection<'a, Coord>
-    for &'a HaloText<'b, Coord, T>
-{
+impl<'b, 'a, Coord: 'a, T: Borrow<str> + 'a> PointCollection<'a, Coord> for &'a HaloText<'b, Coord, T> {
     type Point = &'a Coord;
     type IntoIter = std::iter::Once<&'a Coord>;
     fn point_iter(self) -> Self::IntoIter {
@@ -757,15 +668,9 @@ impl<Coord, DB: TextHaloBackend, T: Borrow<str>> Drawable<DB> for HaloText<'_, C
 
 /// Bounding box `[x0, y0, x1, y1]` of a point list (inverted box when empty).
 fn bounds(points: &[(f64, f64)]) -> [f64; 4] {
-    points.iter().fold(
-        [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ],
-        |b, &(x, y)| [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)],
-    )
+    points.iter().fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, &(x, y)| {
+        [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+    })
 }
 
 /// Whether box `b` lies within box `outer`.
@@ -826,12 +731,7 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<(f64, f64)>
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let mut t0 = 0.0f64;
     let mut t1 = 1.0f64;
-    for (p, q) in [
-        (-dx, a.0 - r[0]),
-        (dx, r[2] - a.0),
-        (-dy, a.1 - r[1]),
-        (dy, r[3] - a.1),
-    ] {
+    for (p, q) in [(-dx, a.0 - r[0]), (dx, r[2] - a.0), (-dy, a.1 - r[1]), (dy, r[3] - a.1)] {
         if p == 0.0 {
             if q < 0.0 {
                 return None;
@@ -861,8 +761,7 @@ fn clip_polyline(points: &[(f64, f64)], closed: bool, r: [f64; 4]) -> Vec<Vec<(f
             pts.push(first);
         }
     }
-    let lerp =
-        |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+    let lerp = |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
     let mut pieces = Vec::new();
     let mut cur: Vec<(f64, f64)> = Vec::new();
     for w in pts.windows(2) {
@@ -907,11 +806,7 @@ fn clip_polyline(points: &[(f64, f64)], closed: bool, r: [f64; 4]) -> Vec<Vec<(f
 fn circle_points(cx: f64, cy: f64, r: f64) -> Vec<(f64, f64)> {
     let ratio = (1.0 - CIRCLE_TOLERANCE_PX / r).clamp(-1.0, 1.0);
     let n = (std::f64::consts::PI / ratio.acos()).ceil();
-    let n = if n.is_finite() {
-        n.clamp(16.0, 65536.0) as usize
-    } else {
-        65536
-    };
+    let n = if n.is_finite() { n.clamp(16.0, 65536.0) as usize } else { 65536 };
     (0..n)
         .map(|i| {
             let a = std::f64::consts::TAU * i as f64 / n as f64;
@@ -921,10 +816,7 @@ fn circle_points(cx: f64, cy: f64, r: f64) -> Vec<(f64, f64)> {
 }
 
 /// Builds a path from point lists (each a subpath), optionally closing each.
-fn path_from_points<'p>(
-    subpaths: impl Iterator<Item = &'p [(f64, f64)]>,
-    close: bool,
-) -> Option<Path> {
+fn path_from_points<'p>(subpaths: impl Iterator<Item = &'p [(f64, f64)]>, close: bool) -> Option<Path> {
     let mut pb = PathBuilder::new();
     for pts in subpaths {
         let mut it = pts.iter();
@@ -993,10 +885,7 @@ mod tests {
     fn reports_scaled_size_and_rejects_bad_scale() {
         let mut p = canvas();
         assert_eq!(SkiaBackend::new(&mut p, 4).unwrap().get_size(), (800, 400));
-        assert!(matches!(
-            SkiaBackend::new(&mut p, 0),
-            Err(RasterError::InvalidScale(0))
-        ));
+        assert!(matches!(SkiaBackend::new(&mut p, 0), Err(RasterError::InvalidScale(0))));
         assert!(SkiaBackend::new(&mut p, 65).is_err());
     }
 
@@ -1006,8 +895,7 @@ mod tests {
         {
             let mut b = SkiaBackend::new(&mut p, 4).unwrap();
             // x from 10.5 px to 50.5 px: the columns 10 and 50 are half covered.
-            b.fill_polygon([(42, 40), (202, 40), (202, 200), (42, 200)], &BLACK)
-                .unwrap();
+            b.fill_polygon([(42, 40), (202, 40), (202, 200), (42, 200)], &BLACK).unwrap();
         }
         assert_eq!(rgb(&p, 30, 30), (0, 0, 0));
         let (edge, _, _) = rgb(&p, 10, 30);
@@ -1017,8 +905,7 @@ mod tests {
         let mut q = canvas();
         {
             let mut b = SkiaBackend::new(&mut q, 1).unwrap();
-            b.fill_polygon([(0, 0), (199, 99), (0, 99)], &BLACK)
-                .unwrap();
+            b.fill_polygon([(0, 0), (199, 99), (0, 99)], &BLACK).unwrap();
         }
         let greys = (0..W)
             .filter(|&x| {
@@ -1035,20 +922,8 @@ mod tests {
         {
             let mut b = SkiaBackend::new(&mut p, 1).unwrap();
             // The same square twice in the same direction: winding 2 inside.
-            b.fill_polygon(
-                [
-                    (10, 10),
-                    (60, 10),
-                    (60, 60),
-                    (10, 60),
-                    (10, 10),
-                    (60, 10),
-                    (60, 60),
-                    (10, 60),
-                ],
-                &BLACK,
-            )
-            .unwrap();
+            b.fill_polygon([(10, 10), (60, 10), (60, 60), (10, 60), (10, 10), (60, 10), (60, 60), (10, 60)], &BLACK)
+                .unwrap();
         }
         assert_eq!(rgb(&p, 30, 30), (0, 0, 0), "even-odd would leave it white");
     }
@@ -1060,16 +935,11 @@ mod tests {
         let mut p = canvas();
         {
             let mut b = SkiaBackend::new(&mut p, 1).unwrap();
-            b.fill_polygon([(-1000, 50), (100, 0), (100, 100)], &BLACK)
-                .unwrap();
+            b.fill_polygon([(-1000, 50), (100, 0), (100, 100)], &BLACK).unwrap();
         }
         // Exact line from (-1000,50) to (100,0): at x=50, y = 2.27; at x=0, y = 4.5.
         assert_eq!(rgb(&p, 50, 10), (0, 0, 0));
-        assert_eq!(
-            rgb(&p, 50, 0),
-            (255, 255, 255),
-            "top edge slanted, not clamped"
-        );
+        assert_eq!(rgb(&p, 50, 0), (255, 255, 255), "top edge slanted, not clamped");
         assert_eq!(rgb(&p, 150, 50), (255, 255, 255));
         assert_eq!(rgb(&p, 0, 50), (0, 0, 0));
     }
@@ -1086,48 +956,24 @@ mod tests {
                 // A disc centred far away that covers the whole canvas.
                 b.draw_circle((big, big), u32::MAX, &YELLOW, true).unwrap();
                 // A halo so wide it covers the canvas (in the same yellow).
-                let style =
-                    TextStyle::from(("sans-serif", 20.0 * s as f64).into_font()).color(&BLACK);
-                let absurd = Halo {
-                    width: u32::MAX,
-                    color: YELLOW.to_backend_color(),
-                };
-                b.draw_text_with_halo("halo", &style, c(150, 80), &absurd)
-                    .unwrap();
+                let style = TextStyle::from(("sans-serif", 20.0 * s as f64).into_font()).color(&BLACK);
+                let absurd = Halo { width: u32::MAX, color: YELLOW.to_backend_color() };
+                b.draw_text_with_halo("halo", &style, c(150, 80), &absurd).unwrap();
                 // Left half of the canvas, drawn with far-away vertices.
                 b.fill_polygon(
-                    [
-                        (small, small),
-                        c(100, small / s as i32),
-                        c(100, big / s as i32),
-                        (small, big),
-                    ],
+                    [(small, small), c(100, small / s as i32), c(100, big / s as i32), (small, big)],
                     &BLACK,
                 )
                 .unwrap();
-                b.draw_path(
-                    [(small, 10 * s as i32), (big, 10 * s as i32)],
-                    &sw(&RED, 4 * s),
-                )
-                .unwrap();
-                b.draw_line((small, small), (big, big), &sw(&BLUE, 2 * s))
-                    .unwrap();
-                b.draw_rect((small, small), (big, c(0, 5).1), &GREEN, true)
-                    .unwrap();
-                b.draw_rect((small, small), (big, big), &sw(&GREEN, u32::MAX), false)
-                    .unwrap();
+                b.draw_path([(small, 10 * s as i32), (big, 10 * s as i32)], &sw(&RED, 4 * s)).unwrap();
+                b.draw_line((small, small), (big, big), &sw(&BLUE, 2 * s)).unwrap();
+                b.draw_rect((small, small), (big, c(0, 5).1), &GREEN, true).unwrap();
+                b.draw_rect((small, small), (big, big), &sw(&GREEN, u32::MAX), false).unwrap();
                 // A ring whose stroke passes far outside the canvas.
                 b.draw_circle(c(100, 50), u32::MAX, &RED, false).unwrap();
-                b.draw_circle(
-                    (big / 2, c(0, 50).1),
-                    (big / 2) as u32,
-                    &sw(&BLUE, s),
-                    false,
-                )
-                .unwrap();
+                b.draw_circle((big / 2, c(0, 50).1), (big / 2) as u32, &sw(&BLUE, s), false).unwrap();
                 b.draw_pixel((big, big), BLACK.to_backend_color()).unwrap();
-                let style =
-                    TextStyle::from(("sans-serif", 20.0 * s as f64).into_font()).color(&BLACK);
+                let style = TextStyle::from(("sans-serif", 20.0 * s as f64).into_font()).color(&BLACK);
                 b.draw_text("far", &style, (big, small)).unwrap();
             }
             assert_eq!(rgb(&p, 20, 70), (0, 0, 0), "scale {s}");
@@ -1142,11 +988,8 @@ mod tests {
         // Cheap deterministic LCG; covers the clipping paths with mixed magnitudes.
         let mut state = 0x2545F4914F6CDD1Du64;
         let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let mag =
-                [10i64, 1000, 100_000, 10_000_000, i32::MAX as i64][(state >> 60) as usize % 5];
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mag = [10i64, 1000, 100_000, 10_000_000, i32::MAX as i64][(state >> 60) as usize % 5];
             ((state >> 20) as i64 % (2 * mag + 1) - mag) as i32
         };
         let mut p = canvas();
@@ -1155,8 +998,7 @@ mod tests {
             let pts: Vec<_> = (0..6).map(|_| (next(), next())).collect();
             b.fill_polygon(pts.clone(), &BLACK.mix(0.3)).unwrap();
             b.draw_path(pts.clone(), &sw(&RED, 8)).unwrap();
-            b.draw_circle(pts[0], (pts[1].0 as u32) >> 1, &BLUE.mix(0.2), pts[2].0 > 0)
-                .unwrap();
+            b.draw_circle(pts[0], (pts[1].0 as u32) >> 1, &BLUE.mix(0.2), pts[2].0 > 0).unwrap();
         }
     }
 
@@ -1166,8 +1008,7 @@ mod tests {
         {
             let mut b = SkiaBackend::new(&mut p, 4).unwrap();
             // 10 px wide horizontal line at y = 50.
-            b.draw_path([(40, 200), (760, 200)], &sw(&BLACK, 40))
-                .unwrap();
+            b.draw_path([(40, 200), (760, 200)], &sw(&BLACK, 40)).unwrap();
         }
         assert_eq!(rgb(&p, 100, 50), (0, 0, 0));
         assert_eq!(rgb(&p, 100, 45), (0, 0, 0));
@@ -1178,10 +1019,7 @@ mod tests {
         assert_eq!(rgb(&p, 7, 50), (0, 0, 0));
         // Zero width draws nothing.
         let mut q = canvas();
-        SkiaBackend::new(&mut q, 4)
-            .unwrap()
-            .draw_path([(0, 0), (400, 400)], &sw(&BLACK, 0))
-            .unwrap();
+        SkiaBackend::new(&mut q, 4).unwrap().draw_path([(0, 0), (400, 400)], &sw(&BLACK, 0)).unwrap();
         assert!(ink_box(&q).is_none());
     }
 
@@ -1192,23 +1030,15 @@ mod tests {
             let mut b = SkiaBackend::new(&mut p, 2).unwrap();
             b.draw_circle((100, 100), 20, &RED, true).unwrap(); // r = 10 px at (50, 50)
             b.draw_circle((300, 100), 21, &sw(&BLUE, 2), false).unwrap();
-            b.draw_rect((0, 0), (20, 20), &BLACK.mix(0.5), true)
-                .unwrap();
+            b.draw_rect((0, 0), (20, 20), &BLACK.mix(0.5), true).unwrap();
             b.draw_pixel((398, 198), BLACK.to_backend_color()).unwrap();
         }
         assert_eq!(rgb(&p, 50, 50), (255, 0, 0));
         assert_eq!(rgb(&p, 50, 39), (255, 255, 255));
-        assert_eq!(
-            rgb(&p, 150, 50),
-            (255, 255, 255),
-            "outline circle is hollow"
-        );
+        assert_eq!(rgb(&p, 150, 50), (255, 255, 255), "outline circle is hollow");
         assert_eq!(rgb(&p, 160, 50).2, 255);
         let ring = rgb(&p, 160, 50);
-        assert!(
-            ring.2 == 255 && ring.0 < 40,
-            "1 px ring drawn at radius 10.5: {ring:?}"
-        );
+        assert!(ring.2 == 255 && ring.0 < 40, "1 px ring drawn at radius 10.5: {ring:?}");
         let half = rgb(&p, 5, 5);
         assert!((126..=129).contains(&half.0), "alpha blended: {half:?}");
         // A backend pixel at S=2 covers a quarter of a device pixel.
@@ -1220,11 +1050,7 @@ mod tests {
     fn text_anchors_match_svg_conventions() {
         let fonts = FontSet::embedded().unwrap();
         let em = 20.0f64;
-        for (h, v) in [
-            (HPos::Left, VPos::Top),
-            (HPos::Center, VPos::Center),
-            (HPos::Right, VPos::Bottom),
-        ] {
+        for (h, v) in [(HPos::Left, VPos::Top), (HPos::Center, VPos::Center), (HPos::Right, VPos::Bottom)] {
             let mut p = canvas();
             {
                 let mut b = SkiaBackend::new(&mut p, 4).unwrap();
@@ -1249,14 +1075,8 @@ mod tests {
                 VPos::Bottom => 50.0 - 0.5 * xh,
             };
             assert!((f64::from(x0) - left).abs() <= 1.0, "left {x0} vs {left}");
-            assert!(
-                (f64::from(y1) + 1.0 - baseline).abs() <= 1.0,
-                "baseline {y1} vs {baseline}"
-            );
-            assert!(
-                (f64::from(y0) - (baseline - cap)).abs() <= 1.0,
-                "cap top {y0}"
-            );
+            assert!((f64::from(y1) + 1.0 - baseline).abs() <= 1.0, "baseline {y1} vs {baseline}");
+            assert!((f64::from(y0) - (baseline - cap)).abs() <= 1.0, "cap top {y0}");
             assert!(x1 > x0);
         }
     }
@@ -1266,13 +1086,10 @@ mod tests {
         let mut p = canvas();
         let b = SkiaBackend::new(&mut p, 4).unwrap();
         let regular = TextStyle::from(("sans-serif", text_size_for_px(16.0, 4)).into_font());
-        let bold =
-            TextStyle::from(("sans-serif", text_size_for_px(16.0, 4), FontStyle::Bold).into_font());
+        let bold = TextStyle::from(("sans-serif", text_size_for_px(16.0, 4), FontStyle::Bold).into_font());
         let (rw, rh) = b.estimate_text_size("Donetsk", &regular).unwrap();
         let (bw, _) = b.estimate_text_size("Donetsk", &bold).unwrap();
-        let m = FontSet::embedded()
-            .unwrap()
-            .measure("Donetsk", 16.0, Weight::Regular);
+        let m = FontSet::embedded().unwrap().measure("Donetsk", 16.0, Weight::Regular);
         assert_eq!(rw, (m.width * 4.0).ceil() as u32);
         assert_eq!(rh, (m.height() * 4.0).ceil() as u32);
         assert!(bw > rw);
@@ -1284,18 +1101,13 @@ mod tests {
         {
             let mut b = SkiaBackend::new(&mut p, 1).unwrap();
             let half = BLACK.mix(0.5);
-            let style =
-                TextStyle::from(("sans-serif", text_size_for_px(40.0, 1)).into_font()).color(&half);
+            let style = TextStyle::from(("sans-serif", text_size_for_px(40.0, 1)).into_font()).color(&half);
             b.draw_text("I", &style, (20, 10)).unwrap();
             let none = BLACK.mix(0.0);
             let invisible = style.color(&none);
             b.draw_text("W", &invisible, (100, 10)).unwrap();
         }
-        let darkest = (0..H)
-            .flat_map(|y| (0..40).map(move |x| (x, y)))
-            .map(|(x, y)| rgb(&p, x, y).0)
-            .min()
-            .unwrap();
+        let darkest = (0..H).flat_map(|y| (0..40).map(move |x| (x, y))).map(|(x, y)| rgb(&p, x, y).0).min().unwrap();
         assert!((126..=129).contains(&darkest), "half alpha: {darkest}");
         assert!(ink_box(&p).unwrap().2 < 60, "transparent text drew nothing");
 
@@ -1318,10 +1130,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            ys.1 - ys.0 > 3 * (xs.1 - xs.0),
-            "rotated: x {xs:?} y {ys:?}"
-        );
+        assert!(ys.1 - ys.0 > 3 * (xs.1 - xs.0), "rotated: x {xs:?} y {ys:?}");
         assert!(xs.1 <= 50, "Rotate90 puts the text left of the anchor");
 
         // Absurd sizes are an error, not a panic; invalid sizes draw nothing.
@@ -1342,18 +1151,11 @@ mod tests {
             let style = TextStyle::from(("sans-serif", text_size_for_px(30.0, 4)).into_font())
                 .color(&BLACK)
                 .pos(Pos::new(HPos::Center, VPos::Center));
-            let halo = Halo {
-                width: 12,
-                color: WHITE.to_backend_color(),
-            };
-            area.draw(&HaloText::new("Lyman", (400, 200), style, halo))
-                .unwrap();
+            let halo = Halo { width: 12, color: WHITE.to_backend_color() };
+            area.draw(&HaloText::new("Lyman", (400, 200), style, halo)).unwrap();
         }
         let count = |c: (u8, u8, u8)| {
-            (0..H)
-                .flat_map(|y| (0..W).map(move |x| (x, y)))
-                .filter(|&(x, y)| rgb(&p, x, y) == c)
-                .count()
+            (0..H).flat_map(|y| (0..W).map(move |x| (x, y))).filter(|&(x, y)| rgb(&p, x, y) == c).count()
         };
         assert!(count((255, 255, 255)) > 200, "white halo present");
         assert!(count((0, 0, 0)) > 100, "black text on top");
@@ -1367,23 +1169,13 @@ mod tests {
             area.fill(&WHITE).unwrap();
             let (w, h) = area.dim_in_pixel();
             assert_eq!((w, h), (800, 400));
-            area.draw(&Polygon::new(
-                vec![(0, 0), (400, 0), (400, 400), (0, 400)],
-                BLUE.filled(),
-            ))
-            .unwrap();
-            area.draw(&Circle::new((600, 200), 40, RED.filled()))
-                .unwrap();
-            area.draw(&PathElement::new(vec![(0, 380), (800, 380)], sw(&BLACK, 8)))
-                .unwrap();
+            area.draw(&Polygon::new(vec![(0, 0), (400, 0), (400, 400), (0, 400)], BLUE.filled())).unwrap();
+            area.draw(&Circle::new((600, 200), 40, RED.filled())).unwrap();
+            area.draw(&PathElement::new(vec![(0, 380), (800, 380)], sw(&BLACK, 8))).unwrap();
             let font = ("DejaVu Sans", text_size_for_px(14.0, 4)).into_font();
-            area.draw_text("Kherson", &font.color(&BLACK), (420, 20))
-                .unwrap();
-            area.draw(&Text::new("Kupiansk", (420, 300), font.clone()))
-                .unwrap();
-            let (tw, th) = area
-                .estimate_text_size("Kherson", &font.into_text_style(&area))
-                .unwrap();
+            area.draw_text("Kherson", &font.color(&BLACK), (420, 20)).unwrap();
+            area.draw(&Text::new("Kupiansk", (420, 300), font.clone())).unwrap();
+            let (tw, th) = area.estimate_text_size("Kherson", &font.into_text_style(&area)).unwrap();
             assert!(tw > 4 * 40 && th > 4 * 10, "{tw}x{th}");
             // A titled sub-area relies on estimate_text_size.
             let _ = area.titled("Day 100", ("sans-serif", 60)).unwrap();
@@ -1392,10 +1184,8 @@ mod tests {
         assert_eq!(rgb(&p, 50, 50), (0, 0, 255));
         assert_eq!(rgb(&p, 150, 50), (255, 0, 0));
         assert_eq!(rgb(&p, 150, 95), (0, 0, 0));
-        let text_ink = (105..195)
-            .flat_map(|x| (5..20).map(move |y| (x, y)))
-            .filter(|&(x, y)| rgb(&p, x, y).0 < 128)
-            .count();
+        let text_ink =
+            (105..195).flat_map(|x| (5..20).map(move |y| (x, y))).filter(|&(x, y)| rgb(&p, x, y).0 < 128).count();
         assert!(text_ink > 30, "text drawn: {text_ink}");
     }
 
@@ -1417,38 +1207,23 @@ mod tests {
         {
             let area = SVGBackend::with_string(&mut svg, (200, 100)).into_drawing_area();
             area.fill(&WHITE).unwrap();
-            let style =
-                TextStyle::from(("DejaVu Sans, sans-serif", text_size_for_px(20.0, 1)).into_font())
-                    .color(&BLACK)
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-            area.draw_text("Avdiivka & <Pokrovsk>", &style, (100, 50))
-                .unwrap();
+            let style = TextStyle::from(("DejaVu Sans, sans-serif", text_size_for_px(20.0, 1)).into_font())
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            area.draw_text("Avdiivka & <Pokrovsk>", &style, (100, 50)).unwrap();
             let bold = TextStyle::from(("sans-serif", 12, FontStyle::Bold).into_font()).color(&RED);
             area.draw(&Text::new("bold", (10, 10), bold)).unwrap();
-            let halo = Halo {
-                width: 2,
-                color: WHITE.to_backend_color(),
-            };
-            area.draw(&HaloText::new("Lyman", (50, 80), ("sans-serif", 12), halo))
-                .unwrap();
+            let halo = Halo { width: 2, color: WHITE.to_backend_color() };
+            area.draw(&HaloText::new("Lyman", (50, 80), ("sans-serif", 12), halo)).unwrap();
             // Naive estimate; no rasteriser involved.
-            assert!(
-                area.estimate_text_size("abc", &TextStyle::from(("sans-serif", 12).into_font()))
-                    .is_ok()
-            );
+            assert!(area.estimate_text_size("abc", &TextStyle::from(("sans-serif", 12).into_font())).is_ok());
             area.present().unwrap();
         }
-        assert!(
-            svg.contains(r#"font-family="DejaVu Sans, sans-serif""#),
-            "{svg}"
-        );
+        assert!(svg.contains(r#"font-family="DejaVu Sans, sans-serif""#), "{svg}");
         assert!(svg.contains(r#"font-size="20""#), "em px survives: {svg}");
         assert!(svg.contains(r#"text-anchor="middle""#));
         assert!(svg.contains(r#"dy="0.5ex""#));
-        assert!(
-            svg.contains("&amp;") && svg.contains("&lt;Pokrovsk&gt;"),
-            "escaped: {svg}"
-        );
+        assert!(svg.contains("&amp;") && svg.contains("&lt;Pokrovsk&gt;"), "escaped: {svg}");
         assert!(svg.contains(r#"font-weight="bold""#));
         assert_eq!(svg.matches("Lyman").count(), 9, "8 halo copies + text");
     }
@@ -1459,17 +1234,10 @@ mod tests {
         let ring = clip_polygon(&[(-5.0, -5.0), (15.0, -5.0), (15.0, 15.0), (-5.0, 15.0)], r);
         assert_eq!(bounds(&ring), [0.0, 0.0, 10.0, 10.0]);
         assert!(clip_polygon(&[(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)], r).is_empty());
-        assert_eq!(
-            clip_segment((-10.0, 5.0), (20.0, 5.0), r),
-            Some((1.0 / 3.0, 2.0 / 3.0))
-        );
+        assert_eq!(clip_segment((-10.0, 5.0), (20.0, 5.0), r), Some((1.0 / 3.0, 2.0 / 3.0)));
         assert_eq!(clip_segment((-10.0, 50.0), (20.0, 50.0), r), None);
         // In, out, in again: two pieces.
-        let pieces = clip_polyline(
-            &[(1.0, 1.0), (20.0, 1.0), (20.0, 5.0), (1.0, 5.0)],
-            false,
-            r,
-        );
+        let pieces = clip_polyline(&[(1.0, 1.0), (20.0, 1.0), (20.0, 5.0), (1.0, 5.0)], false, r);
         assert_eq!(pieces.len(), 2);
         assert_eq!(pieces[0], vec![(1.0, 1.0), (10.0, 1.0)]);
         assert_eq!(pieces[1], vec![(10.0, 5.0), (1.0, 5.0)]);

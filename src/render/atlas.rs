@@ -6,9 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use geo::{
-    Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect,
-};
+use geo::{Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::shapes::{clip_lines, clip_polygons, hatch};
@@ -111,19 +109,12 @@ impl<'a> Atlas<'a> {
         style: Style,
     ) -> Result<Atlas<'a>> {
         if width < 320 || height < 240 {
-            return Err(Error::Render(format!(
-                "a frame of {width}x{height} is too small; the least is 320x240"
-            )));
+            return Err(Error::Render(format!("a frame of {width}x{height} is too small; the least is 320x240")));
         }
         let fonts = FontSet::embedded().map_err(|e| Error::Render(e.to_string()))?;
         let layout = Layout::new(width, height, &style);
         let extent = territory.project_extent(scenario.map.extent);
-        let viewport = Viewport::fit(
-            extent,
-            layout.map.width().round() as u32,
-            height,
-            Margins::default(),
-        );
+        let viewport = Viewport::fit(extent, layout.map.width().round() as u32, height, Margins::default());
         let projection = territory.projection();
         let to_pixels = |shape: &MultiPolygon<f64>| -> MultiPolygon<f64> {
             shape.map_coords(|c| viewport.to_pixel(projection.project(c)))
@@ -135,40 +126,18 @@ impl<'a> Atlas<'a> {
             .iter()
             .map(|c| {
                 let shape = clip_polygons(&to_pixels(&c.shape), layout.map);
-                let largest = shape
-                    .0
-                    .iter()
-                    .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
+                let largest = shape.0.iter().max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
                 let label_at = largest
                     .filter(|p| p.unsigned_area() > min_label_area && c.role == Role::Neighbour)
                     .and_then(|p| p.interior_point())
                     .map(|p| p.0);
-                MapCountry {
-                    name: c.name.clone(),
-                    role: c.role,
-                    shape,
-                    label_at,
-                }
+                MapCountry { name: c.name.clone(), role: c.role, shape, label_at }
             })
             .filter(|c| !c.shape.0.is_empty())
             .collect();
-        let positions = scenario
-            .gazetteer
-            .places()
-            .iter()
-            .map(|p| viewport.to_pixel(projection.project(p.position)))
-            .collect();
-        Ok(Atlas {
-            scenario,
-            model,
-            style,
-            layout,
-            fonts,
-            territory,
-            viewport,
-            countries,
-            positions,
-        })
+        let positions =
+            scenario.gazetteer.places().iter().map(|p| viewport.to_pixel(projection.project(p.position))).collect();
+        Ok(Atlas { scenario, model, style, layout, fonts, territory, viewport, countries, positions })
     }
 
     /// Frame pixels per metre on the ground (at the projection's centre).
@@ -178,9 +147,7 @@ impl<'a> Atlas<'a> {
 
     /// A place's area (its cell) in frame pixels, unclipped.
     pub fn cell_in_pixels(&self, place: crate::gazetteer::PlaceId) -> MultiPolygon<f64> {
-        self.territory
-            .cell(place)
-            .map_coords(|c| self.viewport.to_pixel(c))
+        self.territory.cell(place).map_coords(|c| self.viewport.to_pixel(c))
     }
 
     /// The geometry of the state of `day`.
@@ -203,10 +170,7 @@ impl<'a> Atlas<'a> {
                 })
             })
             .collect();
-        let maps: Vec<Arc<DayMap>> = distinct
-            .par_iter()
-            .map(|s| Arc::new(self.map_of((*s).clone())))
-            .collect();
+        let maps: Vec<Arc<DayMap>> = distinct.par_iter().map(|s| Arc::new(self.map_of((*s).clone()))).collect();
         slots.into_iter().map(|i| Arc::clone(&maps[i])).collect()
     }
 
@@ -227,19 +191,11 @@ impl<'a> Atlas<'a> {
             .enumerate()
             .filter_map(|(i, s)| {
                 let challenger = s.challenger?;
-                let cell = self
-                    .territory
-                    .cell(crate::gazetteer::PlaceId(i as u32))
-                    .map_coords(px);
+                let cell = self.territory.cell(crate::gazetteer::PlaceId(i as u32)).map_coords(px);
                 cell.bounding_rect()?;
                 Some((challenger, clip_lines(&hatch(&cell, spacing), view)))
             })
             .collect();
-        DayMap {
-            states,
-            areas,
-            frontlines,
-            hatching,
-        }
+        DayMap { states, areas, frontlines, hatching }
     }
 }

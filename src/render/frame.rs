@@ -6,9 +6,7 @@ use plotters::coord::Shift;
 use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{
-    Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle, TextStyle,
-};
+use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle, TextStyle};
 
 use super::atlas::{Atlas, DayMap};
 use super::labels::{LabelRequest, place_labels};
@@ -47,19 +45,11 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
     }
 
     fn stroke(&self, c: RGBAColor, width_design: f64) -> ShapeStyle {
-        ShapeStyle {
-            color: c,
-            filled: false,
-            stroke_width: self.units(width_design).round().max(1.0) as u32,
-        }
+        ShapeStyle { color: c, filled: false, stroke_width: self.units(width_design).round().max(1.0) as u32 }
     }
 
     fn font(&self, size_design: f64, weight: Weight, c: Colour, pos: Pos) -> TextStyle<'static> {
-        let style = if weight == Weight::Bold {
-            FontStyle::Bold
-        } else {
-            FontStyle::Normal
-        };
+        let style = if weight == Weight::Bold { FontStyle::Bold } else { FontStyle::Normal };
         // plotters' font "size" is 1.24 em (see the raster backend's docs).
         TextStyle {
             font: FontDesc::new(FontFamily::SansSerif, self.units(size_design) * 1.24, style),
@@ -76,14 +66,9 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
 
     fn fill(&self, shape: &MultiPolygon<f64>, c: RGBAColor) -> Result<()> {
         for polygon in &shape.0 {
-            let ring: Vec<(i32, i32)> = keyhole_ring(polygon)
-                .into_iter()
-                .map(|p| self.at(p))
-                .collect();
+            let ring: Vec<(i32, i32)> = keyhole_ring(polygon).into_iter().map(|p| self.at(p)).collect();
             if ring.len() >= 3 {
-                self.area
-                    .draw(&Polygon::new(ring, c.filled()))
-                    .map_err(fail)?;
+                self.area.draw(&Polygon::new(ring, c.filled())).map_err(fail)?;
             }
         }
         Ok(())
@@ -101,28 +86,14 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
     fn line(&self, line: &LineString<f64>, style: ShapeStyle) -> Result<()> {
         let points: Vec<(i32, i32)> = line.0.iter().map(|p| self.at(*p)).collect();
         if points.len() >= 2 {
-            self.area
-                .draw(&PathElement::new(points, style))
-                .map_err(fail)?;
+            self.area.draw(&PathElement::new(points, style)).map_err(fail)?;
         }
         Ok(())
     }
 
-    fn text(
-        &self,
-        text: &str,
-        at: Coord<f64>,
-        size_design: f64,
-        weight: Weight,
-        c: Colour,
-        pos: Pos,
-    ) -> Result<()> {
+    fn text(&self, text: &str, at: Coord<f64>, size_design: f64, weight: Weight, c: Colour, pos: Pos) -> Result<()> {
         self.area
-            .draw(&Text::new(
-                text.to_string(),
-                self.at(at),
-                self.font(size_design, weight, c, pos),
-            ))
+            .draw(&Text::new(text.to_string(), self.at(at), self.font(size_design, weight, c, pos)))
             .map_err(fail)?;
         Ok(())
     }
@@ -141,12 +112,7 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
             color: RGBAColor(255, 255, 255, 0.85).to_backend_color(),
         };
         self.area
-            .draw(&HaloText::new(
-                text.to_string(),
-                self.at(at),
-                self.font(size_design, weight, c, pos),
-                halo,
-            ))
+            .draw(&HaloText::new(text.to_string(), self.at(at), self.font(size_design, weight, c, pos), halo))
             .map_err(fail)?;
         Ok(())
     }
@@ -156,11 +122,7 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
         let mut lines = Vec::new();
         let mut line = String::new();
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
             if !line.is_empty() && self.measure(&candidate, size_design, weight) > width {
                 lines.push(std::mem::replace(&mut line, word.to_string()));
             } else {
@@ -191,11 +153,7 @@ pub fn draw_frame<DB: TextHaloBackend>(
     map: &DayMap,
 ) -> Result<()> {
     let (w, _) = area.dim_in_pixel();
-    let painter = Painter {
-        area,
-        atlas,
-        k: f64::from(w) / f64::from(atlas.layout.width),
-    };
+    let painter = Painter { area, atlas, k: f64::from(w) / f64::from(atlas.layout.width) };
     let style = &atlas.style;
     area.fill(&colour(style.panel)).map_err(fail)?;
     draw_map(&painter, day, map)?;
@@ -204,21 +162,12 @@ pub fn draw_frame<DB: TextHaloBackend>(
     Ok(())
 }
 
-fn draw_map<DB: TextHaloBackend>(
-    p: &Painter<'_, '_, DB>,
-    day: NaiveDate,
-    map: &DayMap,
-) -> Result<()> {
+fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap) -> Result<()> {
     let atlas = p.atlas;
     let style = &atlas.style;
     let s = atlas.scenario;
     let view = atlas.layout.map;
-    p.area
-        .draw(&Rectangle::new(
-            [p.at(view.min()), p.at(view.max())],
-            colour(style.sea).filled(),
-        ))
-        .map_err(fail)?;
+    p.area.draw(&Rectangle::new([p.at(view.min()), p.at(view.max())], colour(style.sea).filled())).map_err(fail)?;
     for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
         p.fill(&c.shape, colour(style.neighbour).to_rgba())?;
     }
@@ -229,10 +178,7 @@ fn draw_map<DB: TextHaloBackend>(
         p.fill(&c.shape, colour(style.unheld).to_rgba())?;
     }
     for (faction, shape) in &map.areas {
-        p.fill(
-            shape,
-            colour(style.area_colour(s.faction(*faction).colour)).to_rgba(),
-        )?;
+        p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
     }
     for (challenger, lines) in &map.hatching {
         let stroke = p.stroke(colour(s.faction(*challenger).colour).to_rgba(), 3.0);
@@ -268,30 +214,19 @@ fn draw_map<DB: TextHaloBackend>(
 
 fn changed_today(p: &Painter<'_, '_, impl TextHaloBackend>, day: NaiveDate) -> Vec<PlaceId> {
     match day.pred_opt().filter(|d| *d >= p.atlas.scenario.first_day) {
-        Some(prev) => p
-            .atlas
-            .model
-            .changes(prev, day)
-            .into_iter()
-            .map(|c| c.place)
-            .collect(),
+        Some(prev) => p.atlas.model.changes(prev, day).into_iter().map(|c| c.place).collect(),
         None => Vec::new(),
     }
 }
 
-fn draw_places<DB: TextHaloBackend>(
-    p: &Painter<'_, '_, DB>,
-    day: NaiveDate,
-    map: &DayMap,
-) -> Result<()> {
+fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap) -> Result<()> {
     let atlas = p.atlas;
     let s = atlas.scenario;
     let scale = atlas.layout.scale;
     let changed = changed_today(p, day);
     let view = atlas.layout.map;
-    let visible = |c: Coord<f64>| {
-        c.x >= view.min().x && c.x <= view.max().x && c.y >= view.min().y && c.y <= view.max().y
-    };
+    let visible =
+        |c: Coord<f64>| c.x >= view.min().x && c.x <= view.max().x && c.y >= view.min().y && c.y <= view.max().y;
     // Small places first so large ones sit on top.
     let mut order: Vec<&crate::gazetteer::Place> = s.gazetteer.places().iter().collect();
     order.sort_by_key(|pl| (pl.population.unwrap_or(0), pl.id));
@@ -301,19 +236,13 @@ fn draw_places<DB: TextHaloBackend>(
             continue;
         }
         let state = map.states[place.id.index()];
-        let fill = state
-            .holder
-            .map_or(atlas.style.muted, |f| s.faction(f).colour);
+        let fill = state.holder.map_or(atlas.style.muted, |f| s.faction(f).colour);
         let r = p.units(marker_radius(place.population, place.kind));
         let white = p.stroke(RGBAColor(255, 255, 255, 1.0), 1.0);
         if changed.contains(&place.id) {
             let ring = p.units(marker_radius(place.population, place.kind) + 5.0);
             p.area
-                .draw(&Circle::new(
-                    p.at(at),
-                    ring.round() as i32,
-                    p.stroke(RGBAColor(255, 255, 255, 0.95), 5.0),
-                ))
+                .draw(&Circle::new(p.at(at), ring.round() as i32, p.stroke(RGBAColor(255, 255, 255, 0.95), 5.0)))
                 .map_err(fail)?;
             p.area
                 .draw(&Circle::new(
@@ -324,41 +253,18 @@ fn draw_places<DB: TextHaloBackend>(
                 .map_err(fail)?;
         }
         if place.kind.is_settlement() {
-            p.area
-                .draw(&Circle::new(
-                    p.at(at),
-                    r.round() as i32,
-                    colour(fill).filled(),
-                ))
-                .map_err(fail)?;
-            p.area
-                .draw(&Circle::new(p.at(at), r.round() as i32, white))
-                .map_err(fail)?;
+            p.area.draw(&Circle::new(p.at(at), r.round() as i32, colour(fill).filled())).map_err(fail)?;
+            p.area.draw(&Circle::new(p.at(at), r.round() as i32, white)).map_err(fail)?;
         } else if place.kind != PlaceKind::Zone {
             let (x, y) = p.at(at);
             let h = r.round() as i32;
-            p.area
-                .draw(&Rectangle::new(
-                    [(x - h, y - h), (x + h, y + h)],
-                    colour(fill).filled(),
-                ))
-                .map_err(fail)?;
-            p.area
-                .draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], white))
-                .map_err(fail)?;
+            p.area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], colour(fill).filled())).map_err(fail)?;
+            p.area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], white)).map_err(fail)?;
         }
         if state.status() == Status::Contested {
             if let Some(c) = state.challenger {
-                let half = p
-                    .units(marker_radius(place.population, place.kind) * 0.55)
-                    .round() as i32;
-                p.area
-                    .draw(&Circle::new(
-                        p.at(at),
-                        half.max(1),
-                        colour(s.faction(c).colour).filled(),
-                    ))
-                    .map_err(fail)?;
+                let half = p.units(marker_radius(place.population, place.kind) * 0.55).round() as i32;
+                p.area.draw(&Circle::new(p.at(at), half.max(1), colour(s.faction(c).colour).filled())).map_err(fail)?;
             }
         }
     }
@@ -374,11 +280,7 @@ fn draw_places<DB: TextHaloBackend>(
         if !is_changed && population < s.map.label_population {
             continue;
         }
-        let size = if is_changed || population >= 500_000 {
-            17.0
-        } else {
-            15.0
-        };
+        let size = if is_changed || population >= 500_000 { 17.0 } else { 15.0 };
         requests.push(LabelRequest {
             text: place.name.clone(),
             anchor: at,
@@ -393,44 +295,21 @@ fn draw_places<DB: TextHaloBackend>(
         .iter()
         .map(|r| {
             let m = r.clearance - 2.0 * scale;
-            Rect::new(
-                Coord {
-                    x: r.anchor.x - m,
-                    y: r.anchor.y - m,
-                },
-                Coord {
-                    x: r.anchor.x + m,
-                    y: r.anchor.y + m,
-                },
-            )
+            Rect::new(Coord { x: r.anchor.x - m, y: r.anchor.y - m }, Coord { x: r.anchor.x + m, y: r.anchor.y + m })
         })
         .collect();
     let bounds = Rect::new(
-        Coord {
-            x: view.min().x + 6.0 * scale,
-            y: view.min().y + 6.0 * scale,
-        },
-        Coord {
-            x: view.max().x - 6.0 * scale,
-            y: view.max().y - 60.0 * scale,
-        },
+        Coord { x: view.min().x + 6.0 * scale, y: view.min().y + 6.0 * scale },
+        Coord { x: view.max().x - 6.0 * scale, y: view.max().y - 60.0 * scale },
     );
     let fonts = atlas.fonts;
     let measure = |text: &str, size: f64, bold: bool| {
-        let e = fonts.measure(
-            text,
-            size as f32,
-            if bold { Weight::Bold } else { Weight::Regular },
-        );
+        let e = fonts.measure(text, size as f32, if bold { Weight::Bold } else { Weight::Regular });
         (f64::from(e.width), size * 1.0)
     };
     let labels = place_labels(&requests, measure, bounds, &obstacles);
     for label in labels {
-        let weight = if label.bold {
-            Weight::Bold
-        } else {
-            Weight::Regular
-        };
+        let weight = if label.bold { Weight::Bold } else { Weight::Regular };
         p.halo_text(
             &label.text,
             label.rect.min(),
@@ -455,43 +334,22 @@ fn draw_scale_bar<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>) -> Result<()> {
     let length = km * px_per_km;
     let left = atlas.layout.map.min().x + 28.0 * scale;
     let base = atlas.layout.map.max().y - 30.0 * scale;
-    let box_min = Coord {
-        x: left - 12.0 * scale,
-        y: base - 34.0 * scale,
-    };
-    let box_max = Coord {
-        x: left + length + 14.0 * scale,
-        y: base + 12.0 * scale,
-    };
+    let box_min = Coord { x: left - 12.0 * scale, y: base - 34.0 * scale };
+    let box_max = Coord { x: left + length + 14.0 * scale, y: base + 12.0 * scale };
     p.area
-        .draw(&Rectangle::new(
-            [p.at(box_min), p.at(box_max)],
-            RGBAColor(255, 255, 255, 0.8).filled(),
-        ))
+        .draw(&Rectangle::new([p.at(box_min), p.at(box_max)], RGBAColor(255, 255, 255, 0.8).filled()))
         .map_err(fail)?;
     let ink = colour(atlas.style.text).to_rgba();
     let bar = LineString(vec![
-        Coord {
-            x: left,
-            y: base - 6.0 * scale,
-        },
+        Coord { x: left, y: base - 6.0 * scale },
         Coord { x: left, y: base },
-        Coord {
-            x: left + length,
-            y: base,
-        },
-        Coord {
-            x: left + length,
-            y: base - 6.0 * scale,
-        },
+        Coord { x: left + length, y: base },
+        Coord { x: left + length, y: base - 6.0 * scale },
     ]);
     p.line(&bar, p.stroke(ink, 2.0))?;
     p.text(
         &format!("{km:.0} km"),
-        Coord {
-            x: left + length / 2.0,
-            y: base - 10.0 * scale,
-        },
+        Coord { x: left + length / 2.0, y: base - 10.0 * scale },
         14.0,
         Weight::Regular,
         atlas.style.text,
@@ -528,22 +386,11 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
     if let Some(sub) = &s.subtitle {
         write(p, sub, 17.0, Weight::Regular, style.muted, &mut y, 14.0)?;
     }
-    write(
-        p,
-        &day.format("%-d %B %Y").to_string(),
-        50.0,
-        Weight::Bold,
-        style.text,
-        &mut y,
-        0.0,
-    )?;
+    write(p, &day.format("%-d %B %Y").to_string(), 50.0, Weight::Bold, style.text, &mut y, 0.0)?;
     let total = s.day_number(s.last_day);
     write(
         p,
-        &format!(
-            "Day {} of {total} · state at the end of the day",
-            s.day_number(day)
-        ),
+        &format!("Day {} of {total} · state at the end of the day", s.day_number(day)),
         17.0,
         Weight::Regular,
         style.muted,
@@ -553,107 +400,39 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
 
     // Legend.
     let swatch = |p: &Painter<'_, '_, DB>, y: f64, fill: RGBAColor| -> Result<()> {
-        let a = Coord {
-            x: left,
-            y: y + 2.0 * scale,
-        };
-        let b = Coord {
-            x: left + 30.0 * scale,
-            y: y + 20.0 * scale,
-        };
-        p.area
-            .draw(&Rectangle::new([p.at(a), p.at(b)], fill.filled()))
-            .map_err(fail)?;
-        p.area
-            .draw(&Rectangle::new(
-                [p.at(a), p.at(b)],
-                p.stroke(RGBAColor(90, 90, 90, 1.0), 0.8),
-            ))
-            .map_err(fail)?;
+        let a = Coord { x: left, y: y + 2.0 * scale };
+        let b = Coord { x: left + 30.0 * scale, y: y + 20.0 * scale };
+        p.area.draw(&Rectangle::new([p.at(a), p.at(b)], fill.filled())).map_err(fail)?;
+        p.area.draw(&Rectangle::new([p.at(a), p.at(b)], p.stroke(RGBAColor(90, 90, 90, 1.0), 0.8))).map_err(fail)?;
         Ok(())
+    };
+    let legend_text = |p: &Painter<'_, '_, DB>, text: &str, y: f64| {
+        p.text(text, Coord { x: left + 44.0 * scale, y: y + 2.0 * scale }, 17.0, Weight::Regular, style.text, top_left)
     };
     for f in &s.factions {
         swatch(p, y, colour(style.area_colour(f.colour)).to_rgba())?;
-        let dot = Coord {
-            x: left + 15.0 * scale,
-            y: y + 11.0 * scale,
-        };
-        p.area
-            .draw(&Circle::new(
-                p.at(dot),
-                p.units(4.5).round() as i32,
-                colour(f.colour).filled(),
-            ))
-            .map_err(fail)?;
-        p.text(
-            &f.name,
-            Coord {
-                x: left + 44.0 * scale,
-                y: y + 2.0 * scale,
-            },
-            17.0,
-            Weight::Regular,
-            style.text,
-            top_left,
-        )?;
+        let dot = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
+        p.area.draw(&Circle::new(p.at(dot), p.units(4.5).round() as i32, colour(f.colour).filled())).map_err(fail)?;
+        legend_text(p, &f.name, y)?;
         y += 27.0 * scale;
     }
     // Contested, frontline, changed today.
     swatch(p, y, colour(style.unheld).to_rgba())?;
     for i in 0..4 {
         let x0 = left + (i as f64) * 9.0 * scale;
-        let seg = LineString(vec![
-            Coord {
-                x: x0,
-                y: y + 20.0 * scale,
-            },
-            Coord {
-                x: x0 + 12.0 * scale,
-                y: y + 4.0 * scale,
-            },
-        ]);
+        let seg =
+            LineString(vec![Coord { x: x0, y: y + 20.0 * scale }, Coord { x: x0 + 12.0 * scale, y: y + 4.0 * scale }]);
         p.line(&seg, p.stroke(colour(style.muted).to_rgba(), 2.5))?;
     }
-    p.text(
-        "Contested: fighting inside (hatched)",
-        Coord {
-            x: left + 44.0 * scale,
-            y: y + 2.0 * scale,
-        },
-        17.0,
-        Weight::Regular,
-        style.text,
-        top_left,
-    )?;
+    legend_text(p, "Contested: fighting inside (hatched)", y)?;
     y += 27.0 * scale;
-    let seg = LineString(vec![
-        Coord {
-            x: left,
-            y: y + 11.0 * scale,
-        },
-        Coord {
-            x: left + 30.0 * scale,
-            y: y + 11.0 * scale,
-        },
-    ]);
+    let seg =
+        LineString(vec![Coord { x: left, y: y + 11.0 * scale }, Coord { x: left + 30.0 * scale, y: y + 11.0 * scale }]);
     p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
     p.line(&seg, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
-    p.text(
-        "Frontline",
-        Coord {
-            x: left + 44.0 * scale,
-            y: y + 2.0 * scale,
-        },
-        17.0,
-        Weight::Regular,
-        style.text,
-        top_left,
-    )?;
+    legend_text(p, "Frontline", y)?;
     y += 27.0 * scale;
-    let ring_at = Coord {
-        x: left + 15.0 * scale,
-        y: y + 11.0 * scale,
-    };
+    let ring_at = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
     p.area
         .draw(&Circle::new(
             p.at(ring_at),
@@ -661,17 +440,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
             p.stroke(colour(style.frontline).to_rgba(), 2.5),
         ))
         .map_err(fail)?;
-    p.text(
-        "Changed hands this day",
-        Coord {
-            x: left + 44.0 * scale,
-            y: y + 2.0 * scale,
-        },
-        17.0,
-        Weight::Regular,
-        style.text,
-        top_left,
-    )?;
+    legend_text(p, "Changed hands this day", y)?;
     y += 40.0 * scale;
 
     // The day's changes.
@@ -689,15 +458,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
         shown += 1;
     }
     if shown < changes.len() {
-        write(
-            p,
-            &format!("and {} more", changes.len() - shown),
-            16.0,
-            Weight::Regular,
-            style.muted,
-            &mut y,
-            2.0,
-        )?;
+        write(p, &format!("and {} more", changes.len() - shown), 16.0, Weight::Regular, style.muted, &mut y, 2.0)?;
     }
     y += 8.0 * scale;
     let sources = day_sources(atlas, day);
@@ -717,15 +478,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
     for credit in &s.credits {
         write(p, credit, 13.0, Weight::Regular, style.muted, &mut y, 0.0)?;
     }
-    write(
-        p,
-        "Projection: Lambert azimuthal equal-area",
-        13.0,
-        Weight::Regular,
-        style.muted,
-        &mut y,
-        0.0,
-    )?;
+    write(p, "Projection: Lambert azimuthal equal-area", 13.0, Weight::Regular, style.muted, &mut y, 0.0)?;
     Ok(())
 }
 
@@ -733,9 +486,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
 pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
     let s = atlas.scenario;
     let Some(prev) = day.pred_opt().filter(|d| *d >= s.first_day) else {
-        return vec![
-            "Lines before the offensive (an approximation: see the data's README).".to_string(),
-        ];
+        return vec!["Lines before the offensive (an approximation: see the data's README).".to_string()];
     };
     let mut changes = atlas.model.changes(prev, day);
     if changes.is_empty() {
@@ -746,16 +497,12 @@ pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
         .iter()
         .map(|c| {
             let name = &s.gazetteer.get(c.place).name;
-            let faction = |f: Option<crate::event::FactionId>| {
-                f.map_or("nobody".to_string(), |f| s.faction(f).name.clone())
-            };
+            let faction =
+                |f: Option<crate::event::FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
             let after = c.after.state;
             match after.status() {
                 Status::Held => format!("• {name}: taken by {}", faction(after.holder)),
-                Status::Contested => format!(
-                    "• {name}: contested, {} fighting inside",
-                    faction(after.challenger)
-                ),
+                Status::Contested => format!("• {name}: contested, {} fighting inside", faction(after.challenger)),
                 Status::Unheld => format!("• {name}: left by {}", faction(c.before.holder)),
             }
         })
@@ -767,13 +514,9 @@ pub fn day_sources(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
     let s = atlas.scenario;
     let mut out: Vec<String> = Vec::new();
     for e in s.events.iter().filter(|e| e.date == day) {
-        let name = s.source(&e.source).map_or(e.source.clone(), |src| {
-            if src.outlet.is_empty() {
-                src.file.clone()
-            } else {
-                src.outlet.clone()
-            }
-        });
+        let name = s
+            .source(&e.source)
+            .map_or(e.source.clone(), |src| if src.outlet.is_empty() { src.file.clone() } else { src.outlet.clone() });
         if !out.contains(&name) {
             out.push(name);
         }

@@ -69,46 +69,21 @@ pub fn place_labels(
         };
         if let Some(rect) = spots
             .iter()
-            .map(|&(x0, y0)| {
-                Rect::new(
-                    Coord { x: x0, y: y0 },
-                    Coord {
-                        x: x0 + w,
-                        y: y0 + h,
-                    },
-                )
-            })
+            .map(|&(x0, y0)| Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + w, y: y0 + h }))
             .find(|r| free(r))
         {
-            placed.push(PlacedLabel {
-                text: request.text.clone(),
-                rect,
-                size: request.size,
-                bold: request.bold,
-            });
+            placed.push(PlacedLabel { text: request.text.clone(), rect, size: request.size, bold: request.bold });
         }
     }
     placed
 }
 
 fn grow(r: &Rect<f64>, by: f64) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: r.min().x - by,
-            y: r.min().y - by,
-        },
-        Coord {
-            x: r.max().x + by,
-            y: r.max().y + by,
-        },
-    )
+    Rect::new(Coord { x: r.min().x - by, y: r.min().y - by }, Coord { x: r.max().x + by, y: r.max().y + by })
 }
 
 fn contains(outer: Rect<f64>, r: &Rect<f64>) -> bool {
-    r.min().x >= outer.min().x
-        && r.min().y >= outer.min().y
-        && r.max().x <= outer.max().x
-        && r.max().y <= outer.max().y
+    r.min().x >= outer.min().x && r.min().y >= outer.min().y && r.max().x <= outer.max().x && r.max().y <= outer.max().y
 }
 
 /// Whether two boxes overlap (touching edges do not count).
@@ -121,14 +96,7 @@ mod tests {
     use super::*;
 
     fn request(text: &str, x: f64, y: f64, priority: u64) -> LabelRequest {
-        LabelRequest {
-            text: text.into(),
-            anchor: Coord { x, y },
-            clearance: 4.0,
-            size: 16.0,
-            bold: false,
-            priority,
-        }
+        LabelRequest { text: text.into(), anchor: Coord { x, y }, clearance: 4.0, size: 16.0, bold: false, priority }
     }
 
     fn measure(text: &str, size: f64, _bold: bool) -> (f64, f64) {
@@ -143,42 +111,24 @@ mod tests {
     fn crowded_labels_never_overlap() {
         // A dense grid of places: many labels must move or drop, none may overlap.
         let requests: Vec<LabelRequest> = (0..100)
-            .map(|i| {
-                request(
-                    &format!("Place {i}"),
-                    50.0 + (i % 10) as f64 * 40.0,
-                    50.0 + (i / 10) as f64 * 40.0,
-                    i,
-                )
-            })
+            .map(|i| request(&format!("Place {i}"), 50.0 + (i % 10) as f64 * 40.0, 50.0 + (i / 10) as f64 * 40.0, i))
             .collect();
         let placed = place_labels(&requests, measure, bounds(), &[]);
         assert!(placed.len() > 10 && placed.len() < 100, "{}", placed.len());
         for (i, a) in placed.iter().enumerate() {
             assert!(contains(bounds(), &a.rect));
             for b in &placed[i + 1..] {
-                assert!(
-                    !intersects(&a.rect, &b.rect),
-                    "{} overlaps {}",
-                    a.text,
-                    b.text
-                );
+                assert!(!intersects(&a.rect, &b.rect), "{} overlaps {}", a.text, b.text);
             }
         }
     }
 
     #[test]
     fn priority_wins_the_spot_and_labels_avoid_obstacles() {
-        let requests = [
-            request("Minor", 100.0, 100.0, 5),
-            request("Capital", 100.0, 100.0, 0),
-        ];
+        let requests = [request("Minor", 100.0, 100.0, 5), request("Capital", 100.0, 100.0, 0)];
         let placed = place_labels(&requests, measure, bounds(), &[]);
         assert_eq!(placed[0].text, "Capital");
-        assert!(
-            placed[0].rect.min().x > 100.0,
-            "the first choice is to the right"
-        );
+        assert!(placed[0].rect.min().x > 100.0, "the first choice is to the right");
         let wall = Rect::new(Coord { x: 100.0, y: 0.0 }, Coord { x: 500.0, y: 500.0 });
         let placed = place_labels(&requests[1..], measure, bounds(), &[wall]);
         assert!(placed[0].rect.max().x <= 100.0, "{:?}", placed[0].rect);

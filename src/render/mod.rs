@@ -34,15 +34,13 @@ pub const SUBPIXELS: u32 = 4;
 /// Draws the frame of `day` into a new pixmap of the atlas's size.
 pub fn render_pixmap(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<tiny_skia::Pixmap> {
     let (w, h) = (atlas.layout.width, atlas.layout.height);
-    let mut pixmap = tiny_skia::Pixmap::new(w, h)
-        .ok_or_else(|| Error::Render(format!("cannot allocate a {w}x{h} image")))?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or_else(|| Error::Render(format!("cannot allocate a {w}x{h} image")))?;
     {
-        let backend =
-            SkiaBackend::new(&mut pixmap, SUBPIXELS).map_err(|e| Error::Render(e.to_string()))?;
+        let backend = SkiaBackend::new(&mut pixmap, SUBPIXELS).map_err(|e| Error::Render(e.to_string()))?;
         let area = backend.into_drawing_area();
         draw_frame(&area, atlas, day, map)?;
-        area.present()
-            .map_err(|e| Error::Render(format!("{e:?}")))?;
+        area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
     }
     Ok(pixmap)
 }
@@ -57,14 +55,10 @@ pub fn render_png(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<Vec
 pub fn render_svg(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<String> {
     let mut svg = String::new();
     {
-        let backend = plotters::backend::SVGBackend::with_string(
-            &mut svg,
-            (atlas.layout.width, atlas.layout.height),
-        );
+        let backend = plotters::backend::SVGBackend::with_string(&mut svg, (atlas.layout.width, atlas.layout.height));
         let area = backend.into_drawing_area();
         draw_frame(&area, atlas, day, map)?;
-        area.present()
-            .map_err(|e| Error::Render(format!("{e:?}")))?;
+        area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
     }
     Ok(svg)
 }

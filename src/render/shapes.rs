@@ -1,9 +1,6 @@
 //! Turning geo geometries in frame pixels into what plotters can draw.
 
-use geo::{
-    BooleanOps, BoundingRect, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect,
-    Winding,
-};
+use geo::{BooleanOps, BoundingRect, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect, Winding};
 
 /// Clips polygons to a rectangle. plotters' own bitmap backend clamps points outside the
 /// canvas onto its edge, smearing shapes along it; clipping first keeps every backend
@@ -28,17 +25,11 @@ pub fn clip_lines(lines: &MultiLineString<f64>, view: Rect<f64>) -> MultiLineStr
 }
 
 fn inside(b: Rect<f64>, view: Rect<f64>) -> bool {
-    b.min().x >= view.min().x
-        && b.min().y >= view.min().y
-        && b.max().x <= view.max().x
-        && b.max().y <= view.max().y
+    b.min().x >= view.min().x && b.min().y >= view.min().y && b.max().x <= view.max().x && b.max().y <= view.max().y
 }
 
 fn overlaps(b: Rect<f64>, view: Rect<f64>) -> bool {
-    b.min().x <= view.max().x
-        && b.max().x >= view.min().x
-        && b.min().y <= view.max().y
-        && b.max().y >= view.min().y
+    b.min().x <= view.max().x && b.max().x >= view.min().x && b.min().y <= view.max().y && b.max().y >= view.min().y
 }
 
 /// One closed outline for a polygon with holes, for backends that fill a single ring with
@@ -103,11 +94,7 @@ mod tests {
             interiors: [[(x: 2., y: 2.), (x: 4., y: 2.), (x: 4., y: 4.), (x: 2., y: 4.), (x: 2., y: 2.)]],
         );
         let ring = keyhole_ring(&p);
-        assert_eq!(
-            ring.len(),
-            5 + 5 + 2,
-            "exterior, hole, back to the hole's start and to the exterior's"
-        );
+        assert_eq!(ring.len(), 5 + 5 + 2, "exterior, hole, back to the hole's start and to the exterior's");
         // The signed area of the single ring equals the polygon's area: the hole counts
         // negative and the bridge adds nothing.
         let signed = LineString(ring).signed_area_2d();
@@ -119,32 +106,22 @@ mod tests {
     }
     impl SignedArea for LineString<f64> {
         fn signed_area_2d(&self) -> f64 {
-            self.0
-                .windows(2)
-                .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-                .sum::<f64>()
-                / 2.0
+            self.0.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum::<f64>() / 2.0
         }
     }
 
     #[test]
     fn clipping_drops_what_is_outside_and_cuts_what_crosses() {
         let view = Rect::new(Coord { x: 0., y: 0. }, Coord { x: 10., y: 10. });
-        let far = MultiPolygon(vec![
-            polygon![(x: 20., y: 20.), (x: 30., y: 20.), (x: 30., y: 30.)],
-        ]);
+        let far = MultiPolygon(vec![polygon![(x: 20., y: 20.), (x: 30., y: 20.), (x: 30., y: 30.)]]);
         assert!(clip_polygons(&far, view).0.is_empty());
-        let crossing = MultiPolygon(vec![
-            polygon![(x: -5., y: -5.), (x: 5., y: -5.), (x: 5., y: 5.), (x: -5., y: 5.)],
-        ]);
+        let crossing = MultiPolygon(vec![polygon![(x: -5., y: -5.), (x: 5., y: -5.), (x: 5., y: 5.), (x: -5., y: 5.)]]);
         assert!((clip_polygons(&crossing, view).unsigned_area() - 25.0).abs() < 1e-9);
     }
 
     #[test]
     fn hatching_stays_inside_the_shape() {
-        let square = MultiPolygon(vec![
-            polygon![(x: 0., y: 0.), (x: 20., y: 0.), (x: 20., y: 20.), (x: 0., y: 20.)],
-        ]);
+        let square = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 20., y: 0.), (x: 20., y: 20.), (x: 0., y: 20.)]]);
         let lines = hatch(&square, 5.0);
         assert!(lines.0.len() >= 7);
         for l in &lines.0 {

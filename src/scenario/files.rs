@@ -35,11 +35,7 @@ fn clean(path: &Path) -> PathBuf {
         match part {
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir
-                if out.file_name().is_some()
-                    && out
-                        .components()
-                        .next_back()
-                        .is_some_and(|c| c.as_os_str() != "..") =>
+                if out.file_name().is_some() && out.components().next_back().is_some_and(|c| c.as_os_str() != "..") =>
             {
                 out.pop();
             }
@@ -64,12 +60,7 @@ impl ScenarioFiles for Embedded {
             .iter()
             .find(|(path, _)| *path == relative)
             .map(|(_, text)| text.to_string())
-            .ok_or_else(|| {
-                Error::io(
-                    self.display(relative),
-                    std::io::Error::from(std::io::ErrorKind::NotFound),
-                )
-            })
+            .ok_or_else(|| Error::io(self.display(relative), std::io::Error::from(std::io::ErrorKind::NotFound)))
     }
 
     fn display(&self, relative: &str) -> String {
@@ -82,34 +73,13 @@ impl ScenarioFiles for Embedded {
 pub const SYRIA_2024: Embedded = Embedded {
     name: "data/syria-2024",
     files: &[
-        (
-            "scenario.toml",
-            include_str!("../../data/syria-2024/scenario.toml"),
-        ),
-        (
-            "gazetteer.csv",
-            include_str!("../../data/syria-2024/gazetteer.csv"),
-        ),
-        (
-            "events.csv",
-            include_str!("../../data/syria-2024/events.csv"),
-        ),
-        (
-            "baseline.csv",
-            include_str!("../../data/syria-2024/baseline.csv"),
-        ),
-        (
-            "sources.csv",
-            include_str!("../../data/syria-2024/sources.csv"),
-        ),
-        (
-            "zones.geojson",
-            include_str!("../../data/syria-2024/zones.geojson"),
-        ),
-        (
-            "../basemap/levant-10m.geojson",
-            include_str!("../../data/basemap/levant-10m.geojson"),
-        ),
+        ("scenario.toml", include_str!("../../data/syria-2024/scenario.toml")),
+        ("gazetteer.csv", include_str!("../../data/syria-2024/gazetteer.csv")),
+        ("events.csv", include_str!("../../data/syria-2024/events.csv")),
+        ("baseline.csv", include_str!("../../data/syria-2024/baseline.csv")),
+        ("sources.csv", include_str!("../../data/syria-2024/sources.csv")),
+        ("zones.geojson", include_str!("../../data/syria-2024/zones.geojson")),
+        ("../basemap/levant-10m.geojson", include_str!("../../data/basemap/levant-10m.geojson")),
     ],
 };
 
@@ -142,12 +112,10 @@ impl Memory {
 
 impl ScenarioFiles for Memory {
     fn read(&self, relative: &str) -> Result<String> {
-        self.files.get(relative).cloned().ok_or_else(|| {
-            Error::io(
-                self.display(relative),
-                std::io::Error::from(std::io::ErrorKind::NotFound),
-            )
-        })
+        self.files
+            .get(relative)
+            .cloned()
+            .ok_or_else(|| Error::io(self.display(relative), std::io::Error::from(std::io::ErrorKind::NotFound)))
     }
 
     fn display(&self, relative: &str) -> String {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use geo::{Coord, Rect};
 
 use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, Zone};
-use crate::basemap::Basemap;
+use crate::basemap::{Basemap, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
 use crate::event::{Colour, Event, Faction, FactionId};
 use crate::gazetteer::Gazetteer;
@@ -19,9 +19,7 @@ const MANIFEST: &str = "scenario.toml";
 /// See [`Scenario::load_report`].
 pub(super) fn load_report(files: &dyn ScenarioFiles) -> LoadReport {
     let mut problems = Vec::new();
-    let scenario = load_into(files, &mut problems)
-        .map_err(|e| problems.push(e.into()))
-        .ok();
+    let scenario = load_into(files, &mut problems).map_err(|e| problems.push(e.into())).ok();
     // Problems from files read later are still in file order within each file.
     LoadReport { scenario, problems }
 }
@@ -30,11 +28,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     let manifest_name = files.display(MANIFEST);
     let text = files.read(MANIFEST)?;
     let manifest: Manifest = toml::from_str(&text).map_err(|e| Error::Data {
-        at: Location {
-            file: manifest_name.clone(),
-            line: e.span().map(|s| line_of(&text, s.start)),
-            field: None,
-        },
+        at: Location { file: manifest_name.clone(), line: e.span().map(|s| line_of(&text, s.start)), field: None },
         message: e.message().to_string(),
     })?;
     let at = |field: &str| Location::file(manifest_name.clone()).field(field);
@@ -49,14 +43,10 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     let factions = factions(&manifest, &manifest_name)?;
 
     let gazetteer_name = files.display(&manifest.gazetteer);
-    let (gazetteer, gazetteer_problems) =
-        Gazetteer::from_csv(&files.read(&manifest.gazetteer)?, &gazetteer_name)?;
+    let (gazetteer, gazetteer_problems) = Gazetteer::from_csv(&files.read(&manifest.gazetteer)?, &gazetteer_name)?;
     problems.extend(gazetteer_problems);
     if gazetteer.is_empty() {
-        return Err(Error::Data {
-            at: Location::file(gazetteer_name),
-            message: "expected at least one place".into(),
-        });
+        return Err(Error::Data { at: Location::file(gazetteer_name), message: "expected at least one place".into() });
     }
 
     let sources = match &manifest.sources {
@@ -64,41 +54,16 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         None => Vec::new(),
     };
 
-    let by_key: HashMap<String, FactionId> = factions
-        .iter()
-        .map(|f| (f.key.to_lowercase(), f.id))
-        .collect();
+    let by_key: HashMap<String, FactionId> = factions.iter().map(|f| (f.key.to_lowercase(), f.id)).collect();
     let baseline_name = files.display(&manifest.baseline);
-    let baseline = read_baseline(
-        &files.read(&manifest.baseline)?,
-        &baseline_name,
-        &gazetteer,
-        &by_key,
-        problems,
-    )?;
+    let baseline = read_baseline(&files.read(&manifest.baseline)?, &baseline_name, &gazetteer, &by_key, problems)?;
 
     let events_name = files.display(&manifest.events);
-    let context = EventContext {
-        gazetteer: &gazetteer,
-        factions: &by_key,
-        sources: &sources,
-        first_day,
-        last_day,
-    };
-    let events = read_events(
-        &files.read(&manifest.events)?,
-        &events_name,
-        &context,
-        problems,
-    )?;
+    let context = EventContext { gazetteer: &gazetteer, factions: &by_key, sources: &sources, first_day, last_day };
+    let events = read_events(&files.read(&manifest.events)?, &events_name, &context, problems)?;
 
     let zones = match &manifest.zones {
-        Some(path) => read_zones(
-            &files.read(path)?,
-            &files.display(path),
-            &gazetteer,
-            problems,
-        )?,
+        Some(path) => read_zones(&files.read(path)?, &files.display(path), &gazetteer, problems)?,
         None => Vec::new(),
     };
 
@@ -117,16 +82,11 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     {
         return Err(Error::Parse {
             at: at("map.extent"),
-            expected: "[west, south, east, north] in degrees with west < east and south < north"
-                .into(),
+            expected: "[west, south, east, north] in degrees with west < east and south < north".into(),
             found: format!("{:?}", manifest.map.extent),
         });
     }
-    if manifest
-        .map
-        .reach_km
-        .is_some_and(|r| !(r > 0.0 && r.is_finite()))
-    {
+    if manifest.map.reach_km.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
         return Err(Error::Parse {
             at: at("map.reach_km"),
             expected: "a positive distance in km".into(),
@@ -185,25 +145,14 @@ fn factions(manifest: &Manifest, file: &str) -> Result<Vec<Faction>> {
             });
         }
         if out.iter().any(|f| f.key.eq_ignore_ascii_case(&entry.id)) {
-            return Err(Error::Data {
-                at,
-                message: format!("faction id {:?} is used twice", entry.id),
-            });
+            return Err(Error::Data { at, message: format!("faction id {:?} is used twice", entry.id) });
         }
-        let colour: Colour = entry
-            .colour
-            .parse()
-            .map_err(|expected: String| Error::Parse {
-                at: Location::file(file).field(format!("factions[{i}].colour")),
-                expected,
-                found: entry.colour.clone(),
-            })?;
-        out.push(Faction {
-            id: FactionId(i as u16),
-            key: entry.id.clone(),
-            name: entry.name.clone(),
-            colour,
-        });
+        let colour: Colour = entry.colour.parse().map_err(|expected: String| Error::Parse {
+            at: Location::file(file).field(format!("factions[{i}].colour")),
+            expected,
+            found: entry.colour.clone(),
+        })?;
+        out.push(Faction { id: FactionId(i as u16), key: entry.id.clone(), name: entry.name.clone(), colour });
     }
     Ok(out)
 }
@@ -226,25 +175,14 @@ fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<V
     Ok(out)
 }
 
-fn faction_of(
-    row: &Row<'_>,
-    column: &str,
-    factions: &HashMap<String, FactionId>,
-) -> Result<FactionId> {
+fn faction_of(row: &Row<'_>, column: &str, factions: &HashMap<String, FactionId>) -> Result<FactionId> {
     let key = row.required(column)?;
     factions.get(&key.to_lowercase()).copied().ok_or_else(|| {
         let mut known: Vec<&String> = factions.keys().collect();
         known.sort();
         Error::Parse {
             at: row.at(Some(column)),
-            expected: format!(
-                "a faction id ({})",
-                known
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            expected: format!("a faction id ({})", known.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")),
             found: key.to_string(),
         }
     })
@@ -273,11 +211,7 @@ fn read_baseline(
                 "default" => default = faction,
                 "governorate" | "admin1" => {
                     let target = row.required("target")?;
-                    if !gazetteer
-                        .places()
-                        .iter()
-                        .any(|p| p.admin1.eq_ignore_ascii_case(target))
-                    {
+                    if !gazetteer.places().iter().any(|p| p.admin1.eq_ignore_ascii_case(target)) {
                         return Err(Error::Parse {
                             at: row.at(Some("target")),
                             expected: "the admin1 name of at least one gazetteer place".into(),
@@ -341,25 +275,8 @@ struct EventContext<'a> {
     last_day: NaiveDate,
 }
 
-fn read_events(
-    text: &str,
-    file: &str,
-    cx: &EventContext<'_>,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<Event>> {
-    let table = Table::parse(
-        text,
-        file,
-        &[
-            "date",
-            "place",
-            "faction",
-            "action",
-            "confidence",
-            "source",
-            "quote",
-        ],
-    )?;
+fn read_events(text: &str, file: &str, cx: &EventContext<'_>, problems: &mut Vec<Problem>) -> Result<Vec<Event>> {
+    let table = Table::parse(text, file, &["date", "place", "faction", "action", "confidence", "source", "quote"])?;
     let mut events = Vec::with_capacity(table.len());
     for row in table.rows() {
         match event_from_row(&row, cx) {
@@ -368,12 +285,7 @@ fn read_events(
         }
     }
     events.sort_by(|a, b| {
-        (a.date, a.place, a.precedence_key(), a.line).cmp(&(
-            b.date,
-            b.place,
-            b.precedence_key(),
-            b.line,
-        ))
+        (a.date, a.place, a.precedence_key(), a.line).cmp(&(b.date, b.place, b.precedence_key(), b.line))
     });
     Ok(events)
 }
@@ -383,10 +295,7 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
     if date < cx.first_day || date > cx.last_day {
         return Err(Error::Parse {
             at: row.at(Some("date")),
-            expected: format!(
-                "a date within the scenario, {} to {}",
-                cx.first_day, cx.last_day
-            ),
+            expected: format!("a date within the scenario, {} to {}", cx.first_day, cx.last_day),
             found: date.to_string(),
         });
     }
@@ -396,12 +305,7 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
     let action = row.parse("action", "one of captured, entered, withdrew, held")?;
     let confidence = row.parse("confidence", "one of confirmed, reported, claimed")?;
     let source = row.required("source")?;
-    if !cx.sources.is_empty()
-        && !cx
-            .sources
-            .iter()
-            .any(|s| s.file == source || s.id == source)
-    {
+    if !cx.sources.is_empty() && !cx.sources.iter().any(|s| s.file == source || s.id == source) {
         return Err(Error::Parse {
             at: row.at(Some("source")),
             expected: "a report listed in the scenario's sources table".into(),
@@ -422,48 +326,21 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
     })
 }
 
-fn read_zones(
-    text: &str,
-    file: &str,
-    gazetteer: &Gazetteer,
-    problems: &mut Vec<Problem>,
-) -> Result<Vec<Zone>> {
-    let collection: geojson::FeatureCollection =
-        serde_json::from_str(text).map_err(|e| Error::Data {
-            at: Location {
-                file: file.to_string(),
-                line: Some(e.line() as u64),
-                field: None,
-            },
-            message: format!("expected a GeoJSON FeatureCollection: {e}"),
-        })?;
+fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<Zone>> {
+    let collection = read_feature_collection(text, file)?;
     let mut zones = Vec::new();
     for (i, feature) in collection.features.iter().enumerate() {
         let at = Location::file(format!("{file} (feature {i})"));
-        let property = |key: &str| {
-            feature
-                .properties
-                .as_ref()
-                .and_then(|p| p.get(key))
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
+        let property = |key: &str| string_property(feature, key).unwrap_or_default();
         let result = (|| -> Result<Zone> {
             let place = gazetteer.lookup(&property("place"), &at.field("place"))?;
-            let geometry = feature.geometry.as_ref().ok_or_else(|| Error::Data {
-                at: at.field("geometry"),
-                message: "expected a Polygon".into(),
-            })?;
-            let shape = geo::Polygon::try_from(geometry).map_err(|e| Error::Data {
-                at: at.field("geometry"),
-                message: format!("expected a Polygon: {e}"),
-            })?;
-            Ok(Zone {
-                place,
-                shape,
-                note: property("note"),
-            })
+            let geometry = feature
+                .geometry
+                .as_ref()
+                .ok_or_else(|| Error::Data { at: at.field("geometry"), message: "expected a Polygon".into() })?;
+            let shape = geo::Polygon::try_from(geometry)
+                .map_err(|e| Error::Data { at: at.field("geometry"), message: format!("expected a Polygon: {e}") })?;
+            Ok(Zone { place, shape, note: property("note") })
         })();
         match result {
             Ok(zone) => zones.push(zone),

@@ -99,11 +99,7 @@ impl Scenario {
     /// Loads a scenario and refuses it when it has any error (warnings are allowed).
     pub fn load(files: &dyn ScenarioFiles) -> Result<Scenario> {
         let report = Scenario::load_report(files);
-        let errors: Vec<Problem> = report
-            .problems
-            .into_iter()
-            .filter(Problem::is_error)
-            .collect();
+        let errors: Vec<Problem> = report.problems.into_iter().filter(Problem::is_error).collect();
         match report.scenario {
             Some(s) if errors.is_empty() => Ok(s),
             _ => Err(Error::Invalid(errors)),
@@ -127,9 +123,7 @@ impl Scenario {
 
     /// The faction with key `key`.
     pub fn faction_by_key(&self, key: &str) -> Option<&Faction> {
-        self.factions
-            .iter()
-            .find(|f| f.key.eq_ignore_ascii_case(key.trim()))
+        self.factions.iter().find(|f| f.key.eq_ignore_ascii_case(key.trim()))
     }
 
     /// The faction with index `id`.
@@ -139,9 +133,7 @@ impl Scenario {
 
     /// Every day of the scenario, first to last.
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
-        self.first_day
-            .iter_days()
-            .take_while(move |d| *d <= self.last_day)
+        self.first_day.iter_days().take_while(move |d| *d <= self.last_day)
     }
 
     /// The 1-based number of `date` within the scenario.

@@ -35,26 +35,16 @@ impl Territory {
     /// tessellates its places over the focus country, carving out its zones.
     pub fn new(scenario: &Scenario) -> Territory {
         let projection = Projection::new(scenario.map.extent.center());
-        let sites: Vec<Coord<f64>> = scenario
-            .gazetteer
-            .places()
-            .iter()
-            .map(|p| projection.project(p.position))
-            .collect();
+        let sites: Vec<Coord<f64>> =
+            scenario.gazetteer.places().iter().map(|p| projection.project(p.position)).collect();
         let land = projection.project_multi_polygon(&scenario.basemap.focus_land());
         let zones: Vec<Zone> = scenario
             .zones
             .iter()
-            .map(|z| Zone {
-                site: z.place.index(),
-                polygon: projection.project_geometry(&z.shape),
-            })
+            .map(|z| Zone { site: z.place.index(), polygon: projection.project_geometry(&z.shape) })
             .collect();
         let reach = scenario.map.reach_km.map(|km| km * 1000.0);
-        Territory {
-            tessellation: Tessellation::new(&sites, &land, reach, &zones),
-            projection,
-        }
+        Territory { tessellation: Tessellation::new(&sites, &land, reach, &zones), projection }
     }
 
     /// The projection the geometry is in.
@@ -77,10 +67,7 @@ impl Territory {
     /// place counts for its holder; an unheld one for nobody.
     pub fn state_map(&self, states: &[PlaceState]) -> StateMap {
         let owner = |i: usize| states.get(i).and_then(|s| s.holder);
-        StateMap {
-            areas: self.tessellation.areas(owner),
-            frontlines: self.tessellation.frontlines(owner),
-        }
+        StateMap { areas: self.tessellation.areas(owner), frontlines: self.tessellation.frontlines(owner) }
     }
 
     /// The projected bounding box of a lon/lat rectangle (its edges sampled, since
@@ -93,22 +80,10 @@ impl Territory {
             let lon = extent.min().x + t * extent.width();
             let lat = extent.min().y + t * extent.height();
             for c in [
-                Coord {
-                    x: lon,
-                    y: extent.min().y,
-                },
-                Coord {
-                    x: lon,
-                    y: extent.max().y,
-                },
-                Coord {
-                    x: extent.min().x,
-                    y: lat,
-                },
-                Coord {
-                    x: extent.max().x,
-                    y: lat,
-                },
+                Coord { x: lon, y: extent.min().y },
+                Coord { x: lon, y: extent.max().y },
+                Coord { x: extent.min().x, y: lat },
+                Coord { x: extent.max().x, y: lat },
             ] {
                 let p = self.projection.project(c);
                 xs.push(p.x);
@@ -117,27 +92,13 @@ impl Territory {
         }
         let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
         let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        Rect::new(
-            Coord {
-                x: min(&xs),
-                y: min(&ys),
-            },
-            Coord {
-                x: max(&xs),
-                y: max(&ys),
-            },
-        )
+        Rect::new(Coord { x: min(&xs), y: min(&ys) }, Coord { x: max(&xs), y: max(&ys) })
     }
 }
 
 /// All frontline segments of a state map as one MultiLineString.
 pub fn all_frontlines(map: &StateMap) -> MultiLineString<f64> {
-    MultiLineString(
-        map.frontlines
-            .iter()
-            .flat_map(|f| f.line.0.iter().cloned())
-            .collect(),
-    )
+    MultiLineString(map.frontlines.iter().flat_map(|f| f.line.0.iter().cloned()).collect())
 }
 
 #[cfg(test)]

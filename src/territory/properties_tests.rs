@@ -15,12 +15,7 @@ fn ring(points: &[(f64, f64)]) -> LineString<f64> {
 fn land(kind: u8) -> MultiPolygon<f64> {
     match kind % 3 {
         0 => MultiPolygon::new(vec![Polygon::new(
-            ring(&[
-                (0.0, 0.0),
-                (100_000.0, 0.0),
-                (100_000.0, 100_000.0),
-                (0.0, 100_000.0),
-            ]),
+            ring(&[(0.0, 0.0), (100_000.0, 0.0), (100_000.0, 100_000.0), (0.0, 100_000.0)]),
             vec![],
         )]),
         1 => MultiPolygon::new(vec![Polygon::new(
@@ -32,26 +27,11 @@ fn land(kind: u8) -> MultiPolygon<f64> {
                 (55_000.0, 100_000.0),
                 (0.0, 100_000.0),
             ]),
-            vec![ring(&[
-                (10_000.0, 10_000.0),
-                (10_000.0, 25_000.0),
-                (30_000.0, 20_000.0),
-            ])],
+            vec![ring(&[(10_000.0, 10_000.0), (10_000.0, 25_000.0), (30_000.0, 20_000.0)])],
         )]),
         _ => MultiPolygon::new(vec![
-            Polygon::new(
-                ring(&[
-                    (0.0, 0.0),
-                    (45_000.0, 5_000.0),
-                    (40_000.0, 100_000.0),
-                    (3_000.0, 90_000.0),
-                ]),
-                vec![],
-            ),
-            Polygon::new(
-                ring(&[(60_000.0, 10_000.0), (100_000.0, 0.0), (95_000.0, 95_000.0)]),
-                vec![],
-            ),
+            Polygon::new(ring(&[(0.0, 0.0), (45_000.0, 5_000.0), (40_000.0, 100_000.0), (3_000.0, 90_000.0)]), vec![]),
+            Polygon::new(ring(&[(60_000.0, 10_000.0), (100_000.0, 0.0), (95_000.0, 95_000.0)]), vec![]),
         ]),
     }
 }
@@ -61,10 +41,7 @@ fn site() -> impl Strategy<Value = Coord<f64>> {
         // Anywhere, a little outside the land included.
         (-10_000.0..110_000.0f64, -10_000.0..110_000.0f64).prop_map(|(x, y)| Coord { x, y }),
         // On a coarse grid: collinear and cocircular sites galore.
-        (-1i32..12, -1i32..12).prop_map(|(i, j)| Coord {
-            x: i as f64 * 10_000.0,
-            y: j as f64 * 10_000.0
-        }),
+        (-1i32..12, -1i32..12).prop_map(|(i, j)| Coord { x: i as f64 * 10_000.0, y: j as f64 * 10_000.0 }),
     ]
 }
 

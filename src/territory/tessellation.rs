@@ -31,10 +31,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use geo::orient::{Direction, Orient};
-use geo::{
-    BooleanOps, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect, Validation,
-    unary_union,
-};
+use geo::{BooleanOps, Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect, Validation, unary_union};
 use rayon::prelude::*;
 use spade::{DelaunayTriangulation, Point2, Triangulation};
 
@@ -122,12 +119,7 @@ impl Tessellation {
     /// - `zones`: fixed areas, see [`Zone`].
     ///
     /// Never panics; with no land or no sites every cell is empty.
-    pub fn new(
-        sites: &[Coord<f64>],
-        land: &MultiPolygon<f64>,
-        reach: Option<f64>,
-        zones: &[Zone],
-    ) -> Tessellation {
+    pub fn new(sites: &[Coord<f64>], land: &MultiPolygon<f64>, reach: Option<f64>, zones: &[Zone]) -> Tessellation {
         let land = PreparedLand::new(land);
         let n = sites.len();
         let reach = reach.filter(|r| r.is_finite());
@@ -141,22 +133,15 @@ impl Tessellation {
             // inside it.
             let margin = (bbox.width().max(bbox.height()) * 0.05).max(1_000.0);
             let frame = Rect::new(
-                Coord {
-                    x: bbox.min().x - margin,
-                    y: bbox.min().y - margin,
-                },
-                Coord {
-                    x: bbox.max().x + margin,
-                    y: bbox.max().y + margin,
-                },
+                Coord { x: bbox.min().x - margin, y: bbox.min().y - margin },
+                Coord { x: bbox.max().x + margin, y: bbox.max().y + margin },
             );
             let reach_ok = reach.is_none_or(|r| r > 0.0);
             cells = (0..n)
                 .into_par_iter()
                 .map(|i| match &neighbours[i] {
                     Some(nb) if reach_ok => {
-                        let convex =
-                            convex_cell(sites[i], nb.iter().map(|&j| sites[j]), frame, reach);
+                        let convex = convex_cell(sites[i], nb.iter().map(|&j| sites[j]), frame, reach);
                         clip_to_land(&convex, &land)
                     }
                     _ => MultiPolygon::new(Vec::new()),
@@ -165,8 +150,7 @@ impl Tessellation {
             zone_pieces = carve_zones(&mut cells, zones, &land);
         }
 
-        let pieces: Vec<(usize, MultiPolygon<f64>)> =
-            cells.into_iter().enumerate().chain(zone_pieces).collect();
+        let pieces: Vec<(usize, MultiPolygon<f64>)> = cells.into_iter().enumerate().chain(zone_pieces).collect();
         let (cells, vertices, edges) = build_topology(n, pieces);
         Tessellation {
             cells,
@@ -215,10 +199,7 @@ impl Tessellation {
     /// This walks the edge topology built by [`Tessellation::new`], keeping
     /// the edges whose two sides have different owners, so it does no boolean
     /// operation; [`Tessellation::areas_by_union`] is the slow reference.
-    pub fn areas<K: Ord + Copy>(
-        &self,
-        owner: impl Fn(usize) -> Option<K>,
-    ) -> Vec<(K, MultiPolygon<f64>)> {
+    pub fn areas<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {
         let (keys, index) = owner_index(self.len(), owner);
         let mut per_owner: Vec<Vec<(u32, u32)>> = vec![Vec::new(); keys.len()];
         for e in &self.edges {
@@ -226,33 +207,21 @@ impl Tessellation {
             if a == NONE {
                 continue;
             }
-            let b = if e.twin == NONE {
-                NONE
-            } else {
-                index[e.twin as usize]
-            };
+            let b = if e.twin == NONE { NONE } else { index[e.twin as usize] };
             if a != b {
                 per_owner[a as usize].push((e.from, e.to));
             }
         }
         let vertices = &self.vertices;
-        let shapes: Vec<MultiPolygon<f64>> = per_owner
-            .into_par_iter()
-            .map(|edges| assemble_polygons(vertices, edges))
-            .collect();
-        keys.into_iter()
-            .zip(shapes)
-            .filter(|(_, mp)| !mp.0.is_empty())
-            .collect()
+        let shapes: Vec<MultiPolygon<f64>> =
+            per_owner.into_par_iter().map(|edges| assemble_polygons(vertices, edges)).collect();
+        keys.into_iter().zip(shapes).filter(|(_, mp)| !mp.0.is_empty()).collect()
     }
 
     /// Reference implementation of [`Tessellation::areas`]: the cells of each
     /// owner merged with geo's `unary_union`. Same contract, much slower; kept
     /// to check the fast path against.
-    pub fn areas_by_union<K: Ord + Copy>(
-        &self,
-        owner: impl Fn(usize) -> Option<K>,
-    ) -> Vec<(K, MultiPolygon<f64>)> {
+    pub fn areas_by_union<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {
         let (keys, index) = owner_index(self.len(), owner);
         let mut groups: Vec<Vec<&MultiPolygon<f64>>> = vec![Vec::new(); keys.len()];
         for (site, cell) in self.cells.iter().enumerate() {
@@ -268,10 +237,7 @@ impl Tessellation {
                 merged
             })
             .collect();
-        keys.into_iter()
-            .zip(shapes)
-            .filter(|(_, mp)| !mp.0.is_empty())
-            .collect()
+        keys.into_iter().zip(shapes).filter(|(_, mp)| !mp.0.is_empty()).collect()
     }
 
     /// Where cells of different owners meet, sorted by `sides`.
@@ -279,10 +245,7 @@ impl Tessellation {
     /// Only edges with a cell on both sides count: the land's edge and edges
     /// against unclaimed land (outside every reach, or cells of `None`-owned
     /// sites) are not frontlines.
-    pub fn frontlines<K: Ord + Copy>(
-        &self,
-        owner: impl Fn(usize) -> Option<K>,
-    ) -> Vec<Frontline<K>> {
+    pub fn frontlines<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> Vec<Frontline<K>> {
         let (keys, index) = owner_index(self.len(), owner);
         let mut pairs: HashMap<(u32, u32), Vec<(u32, u32)>, FxBuild> = HashMap::default();
         for e in &self.edges {
@@ -328,10 +291,7 @@ fn owner_index<K: Ord + Copy>(n: usize, owner: impl Fn(usize) -> Option<K>) -> (
 // Small planar helpers.
 
 fn sub(a: Coord<f64>, b: Coord<f64>) -> Coord<f64> {
-    Coord {
-        x: a.x - b.x,
-        y: a.y - b.y,
-    }
+    Coord { x: a.x - b.x, y: a.y - b.y }
 }
 
 fn cross(a: Coord<f64>, b: Coord<f64>) -> f64 {
@@ -367,10 +327,7 @@ fn signed_area(ring: impl Iterator<Item = Coord<f64>>) -> f64 {
 }
 
 fn rects_overlap(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
+    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }
 
 fn bbox_of(points: impl Iterator<Item = Coord<f64>>) -> Option<Rect<f64>> {
@@ -480,11 +437,8 @@ impl PreparedLand {
         // Parts are checked one by one, plus a bounding-box test between
         // parts: a full multipolygon validation compares every pair of parts
         // exactly, which is slow for a coast with many islands.
-        let boxes: Vec<Option<Rect<f64>>> = oriented
-            .0
-            .iter()
-            .map(|p| bbox_of(p.exterior().coords().copied()))
-            .collect();
+        let boxes: Vec<Option<Rect<f64>>> =
+            oriented.0.iter().map(|p| bbox_of(p.exterior().coords().copied())).collect();
         let apart = boxes.iter().enumerate().all(|(i, a)| {
             boxes[i + 1..].iter().all(|b| match (a, b) {
                 (Some(a), Some(b)) => !rects_overlap(a, b),
@@ -502,10 +456,8 @@ impl PreparedLand {
         let mut part_boxes = Vec::new();
         let mut area = 0.0;
         for poly in &shape.0 {
-            part_boxes.push(
-                bbox_of(poly.exterior().coords().copied())
-                    .unwrap_or(Rect::new(Coord::zero(), Coord::zero())),
-            );
+            part_boxes
+                .push(bbox_of(poly.exterior().coords().copied()).unwrap_or(Rect::new(Coord::zero(), Coord::zero())));
             for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                 area += signed_area(ring.0.iter().copied().take(ring.0.len().saturating_sub(1)));
                 for w in ring.0.windows(2) {
@@ -515,13 +467,7 @@ impl PreparedLand {
             }
         }
         let bbox = bbox_of(shape.0.iter().flat_map(|p| p.exterior().coords().copied()));
-        PreparedLand {
-            shape,
-            part_boxes,
-            segments,
-            bbox,
-            area: area.abs(),
-        }
+        PreparedLand { shape, part_boxes, segments, bbox, area: area.abs() }
     }
 
     /// Even-odd test against all land rings.
@@ -583,10 +529,7 @@ fn delaunay_neighbours(sites: &[Coord<f64>]) -> Vec<Option<Vec<usize>>> {
     }
     for edge in dt.undirected_edges() {
         let [a, b] = edge.vertices();
-        let (i, j) = (
-            site_of_vertex[a.fix().index()],
-            site_of_vertex[b.fix().index()],
-        );
+        let (i, j) = (site_of_vertex[a.fix().index()], site_of_vertex[b.fix().index()]);
         if let Some(list) = result[i].as_mut() {
             list.push(j);
         }
@@ -599,12 +542,7 @@ fn delaunay_neighbours(sites: &[Coord<f64>]) -> Vec<Option<Vec<usize>>> {
 
 /// Keeps the part of a convex polygon (counter-clockwise) where
 /// `dot(p - origin, normal) <= 0`.
-fn clip_half_plane(
-    poly: &[Coord<f64>],
-    origin: Coord<f64>,
-    normal: Coord<f64>,
-    out: &mut Vec<Coord<f64>>,
-) {
+fn clip_half_plane(poly: &[Coord<f64>], origin: Coord<f64>, normal: Coord<f64>, out: &mut Vec<Coord<f64>>) {
     out.clear();
     let n = poly.len();
     for k in 0..n {
@@ -617,10 +555,7 @@ fn clip_half_plane(
         }
         if (dp <= 0.0) != (dq <= 0.0) {
             let t = dp / (dp - dq);
-            let x = Coord {
-                x: p.x + (q.x - p.x) * t,
-                y: p.y + (q.y - p.y) * t,
-            };
+            let x = Coord { x: p.x + (q.x - p.x) * t, y: p.y + (q.y - p.y) * t };
             if out.last() != Some(&x) {
                 out.push(x);
             }
@@ -641,19 +576,11 @@ fn convex_cell(
     reach: Option<f64>,
 ) -> Vec<Coord<f64>> {
     let (lo, hi) = (frame.min(), frame.max());
-    let mut poly = vec![
-        lo,
-        Coord { x: hi.x, y: lo.y },
-        hi,
-        Coord { x: lo.x, y: hi.y },
-    ];
+    let mut poly = vec![lo, Coord { x: hi.x, y: lo.y }, hi, Coord { x: lo.x, y: hi.y }];
     let mut scratch = Vec::with_capacity(16);
     for other in neighbours {
         let normal = sub(other, site);
-        let mid = Coord {
-            x: (site.x + other.x) / 2.0,
-            y: (site.y + other.y) / 2.0,
-        };
+        let mid = Coord { x: (site.x + other.x) / 2.0, y: (site.y + other.y) / 2.0 };
         clip_half_plane(&poly, mid, normal, &mut scratch);
         std::mem::swap(&mut poly, &mut scratch);
         if poly.len() < 3 {
@@ -668,17 +595,11 @@ fn convex_cell(
             let step = std::f64::consts::TAU / REACH_SIDES as f64;
             let corner = |k: usize| {
                 let a = step * k as f64;
-                Coord {
-                    x: site.x + r * a.cos(),
-                    y: site.y + r * a.sin(),
-                }
+                Coord { x: site.x + r * a.cos(), y: site.y + r * a.sin() }
             };
             for k in 0..REACH_SIDES {
                 let (a, b) = (corner(k), corner(k + 1));
-                let normal = Coord {
-                    x: b.y - a.y,
-                    y: a.x - b.x,
-                };
+                let normal = Coord { x: b.y - a.y, y: a.x - b.x };
                 clip_half_plane(&poly, a, normal, &mut scratch);
                 std::mem::swap(&mut poly, &mut scratch);
                 if poly.len() < 3 {
@@ -711,9 +632,7 @@ fn clip_to_land(cell: &[Coord<f64>], land: &PreparedLand) -> MultiPolygon<f64> {
         return empty;
     }
     let n = cell.len();
-    let inside_or_on = |p: Coord<f64>| {
-        (0..n).all(|k| cross(sub(cell[(k + 1) % n], cell[k]), sub(p, cell[k])) >= 0.0)
-    };
+    let inside_or_on = |p: Coord<f64>| (0..n).all(|k| cross(sub(cell[(k + 1) % n], cell[k]), sub(p, cell[k])) >= 0.0);
     let crosses = land.segments.iter().any(|&(a, b, ref sbox)| {
         rects_overlap(sbox, &cell_box)
             && (inside_or_on(a) || (0..n).any(|k| segments_touch(a, b, cell[k], cell[(k + 1) % n])))
@@ -727,11 +646,7 @@ fn clip_to_land(cell: &[Coord<f64>], land: &PreparedLand) -> MultiPolygon<f64> {
             x: cell.iter().map(|c| c.x).sum::<f64>() / n as f64,
             y: cell.iter().map(|c| c.y).sum::<f64>() / n as f64,
         };
-        return if land.contains(probe) {
-            MultiPolygon::new(vec![polygon])
-        } else {
-            empty
-        };
+        return if land.contains(probe) { MultiPolygon::new(vec![polygon]) } else { empty };
     }
     let near: Vec<Polygon<f64>> = land
         .shape
@@ -863,10 +778,7 @@ struct Snapper {
 
 impl Snapper {
     fn key(c: Coord<f64>) -> (i64, i64) {
-        (
-            (c.x / SNAP_TOLERANCE).floor() as i64,
-            (c.y / SNAP_TOLERANCE).floor() as i64,
-        )
+        ((c.x / SNAP_TOLERANCE).floor() as i64, (c.y / SNAP_TOLERANCE).floor() as i64)
     }
 
     fn id(&mut self, c: Coord<f64>) -> u32 {
@@ -877,8 +789,7 @@ impl Snapper {
                 if let Some(ids) = self.grid.get(&(kx + dx, ky + dy)) {
                     for &id in ids {
                         let d = dist2(self.vertices[id as usize], c);
-                        if d <= SNAP_TOLERANCE * SNAP_TOLERANCE && best.is_none_or(|(bd, _)| d < bd)
-                        {
+                        if d <= SNAP_TOLERANCE * SNAP_TOLERANCE && best.is_none_or(|(bd, _)| d < bd) {
                             best = Some((d, id));
                         }
                     }
@@ -943,17 +854,10 @@ fn build_topology(
     n: usize,
     pieces: Vec<(usize, MultiPolygon<f64>)>,
 ) -> (Vec<MultiPolygon<f64>>, Vec<Coord<f64>>, Vec<DirEdge>) {
-    let mut snapper = Snapper {
-        vertices: Vec::new(),
-        grid: HashMap::default(),
-    };
+    let mut snapper = Snapper { vertices: Vec::new(), grid: HashMap::default() };
     let mut rings: Vec<(usize, Vec<u32>)> = Vec::new();
     for (site, shape) in &pieces {
-        for ring in shape
-            .0
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        {
+        for ring in shape.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())) {
             let open = &ring.0[..ring.0.len().saturating_sub(1)];
             let ids: Vec<u32> = open.iter().map(|&c| snapper.id(c)).collect();
             let ids = clean_id_ring(&ids);
@@ -999,19 +903,11 @@ fn build_topology(
             for k in 0..ring.len() {
                 let (from, to) = (ring[k], ring[(k + 1) % ring.len()]);
                 let twin = owner_of.get(&(to, from)).copied().unwrap_or(NONE);
-                edges.push(DirEdge {
-                    from,
-                    to,
-                    cell: c as u32,
-                    twin,
-                });
+                edges.push(DirEdge { from, to, cell: c as u32, twin });
             }
         }
     }
-    let out_cells = id_cells
-        .iter()
-        .map(|cell| ids_to_multi_polygon(&vertices, cell))
-        .collect();
+    let out_cells = id_cells.iter().map(|cell| ids_to_multi_polygon(&vertices, cell)).collect();
     (out_cells, vertices, edges)
 }
 
@@ -1054,10 +950,7 @@ fn ids_to_multi_polygon(vertices: &[Coord<f64>], polys: &IdPolygons) -> MultiPol
             .map(|rings| {
                 Polygon::new(
                     ids_to_ring(vertices, &rings[0]),
-                    rings[1..]
-                        .iter()
-                        .map(|r| ids_to_ring(vertices, r))
-                        .collect(),
+                    rings[1..].iter().map(|r| ids_to_ring(vertices, r)).collect(),
                 )
             })
             .collect(),
@@ -1092,9 +985,7 @@ fn split_t_junctions(vertices: &[Coord<f64>], rings: &mut [(usize, Vec<u32>)]) {
     let mut grid: HashMap<(i64, i64), Vec<u32>, FxBuild> = HashMap::default();
     for &id in &candidates {
         let c = vertices[id as usize];
-        grid.entry((key(c.x, origin.x), key(c.y, origin.y)))
-            .or_default()
-            .push(id);
+        grid.entry((key(c.x, origin.x), key(c.y, origin.y))).or_default().push(id);
     }
 
     let mut splits: HashMap<(u32, u32), Vec<u32>, FxBuild> = HashMap::default();
@@ -1119,14 +1010,8 @@ fn split_t_junctions(vertices: &[Coord<f64>], rings: &mut [(usize, Vec<u32>)]) {
                 found.push((along, w));
             }
         };
-        let (x0, x1) = (
-            key(pa.x.min(pb.x) - SNAP_TOLERANCE, origin.x),
-            key(pa.x.max(pb.x) + SNAP_TOLERANCE, origin.x),
-        );
-        let (y0, y1) = (
-            key(pa.y.min(pb.y) - SNAP_TOLERANCE, origin.y),
-            key(pa.y.max(pb.y) + SNAP_TOLERANCE, origin.y),
-        );
+        let (x0, x1) = (key(pa.x.min(pb.x) - SNAP_TOLERANCE, origin.x), key(pa.x.max(pb.x) + SNAP_TOLERANCE, origin.x));
+        let (y0, y1) = (key(pa.y.min(pb.y) - SNAP_TOLERANCE, origin.y), key(pa.y.max(pb.y) + SNAP_TOLERANCE, origin.y));
         let span = ((x1 - x0 + 1) as f64) * ((y1 - y0 + 1) as f64);
         if span > candidates.len() as f64 {
             candidates.iter().for_each(|&w| test(w));
@@ -1180,11 +1065,7 @@ fn split_t_junctions(vertices: &[Coord<f64>], rings: &mut [(usize, Vec<u32>)]) {
 fn clockwise_angle(back: Coord<f64>, out: Coord<f64>) -> f64 {
     let ccw = cross(back, out).atan2(dot(back, out));
     let cw = -ccw;
-    if cw <= 0.0 {
-        cw + std::f64::consts::TAU
-    } else {
-        cw
-    }
+    if cw <= 0.0 { cw + std::f64::consts::TAU } else { cw }
 }
 
 /// First index in `edges` (sorted) whose start is `v`, and one past the last.
@@ -1207,10 +1088,7 @@ fn assemble_polygons(vertices: &[Coord<f64>], edges: Vec<(u32, u32)>) -> MultiPo
 /// Chains directed boundary edges (area on the left) into simple rings:
 /// returns (outer ring, holes) per polygon as open id rings, largest first;
 /// rings under [`MIN_RING_AREA`] are dropped.
-fn assemble_rings(
-    vertices: &[Coord<f64>],
-    mut edges: Vec<(u32, u32)>,
-) -> Vec<(Vec<u32>, Vec<Vec<u32>>)> {
+fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> Vec<(Vec<u32>, Vec<Vec<u32>>)> {
     edges.sort_unstable();
     let m = edges.len();
     let mut used = vec![false; m];
@@ -1242,10 +1120,7 @@ fn assemble_rings(
                     break;
                 }
                 let pc = vertices[cur as usize];
-                let angle = clockwise_angle(
-                    sub(vertices[prev as usize], pc),
-                    sub(vertices[edges[k].1 as usize], pc),
-                );
+                let angle = clockwise_angle(sub(vertices[prev as usize], pc), sub(vertices[edges[k].1 as usize], pc));
                 if best.is_none_or(|(a, _)| angle < a) {
                     best = Some((angle, k));
                 }
@@ -1288,14 +1163,9 @@ fn assemble_rings(
     for ring in loops {
         let area = id_ring_area(vertices, &ring);
         if area >= MIN_RING_AREA {
-            let bbox = bbox_of(ring.iter().map(|&i| vertices[i as usize]))
-                .unwrap_or(Rect::new(Coord::zero(), Coord::zero()));
-            outers.push(Outer {
-                ring,
-                area,
-                bbox,
-                holes: Vec::new(),
-            });
+            let bbox =
+                bbox_of(ring.iter().map(|&i| vertices[i as usize])).unwrap_or(Rect::new(Coord::zero(), Coord::zero()));
+            outers.push(Outer { ring, area, bbox, holes: Vec::new() });
         } else if area <= -MIN_RING_AREA {
             holes.push(ring);
         }
@@ -1304,10 +1174,7 @@ fn assemble_rings(
         // The middle of a hole edge is on no other ring (no two rings share
         // an edge), so containment there is unambiguous.
         let (a, b) = (vertices[hole[0] as usize], vertices[hole[1] as usize]);
-        let probe = Coord {
-            x: (a.x + b.x) / 2.0,
-            y: (a.y + b.y) / 2.0,
-        };
+        let probe = Coord { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 };
         let mut best: Option<usize> = None;
         for (k, o) in outers.iter().enumerate() {
             let inside_box = probe.x >= o.bbox.min().x
@@ -1394,21 +1261,14 @@ fn chain_segments(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> MultiL
             continue;
         }
         let cycle = walk_from(k, &mut used);
-        let host = cycle
-            .iter()
-            .enumerate()
-            .find_map(|(ci, v)| at.get(v).map(|&l| (ci, l)));
+        let host = cycle.iter().enumerate().find_map(|(ci, v)| at.get(v).map(|&l| (ci, l)));
         match host {
             Some((ci, l)) if cycle.first() == cycle.last() => {
                 // Rotate the cycle to start (and end) at the shared vertex.
                 let v = cycle[ci];
                 let body = &cycle[..cycle.len() - 1];
-                let rotated: Vec<u32> = body[ci..]
-                    .iter()
-                    .chain(&body[..ci])
-                    .copied()
-                    .chain(std::iter::once(v))
-                    .collect();
+                let rotated: Vec<u32> =
+                    body[ci..].iter().chain(&body[..ci]).copied().chain(std::iter::once(v)).collect();
                 let line = &mut lines[l];
                 let p = line.iter().position(|&x| x == v).unwrap_or(0);
                 line.splice(p..=p, rotated);
@@ -1440,10 +1300,7 @@ mod tests {
     use geo::{Area, Winding};
 
     fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
-        Polygon::new(
-            LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-            Vec::new(),
-        )
+        Polygon::new(LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]), Vec::new())
     }
 
     fn land_square(size: f64) -> MultiPolygon<f64> {
@@ -1547,10 +1404,7 @@ mod tests {
         // Same owner on both sides: no frontline.
         assert!(t.frontlines(|_| Some(0)).is_empty());
         // One side unowned: no frontline either.
-        assert!(
-            t.frontlines(|i| if i == 0 { Some(0) } else { None })
-                .is_empty()
-        );
+        assert!(t.frontlines(|i| if i == 0 { Some(0) } else { None }).is_empty());
     }
 
     #[test]
@@ -1563,15 +1417,8 @@ mod tests {
         assert!(areas.windows(2).all(|w| w[0].0 < w[1].0));
         for (k, mp) in &areas {
             assert_well_formed(mp);
-            let expect: f64 = (0..t.len())
-                .filter(|&i| owner(i) == Some(*k))
-                .map(|i| total_area(t.cell(i)))
-                .sum();
-            assert!(
-                (total_area(mp) / expect - 1.0).abs() < 1e-9,
-                "owner {k}: {} vs {expect}",
-                total_area(mp)
-            );
+            let expect: f64 = (0..t.len()).filter(|&i| owner(i) == Some(*k)).map(|i| total_area(t.cell(i))).sum();
+            assert!((total_area(mp) / expect - 1.0).abs() < 1e-9, "owner {k}: {} vs {expect}", total_area(mp));
         }
         let reference = t.areas_by_union(owner);
         assert_eq!(reference.len(), areas.len());
@@ -1588,8 +1435,7 @@ mod tests {
         let t = Tessellation::new(&sites, &land, Some(10_000.0), &[]);
         let sum: f64 = (0..2).map(|i| total_area(t.cell(i))).sum();
         // Two whole 64-gons of radius 10 km.
-        let gon =
-            0.5 * REACH_SIDES as f64 * 1e8 * (std::f64::consts::TAU / REACH_SIDES as f64).sin();
+        let gon = 0.5 * REACH_SIDES as f64 * 1e8 * (std::f64::consts::TAU / REACH_SIDES as f64).sin();
         assert!((sum - 2.0 * gon).abs() < 1.0, "{sum} vs {}", 2.0 * gon);
         assert!(sum < t.land_area() * 0.1);
         // Discs that do not touch give no frontline.
@@ -1599,13 +1445,7 @@ mod tests {
         let t = Tessellation::new(&sites, &land, Some(10_000.0), &[]);
         let fronts = t.frontlines(Some);
         assert_eq!(fronts.len(), 1);
-        let len: f64 = fronts[0]
-            .line
-            .0
-            .iter()
-            .flat_map(|l| l.0.windows(2))
-            .map(|w| dist2(w[0], w[1]).sqrt())
-            .sum();
+        let len: f64 = fronts[0].line.0.iter().flat_map(|l| l.0.windows(2)).map(|w| dist2(w[0], w[1]).sqrt()).sum();
         let expect = 2.0 * (10_000.0f64.powi(2) - 5_000.0f64.powi(2)).sqrt();
         assert!((len - expect).abs() / expect < 0.01, "{len} vs {expect}");
         for (_, mp) in t.areas(Some) {
@@ -1618,22 +1458,13 @@ mod tests {
         let land = land_square(100_000.0);
         let sites = [c(20_000.0, 50_000.0), c(80_000.0, 50_000.0)];
         // A zone straddling the bisector, owned by site 1, and partly off the land.
-        let zone = Zone {
-            site: 1,
-            polygon: square(30_000.0, 40_000.0, 60_000.0, 110_000.0),
-        };
+        let zone = Zone { site: 1, polygon: square(30_000.0, 40_000.0, 60_000.0, 110_000.0) };
         let t = Tessellation::new(&sites, &land, None, std::slice::from_ref(&zone));
         let a0 = total_area(t.cell(0));
         let a1 = total_area(t.cell(1));
         let zone_on_land = 30_000.0 * 60_000.0;
-        assert!(
-            (a0 - (50_000.0 * 100_000.0 - 20_000.0 * 60_000.0)).abs() < 10.0,
-            "{a0}"
-        );
-        assert!(
-            (a1 - (50_000.0 * 100_000.0 + 20_000.0 * 60_000.0)).abs() < 10.0,
-            "{a1}"
-        );
+        assert!((a0 - (50_000.0 * 100_000.0 - 20_000.0 * 60_000.0)).abs() < 10.0, "{a0}");
+        assert!((a1 - (50_000.0 * 100_000.0 + 20_000.0 * 60_000.0)).abs() < 10.0, "{a1}");
         assert!((a0 + a1 - 1e10).abs() < 10.0);
         assert!(zone_on_land > 0.0);
         assert_well_formed(t.cell(0));
@@ -1643,27 +1474,15 @@ mod tests {
         // The front now runs up the bisector to the zone, then round its
         // west part; the zone's top is the land's edge.
         let fronts = t.frontlines(Some);
-        let len: f64 = fronts[0]
-            .line
-            .0
-            .iter()
-            .flat_map(|l| l.0.windows(2))
-            .map(|w| dist2(w[0], w[1]).sqrt())
-            .sum();
-        assert!(
-            (len - (40_000.0 + 20_000.0 + 60_000.0)).abs() < 1.0,
-            "{len}"
-        );
+        let len: f64 = fronts[0].line.0.iter().flat_map(|l| l.0.windows(2)).map(|w| dist2(w[0], w[1]).sqrt()).sum();
+        assert!((len - (40_000.0 + 20_000.0 + 60_000.0)).abs() < 1.0, "{len}");
         assert_eq!(fronts[0].line.0.len(), 1);
     }
 
     #[test]
     fn zone_with_bad_site_is_ignored() {
         let land = land_square(10_000.0);
-        let zone = Zone {
-            site: 9,
-            polygon: square(0.0, 0.0, 5_000.0, 5_000.0),
-        };
+        let zone = Zone { site: 9, polygon: square(0.0, 0.0, 5_000.0, 5_000.0) };
         let t = Tessellation::new(&[c(1.0, 1.0)], &land, None, &[zone]);
         assert!((total_area(t.cell(0)) - 1e8).abs() < 1.0);
     }
@@ -1671,13 +1490,7 @@ mod tests {
     #[test]
     fn duplicates_get_empty_cells() {
         let land = land_square(10_000.0);
-        let sites = [
-            c(2_000.0, 2_000.0),
-            c(8_000.0, 8_000.0),
-            c(2_000.0, 2_000.0),
-            c(-0.0, 0.0),
-            c(0.0, 0.0),
-        ];
+        let sites = [c(2_000.0, 2_000.0), c(8_000.0, 8_000.0), c(2_000.0, 2_000.0), c(-0.0, 0.0), c(0.0, 0.0)];
         let t = Tessellation::new(&sites, &land, None, &[]);
         assert!(!t.cell(0).0.is_empty());
         assert!(t.cell(2).0.is_empty());
@@ -1717,9 +1530,7 @@ mod tests {
         let t = Tessellation::new(&[c(5_000.0, 5_000.0)], &land, None, &[]);
         assert!((total_area(t.cell(0)) / area - 1.0).abs() < 1e-9);
         // Twelve collinear sites along a diagonal: strips.
-        let sites: Vec<Coord<f64>> = (0..12)
-            .map(|i| c(i as f64 * 8_000.0, i as f64 * 8_000.0))
-            .collect();
+        let sites: Vec<Coord<f64>> = (0..12).map(|i| c(i as f64 * 8_000.0, i as f64 * 8_000.0)).collect();
         let t = Tessellation::new(&sites, &land, None, &[]);
         let sum: f64 = (0..t.len()).map(|i| total_area(t.cell(i))).sum();
         assert!((sum / area - 1.0).abs() < 1e-6);
@@ -1729,11 +1540,7 @@ mod tests {
             assert_well_formed(t.cell(i));
         }
         // Collinear and few.
-        let sites = [
-            c(1_000.0, 50_000.0),
-            c(2_000.0, 50_000.0),
-            c(3_000.0, 50_000.0),
-        ];
+        let sites = [c(1_000.0, 50_000.0), c(2_000.0, 50_000.0), c(3_000.0, 50_000.0)];
         let t = Tessellation::new(&sites, &land, None, &[]);
         let sum: f64 = (0..t.len()).map(|i| total_area(t.cell(i))).sum();
         assert!((sum / area - 1.0).abs() < 1e-6);
@@ -1767,12 +1574,7 @@ mod tests {
     fn checkerboard_owners_touch_at_points() {
         // Four sites in a square: diagonal owners meet only at the centre.
         let land = land_square(10_000.0);
-        let sites = [
-            c(2_500.0, 2_500.0),
-            c(7_500.0, 2_500.0),
-            c(2_500.0, 7_500.0),
-            c(7_500.0, 7_500.0),
-        ];
+        let sites = [c(2_500.0, 2_500.0), c(7_500.0, 2_500.0), c(2_500.0, 7_500.0), c(7_500.0, 7_500.0)];
         let t = Tessellation::new(&sites, &land, None, &[]);
         let owner = |i: usize| Some(if i == 0 || i == 3 { 'a' } else { 'b' });
         let areas = t.areas(owner);
@@ -1784,13 +1586,7 @@ mod tests {
         }
         let fronts = t.frontlines(owner);
         assert_eq!(fronts.len(), 1);
-        let len: f64 = fronts[0]
-            .line
-            .0
-            .iter()
-            .flat_map(|l| l.0.windows(2))
-            .map(|w| dist2(w[0], w[1]).sqrt())
-            .sum();
+        let len: f64 = fronts[0].line.0.iter().flat_map(|l| l.0.windows(2)).map(|w| dist2(w[0], w[1]).sqrt()).sum();
         assert!((len - 20_000.0).abs() < 1e-6);
         assert!(fronts[0].line.0.len() <= 2, "{:?}", fronts[0].line);
     }
@@ -1815,13 +1611,7 @@ mod tests {
 
     #[test]
     fn chain_splices_loops() {
-        let v = vec![
-            c(0.0, 0.0),
-            c(1.0, 0.0),
-            c(2.0, 0.0),
-            c(1.0, 1.0),
-            c(0.5, 1.0),
-        ];
+        let v = vec![c(0.0, 0.0), c(1.0, 0.0), c(2.0, 0.0), c(1.0, 1.0), c(0.5, 1.0)];
         // A path 0→1→2 with a loop 1→3→4→1 hanging off vertex 1.
         let ml = chain_segments(&v, vec![(0, 1), (1, 2), (1, 3), (3, 4), (4, 1)]);
         assert_eq!(ml.0.len(), 1);

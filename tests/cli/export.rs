@@ -9,11 +9,7 @@ use crate::workdir::Workdir;
 
 /// Runs `ogrinfo` on a file; `None` when GDAL is not installed (outside CI only).
 fn ogrinfo(path: &std::path::Path) -> Option<String> {
-    match std::process::Command::new("ogrinfo")
-        .args(["-ro", "-al", "-so"])
-        .arg(path)
-        .output()
-    {
+    match std::process::Command::new("ogrinfo").args(["-ro", "-al", "-so"]).arg(path).output() {
         Ok(out) => {
             assert!(
                 out.status.success(),
@@ -36,10 +32,7 @@ fn features(json: &Value) -> &Vec<Value> {
 }
 
 fn layer<'a>(json: &'a Value, name: &str) -> Vec<&'a Value> {
-    features(json)
-        .iter()
-        .filter(|f| f["properties"]["layer"] == name)
-        .collect()
+    features(json).iter().filter(|f| f["properties"]["layer"] == name).collect()
 }
 
 /// Every geometry is valid and wound as RFC 7946 says, and every coordinate has at most
@@ -49,24 +42,12 @@ fn assert_rfc7946(text: &str) {
     assert!(json.get("crs").is_none(), "no crs member");
     let bbox = json["bbox"].as_array().expect("a bbox on the collection");
     assert_eq!(bbox.len(), 4);
-    let collection: geojson::FeatureCollection =
-        serde_json::from_str(text).expect("the geojson crate reads it");
+    let collection: geojson::FeatureCollection = serde_json::from_str(text).expect("the geojson crate reads it");
     for feature in &collection.features {
-        let geometry: Geometry<f64> =
-            Geometry::try_from(feature.geometry.as_ref().unwrap()).unwrap();
-        assert!(
-            geometry.is_valid(),
-            "invalid geometry in {:?}: {:?}",
-            feature.properties,
-            geometry.check_validation()
-        );
+        let geometry: Geometry<f64> = Geometry::try_from(feature.geometry.as_ref().unwrap()).unwrap();
+        assert!(geometry.is_valid(), "invalid geometry in {:?}: {:?}", feature.properties, geometry.check_validation());
         if let Geometry::MultiPolygon(mp) = &geometry {
-            assert_eq!(
-                mp,
-                &mp.orient(Direction::Default),
-                "rings wound as RFC 7946 asks in {:?}",
-                feature.properties
-            );
+            assert_eq!(mp, &mp.orient(Direction::Default), "rings wound as RFC 7946 asks in {:?}", feature.properties);
             assert!(!mp.0.is_empty(), "no empty parts");
         }
         if let Geometry::MultiLineString(ml) = &geometry {
@@ -78,130 +59,69 @@ fn assert_rfc7946(text: &str) {
         .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
         .filter(|t| t.contains('.'))
         .find(|t| t.split('.').nth(1).unwrap().len() > 6);
-    assert!(
-        long.is_none(),
-        "a number with more than six decimals: {long:?}"
-    );
+    assert!(long.is_none(), "a number with more than six decimals: {long:?}");
 }
 
 #[test]
 fn the_mini_snapshot_has_areas_frontlines_and_places() {
     let w = Workdir::with_mini();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "export",
-        "--date",
-        "2024-03-03",
-        "--out",
-        "snap.geojson",
-    ])
-    .success();
+    w.run(&["--scenario", "mini", "export", "--date", "2024-03-03", "--out", "snap.geojson"]).success();
     let text = w.read("snap.geojson");
     assert_rfc7946(&text);
     let json: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(layer(&json, "area").len(), 2);
     assert_eq!(layer(&json, "place").len(), 5);
     assert!(!layer(&json, "frontline").is_empty());
-    let alpha = layer(&json, "place")
-        .into_iter()
-        .find(|f| f["properties"]["id"] == "alpha")
-        .unwrap();
+    let alpha = layer(&json, "place").into_iter().find(|f| f["properties"]["id"] == "alpha").unwrap();
     assert_eq!(alpha["properties"]["faction"], "blue");
     assert_eq!(alpha["properties"]["since"], "2024-03-03");
     assert_eq!(alpha["properties"]["sources"], "r1.txt");
     if let Some(info) = ogrinfo(&w.path("snap.geojson")) {
         assert!(info.contains("Feature Count: "), "{info}");
         let count = features(&json).len();
-        assert!(
-            info.contains(&format!("Feature Count: {count}")),
-            "ogrinfo should count {count} features:\n{info}"
-        );
-        assert!(
-            info.contains("date: Date"),
-            "the date is typed as a Date:\n{info}"
-        );
+        assert!(info.contains(&format!("Feature Count: {count}")), "ogrinfo should count {count} features:\n{info}");
+        assert!(info.contains("date: Date"), "the date is typed as a Date:\n{info}");
     }
 }
 
 #[test]
 fn the_syria_snapshot_of_8_december_has_damascus_held_by_hts_and_frontlines() {
     let w = Workdir::new();
-    let text = w
-        .run(&["export", "--date", "2024-12-08"])
-        .success()
-        .stdout();
+    let text = w.run(&["export", "--date", "2024-12-08"]).success().stdout();
     assert_rfc7946(&text);
     let json: Value = serde_json::from_str(&text).unwrap();
-    let damascus = layer(&json, "place")
-        .into_iter()
-        .find(|f| f["properties"]["id"] == "damascus")
-        .unwrap();
+    let damascus = layer(&json, "place").into_iter().find(|f| f["properties"]["id"] == "damascus").unwrap();
     assert_eq!(damascus["properties"]["faction"], "hts");
     assert_eq!(damascus["properties"]["since"], "2024-12-08");
-    assert!(
-        layer(&json, "frontline").len() >= 3,
-        "the frontlines of that day"
-    );
-    let hts = layer(&json, "area")
-        .into_iter()
-        .find(|f| f["properties"]["faction"] == "hts")
-        .unwrap();
+    assert!(layer(&json, "frontline").len() >= 3, "the frontlines of that day");
+    let hts = layer(&json, "area").into_iter().find(|f| f["properties"]["faction"] == "hts").unwrap();
     assert!(hts["properties"]["area_km2"].as_f64().unwrap() > 1000.0);
 }
 
 #[test]
 fn the_timeline_is_time_enabled_and_starts_hama_on_its_capture_date() {
     let w = Workdir::new();
-    w.run(&["export", "--timeline", "--out", "timeline.geojson"])
-        .success();
+    w.run(&["export", "--timeline", "--out", "timeline.geojson"]).success();
     let text = w.read("timeline.geojson");
     assert_rfc7946(&text);
     let json: Value = serde_json::from_str(&text).unwrap();
-    let hama: Vec<&Value> = layer(&json, "place")
-        .into_iter()
-        .filter(|f| f["properties"]["id"] == "hama")
-        .collect();
-    let hts = hama
-        .iter()
-        .find(|f| f["properties"]["faction"] == "hts")
-        .expect("an HTS interval for Hama");
+    let hama: Vec<&Value> = layer(&json, "place").into_iter().filter(|f| f["properties"]["id"] == "hama").collect();
+    let hts = hama.iter().find(|f| f["properties"]["faction"] == "hts").expect("an HTS interval for Hama");
     assert_eq!(hts["properties"]["start"], "2024-12-05");
     assert_eq!(hts["properties"]["start_ts"], "2024-12-05T00:00:00");
-    let gov = hama
-        .iter()
-        .find(|f| f["properties"]["faction"] == "gov")
-        .unwrap();
+    let gov = hama.iter().find(|f| f["properties"]["faction"] == "gov").unwrap();
     assert_eq!(
-        (
-            gov["properties"]["start"].as_str(),
-            gov["properties"]["end"].as_str()
-        ),
+        (gov["properties"]["start"].as_str(), gov["properties"]["end"].as_str()),
         (Some("2024-11-26"), Some("2024-12-05"))
     );
-    assert!(
-        hts["properties"]["end"].is_null(),
-        "ongoing intervals end with null"
-    );
+    assert!(hts["properties"]["end"].is_null(), "ongoing intervals end with null");
     // Areas come once per distinct state, each with its interval.
     let areas = layer(&json, "area");
     assert!(areas.len() > 20);
-    assert!(
-        areas
-            .iter()
-            .all(|a| a["properties"]["start"].is_string() && a["properties"].get("end").is_some())
-    );
+    assert!(areas.iter().all(|a| a["properties"]["start"].is_string() && a["properties"].get("end").is_some()));
     if let Some(info) = ogrinfo(&w.path("timeline.geojson")) {
-        assert!(
-            info.contains(&format!("Feature Count: {}", features(&json).len())),
-            "{info}"
-        );
-        for field in [
-            "start: Date",
-            "end: Date",
-            "start_ts: DateTime",
-            "end_ts: DateTime",
-        ] {
+        assert!(info.contains(&format!("Feature Count: {}", features(&json).len())), "{info}");
+        for field in ["start: Date", "end: Date", "start_ts: DateTime", "end_ts: DateTime"] {
             assert!(info.contains(field), "ogrinfo should type {field}:\n{info}");
         }
     }
@@ -210,56 +130,24 @@ fn the_timeline_is_time_enabled_and_starts_hama_on_its_capture_date() {
 #[test]
 fn the_csv_exports_round_trip() {
     let w = Workdir::with_mini();
-    let text = w
-        .run(&["--scenario", "mini", "export", "--csv"])
-        .success()
-        .stdout();
+    let text = w.run(&["--scenario", "mini", "export", "--csv"]).success().stdout();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        [
-            "date",
-            "place_id",
-            "name",
-            "admin1",
-            "lat",
-            "lon",
-            "faction",
-            "status",
-            "challenger",
-            "since"
-        ]
+        ["date", "place_id", "name", "admin1", "lat", "lon", "faction", "status", "challenger", "since"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5 * 5, "one row per place and day");
-    let alpha_2 = rows
-        .iter()
-        .find(|r| &r[0] == "2024-03-02" && &r[1] == "alpha")
-        .unwrap();
-    assert_eq!(
-        (&alpha_2[6], &alpha_2[7], &alpha_2[8]),
-        ("red", "contested", "blue")
-    );
+    let alpha_2 = rows.iter().find(|r| &r[0] == "2024-03-02" && &r[1] == "alpha").unwrap();
+    assert_eq!((&alpha_2[6], &alpha_2[7], &alpha_2[8]), ("red", "contested", "blue"));
 
-    w.run(&[
-        "--scenario",
-        "mini",
-        "export",
-        "--events-csv",
-        "--out",
-        "events.csv",
-    ])
-    .success();
+    w.run(&["--scenario", "mini", "export", "--events-csv", "--out", "events.csv"]).success();
     let events = w.read("events.csv");
     let mut reader = csv::Reader::from_reader(events.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 4);
     let first = &rows[0];
-    assert_eq!(
-        (&first[1], &first[3]),
-        ("alpha", "Al Alfa"),
-        "the resolved id beside the name as written"
-    );
+    assert_eq!((&first[1], &first[3]), ("alpha", "Al Alfa"), "the resolved id beside the name as written");
     if let Some(info) = ogrinfo(&w.path("events.csv")) {
         assert!(info.contains("Feature Count: 4"), "{info}");
     }
@@ -270,7 +158,5 @@ fn export_needs_one_kind_and_a_day_in_range() {
     let w = Workdir::with_mini();
     let run = w.run(&["--scenario", "mini", "export"]);
     assert_eq!(run.output.status.code(), Some(2));
-    w.run(&["--scenario", "mini", "export", "--date", "2025-01-01"])
-        .failure()
-        .says("outside the scenario");
+    w.run(&["--scenario", "mini", "export", "--date", "2025-01-01"]).failure().says("outside the scenario");
 }

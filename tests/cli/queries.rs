@@ -5,17 +5,7 @@ use crate::workdir::Workdir;
 #[test]
 fn control_answers_with_holder_since_and_sources() {
     let w = Workdir::with_mini();
-    let run = w.run(&[
-        "--scenario",
-        "mini",
-        "control",
-        "--date",
-        "2024-03-03",
-        "Alfa",
-        "bravo",
-        "--format",
-        "json",
-    ]);
+    let run = w.run(&["--scenario", "mini", "control", "--date", "2024-03-03", "Alfa", "bravo", "--format", "json"]);
     let json = run.success().json();
     assert_eq!(json[0]["id"], "alpha");
     assert_eq!(json[0]["faction"], "blue");
@@ -24,108 +14,43 @@ fn control_answers_with_holder_since_and_sources() {
     assert_eq!(json[0]["sources"][0], "r1.txt");
     assert_eq!(json[0]["disputed_by"][0]["faction"], "red");
     assert_eq!(json[1]["basis"], "baseline");
-    let json = w
-        .run(&[
-            "--scenario",
-            "mini",
-            "control",
-            "--date",
-            "2024-03-02",
-            "alpha",
-            "--format",
-            "json",
-        ])
-        .json();
-    assert_eq!(
-        (json[0]["status"].as_str(), json[0]["challenger"].as_str()),
-        (Some("contested"), Some("blue"))
-    );
+    let json = w.run(&["--scenario", "mini", "control", "--date", "2024-03-02", "alpha", "--format", "json"]).json();
+    assert_eq!((json[0]["status"].as_str(), json[0]["challenger"].as_str()), (Some("contested"), Some("blue")));
 }
 
 #[test]
 fn control_prints_csv_and_tables() {
     let w = Workdir::with_mini();
-    let csv = w
-        .run(&[
-            "--scenario",
-            "mini",
-            "control",
-            "--date",
-            "2024-03-05",
-            "--format",
-            "csv",
-        ])
-        .success()
-        .stdout();
+    let csv = w.run(&["--scenario", "mini", "control", "--date", "2024-03-05", "--format", "csv"]).success().stdout();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(
-        &headers.iter().take(4).collect::<Vec<_>>(),
-        &["place", "id", "faction", "status"]
-    );
+    assert_eq!(&headers.iter().take(4).collect::<Vec<_>>(), &["place", "id", "faction", "status"]);
     assert_eq!(reader.records().count(), 5);
-    w.run(&[
-        "--scenario",
-        "mini",
-        "control",
-        "--date",
-        "2024-03-05",
-        "charlie",
-    ])
-    .success()
-    .says("Charlie  charlie  blue");
+    w.run(&["--scenario", "mini", "control", "--date", "2024-03-05", "charlie"])
+        .success()
+        .says("Charlie  charlie  blue");
 }
 
 #[test]
 fn control_rejects_unknown_places_and_days_outside_the_scenario() {
     let w = Workdir::with_mini();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "control",
-        "--date",
-        "2024-03-03",
-        "Atlantis",
-    ])
-    .failure()
-    .says("unknown place \"Atlantis\"");
-    w.run(&["--scenario", "mini", "control", "--date", "2024-04-01"])
+    w.run(&["--scenario", "mini", "control", "--date", "2024-03-03", "Atlantis"])
         .failure()
-        .says("outside the scenario");
+        .says("unknown place \"Atlantis\"");
+    w.run(&["--scenario", "mini", "control", "--date", "2024-04-01"]).failure().says("outside the scenario");
     let bad = w.run(&["--scenario", "mini", "control", "--date", "yesterday"]);
-    assert_eq!(
-        bad.output.status.code(),
-        Some(2),
-        "clap rejects bad dates: {}",
-        bad.stderr()
-    );
+    assert_eq!(bad.output.status.code(), Some(2), "clap rejects bad dates: {}", bad.stderr());
     bad.says("expected a date as YYYY-MM-DD");
 }
 
 #[test]
 fn timeline_lists_periods_with_their_evidence() {
     let w = Workdir::with_mini();
-    let json = w
-        .run(&[
-            "--scenario",
-            "mini",
-            "timeline",
-            "Al-Alfa",
-            "--format",
-            "json",
-        ])
-        .success()
-        .json();
+    let json = w.run(&["--scenario", "mini", "timeline", "Al-Alfa", "--format", "json"]).success().json();
     let periods = json.as_array().unwrap();
     assert_eq!(periods.len(), 3);
-    assert_eq!(
-        (periods[1]["start"].as_str(), periods[1]["status"].as_str()),
-        (Some("2024-03-02"), Some("contested"))
-    );
-    assert_eq!(
-        (periods[2]["start"].as_str(), periods[2]["faction"].as_str()),
-        (Some("2024-03-03"), Some("blue"))
-    );
+    assert_eq!((periods[1]["start"].as_str(), periods[1]["status"].as_str()), (Some("2024-03-02"), Some("contested")));
+    assert_eq!((periods[2]["start"].as_str(), periods[2]["faction"].as_str()), (Some("2024-03-03"), Some("blue")));
     assert!(periods[2]["end"].is_null());
 }
 
@@ -133,33 +58,14 @@ fn timeline_lists_periods_with_their_evidence() {
 fn diff_lists_changes_and_counts() {
     let w = Workdir::with_mini();
     let json = w
-        .run(&[
-            "--scenario",
-            "mini",
-            "diff",
-            "--from",
-            "2024-03-01",
-            "--to",
-            "2024-03-05",
-            "--format",
-            "json",
-        ])
+        .run(&["--scenario", "mini", "diff", "--from", "2024-03-01", "--to", "2024-03-05", "--format", "json"])
         .success()
         .json();
-    let ids: Vec<&str> = json["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = json["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["alpha", "charlie"]);
     let blue = &json["factions"][1];
     assert_eq!(
-        (
-            blue["places_from"].as_u64(),
-            blue["places_to"].as_u64(),
-            blue["change"].as_i64()
-        ),
+        (blue["places_from"].as_u64(), blue["places_to"].as_u64(), blue["change"].as_i64()),
         (Some(1), Some(3), Some(2))
     );
 }
@@ -167,13 +73,8 @@ fn diff_lists_changes_and_counts() {
 #[test]
 fn places_shows_how_names_resolve() {
     let w = Workdir::with_mini();
-    w.run(&["--scenario", "mini", "places", "Suran"])
-        .success()
-        .says("\"Suran\" is ambiguous")
-        .says("suran-north");
-    w.run(&["--scenario", "mini", "places", "Tall Charlie"])
-        .success()
-        .says("resolves to charlie (Charlie, North)");
+    w.run(&["--scenario", "mini", "places", "Suran"]).success().says("\"Suran\" is ambiguous").says("suran-north");
+    w.run(&["--scenario", "mini", "places", "Tall Charlie"]).success().says("resolves to charlie (Charlie, North)");
 }
 
 #[test]
@@ -187,9 +88,5 @@ fn a_closed_pipe_is_not_an_error() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -38,11 +38,7 @@ fn colours_in_cell(
 }
 
 fn most_common(counts: &HashMap<[u8; 3], usize>) -> [u8; 3] {
-    *counts
-        .iter()
-        .max_by_key(|(c, n)| (**n, **c))
-        .expect("the cell has pixels")
-        .0
+    *counts.iter().max_by_key(|(c, n)| (**n, **c)).expect("the cell has pixels").0
 }
 
 #[test]
@@ -52,12 +48,7 @@ fn hama_changes_colour_between_4_and_6_december() {
     let territory = Territory::new(&s);
     let atlas = Atlas::new(&s, &model, &territory, 1280, 720, Style::default()).unwrap();
     let hama = s.gazetteer.lookup("Hama", &Location::file("test")).unwrap();
-    let area = |key: &str| {
-        atlas
-            .style
-            .area_colour(s.faction_by_key(key).unwrap().colour)
-            .rgb()
-    };
+    let area = |key: &str| atlas.style.area_colour(s.faction_by_key(key).unwrap().colour).rgb();
     let marker = |key: &str| s.faction_by_key(key).unwrap().colour.rgb();
     for (d, key) in [("2024-12-04", "gov"), ("2024-12-06", "hts")] {
         let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
@@ -65,11 +56,7 @@ fn hama_changes_colour_between_4_and_6_december() {
         assert_eq!(most_common(&counts), area(key), "the area at Hama on {d}");
         let at = atlas.positions[hama.index()];
         let p = pixmap.pixel(at.x as u32, at.y as u32).unwrap();
-        assert_eq!(
-            [p.red(), p.green(), p.blue()],
-            marker(key),
-            "the marker at Hama on {d}"
-        );
+        assert_eq!([p.red(), p.green(), p.blue()], marker(key), "the marker at Hama on {d}");
     }
 }
 
@@ -79,30 +66,15 @@ fn damascus_and_the_south_change_hands_on_7_and_8_december() {
     let model = ControlModel::new(&s.baseline, &s.events);
     let territory = Territory::new(&s);
     let atlas = Atlas::new(&s, &model, &territory, 960, 540, Style::default()).unwrap();
-    let area = |key: &str| {
-        atlas
-            .style
-            .area_colour(s.faction_by_key(key).unwrap().colour)
-            .rgb()
-    };
+    let area = |key: &str| atlas.style.area_colour(s.faction_by_key(key).unwrap().colour).rgb();
     // The area colour covering most of the place's cell (markers and labels aside).
-    let areas: Vec<[u8; 3]> = s
-        .factions
-        .iter()
-        .map(|f| atlas.style.area_colour(f.colour).rgb())
-        .collect();
+    let areas: Vec<[u8; 3]> = s.factions.iter().map(|f| atlas.style.area_colour(f.colour).rgb()).collect();
     let probe = |name: &str, d: &str| {
         let id = s.gazetteer.lookup(name, &Location::file("test")).unwrap();
         let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
         let counts = colours_in_cell(&atlas, &pixmap, id);
-        let best = *areas
-            .iter()
-            .max_by_key(|c| counts.get(*c).copied().unwrap_or(0))
-            .unwrap();
-        assert!(
-            counts.get(&best).copied().unwrap_or(0) > 0,
-            "no area colour shows in the cell of {name}"
-        );
+        let best = *areas.iter().max_by_key(|c| counts.get(*c).copied().unwrap_or(0)).unwrap();
+        assert!(counts.get(&best).copied().unwrap_or(0) > 0, "no area colour shows in the cell of {name}");
         best
     };
     // Damascus's own cell is hidden under its marker and label: probe the marker.
@@ -131,38 +103,21 @@ fn a_contested_place_shows_both_colours() {
     let (s, model) = mini_atlas_parts();
     let territory = Territory::new(&s);
     let atlas = Atlas::new(&s, &model, &territory, 960, 540, Style::default()).unwrap();
-    let alpha = s
-        .gazetteer
-        .lookup("Alpha", &Location::file("test"))
-        .unwrap();
+    let alpha = s.gazetteer.lookup("Alpha", &Location::file("test")).unwrap();
     let d = day("2024-03-02");
     let pixmap = render_pixmap(&atlas, d, &atlas.day_map(d)).unwrap();
     let counts = colours_in_cell(&atlas, &pixmap, alpha);
     let total: usize = counts.values().sum();
-    let red_area = atlas
-        .style
-        .area_colour(s.faction_by_key("red").unwrap().colour)
-        .rgb();
+    let red_area = atlas.style.area_colour(s.faction_by_key("red").unwrap().colour).rgb();
     let blue = s.faction_by_key("blue").unwrap().colour.rgb();
     let share = |c: [u8; 3]| counts.get(&c).copied().unwrap_or(0) as f64 / total as f64;
-    assert!(
-        share(red_area) > 0.15,
-        "the holder's colour covers the cell: {}",
-        share(red_area)
-    );
-    assert!(
-        share(blue) > 0.05,
-        "the challenger's hatching shows: {}",
-        share(blue)
-    );
+    assert!(share(red_area) > 0.15, "the holder's colour covers the cell: {}", share(red_area));
+    assert!(share(blue) > 0.05, "the challenger's hatching shows: {}", share(blue));
     // The day after, Blue holds Alpha and the hatching is gone.
     let d = day("2024-03-03");
     let pixmap = render_pixmap(&atlas, d, &atlas.day_map(d)).unwrap();
     let counts = colours_in_cell(&atlas, &pixmap, alpha);
-    let blue_area = atlas
-        .style
-        .area_colour(s.faction_by_key("blue").unwrap().colour)
-        .rgb();
+    let blue_area = atlas.style.area_colour(s.faction_by_key("blue").unwrap().colour).rgb();
     assert_eq!(most_common(&counts), blue_area);
 }
 
@@ -177,30 +132,19 @@ fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
         return;
     }
     let expected = tiny_skia::Pixmap::load_png(&reference).unwrap_or_else(|e| {
-        panic!(
-            "cannot read {} ({e}); run with FRONTLINE_REGENERATE=1 to create it",
-            reference.display()
-        )
+        panic!("cannot read {} ({e}); run with FRONTLINE_REGENERATE=1 to create it", reference.display())
     });
-    assert_eq!(
-        (expected.width(), expected.height()),
-        (actual.width(), actual.height()),
-        "size of {name}"
-    );
+    assert_eq!((expected.width(), expected.height()), (actual.width(), actual.height()), "size of {name}");
     const TOLERANCE: i32 = 24;
     let mut diff = tiny_skia::Pixmap::new(actual.width(), actual.height()).unwrap();
     let mut bad = 0usize;
     for (i, (a, e)) in actual.pixels().iter().zip(expected.pixels()).enumerate() {
-        let d = [
-            a.red() as i32 - e.red() as i32,
-            a.green() as i32 - e.green() as i32,
-            a.blue() as i32 - e.blue() as i32,
-        ];
+        let d =
+            [a.red() as i32 - e.red() as i32, a.green() as i32 - e.green() as i32, a.blue() as i32 - e.blue() as i32];
         let worst = d.iter().map(|v| v.abs()).max().unwrap();
         if worst > TOLERANCE {
             bad += 1;
-            diff.pixels_mut()[i] =
-                tiny_skia::PremultipliedColorU8::from_rgba(255, 0, 0, 255).unwrap();
+            diff.pixels_mut()[i] = tiny_skia::PremultipliedColorU8::from_rgba(255, 0, 0, 255).unwrap();
         } else {
             diff.pixels_mut()[i] = tiny_skia::PremultipliedColorU8::from_rgba(
                 e.red() / 3 + 170,
@@ -231,72 +175,42 @@ fn the_mini_scenario_matches_its_golden_image() {
     let territory = Territory::new(&s);
     let atlas = Atlas::new(&s, &model, &territory, 800, 450, Style::default()).unwrap();
     let d = day("2024-03-02");
-    assert_matches_golden(
-        &render_pixmap(&atlas, d, &atlas.day_map(d)).unwrap(),
-        "mini-2024-03-02.png",
-    );
+    assert_matches_golden(&render_pixmap(&atlas, d, &atlas.day_map(d)).unwrap(), "mini-2024-03-02.png");
 }
 
 #[test]
 fn render_writes_one_frame_per_day_and_a_gif_with_as_many_frames() {
     let w = Workdir::with_mini();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--out",
-        "frames",
-        "--size",
-        "640x360",
-    ])
-    .success()
-    .says("wrote 5 png frames");
+    w.run(&["--scenario", "mini", "render", "--out", "frames", "--size", "640x360"])
+        .success()
+        .says("wrote 5 png frames");
     for d in 1..=5 {
         let png = w.path(&format!("frames/2024-03-0{d}.png"));
-        let image =
-            tiny_skia::Pixmap::load_png(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+        let image = tiny_skia::Pixmap::load_png(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
         assert_eq!((image.width(), image.height()), (640, 360));
     }
     let mut options = gif::DecodeOptions::new();
     options.set_color_output(gif::ColorOutput::Indexed);
-    let mut decoder = options
-        .read_info(std::fs::File::open(w.path("frames/animation.gif")).unwrap())
-        .unwrap();
+    let mut decoder = options.read_info(std::fs::File::open(w.path("frames/animation.gif")).unwrap()).unwrap();
     let mut frames = 0;
     while decoder.read_next_frame().unwrap().is_some() {
         frames += 1;
     }
     assert_eq!(frames, 5);
     // The faction colours are in the palette exactly.
-    let palette = decoder
-        .global_palette()
-        .unwrap()
-        .chunks(3)
-        .map(|c| [c[0], c[1], c[2]])
-        .collect::<Vec<_>>();
+    let palette = decoder.global_palette().unwrap().chunks(3).map(|c| [c[0], c[1], c[2]]).collect::<Vec<_>>();
     for colour in [[0xc0, 0x39, 0x2b], [0x2f, 0x6d, 0xb5]] {
-        assert!(
-            palette.contains(&colour),
-            "{colour:?} is not in the GIF palette"
-        );
+        assert!(palette.contains(&colour), "{colour:?} is not in the GIF palette");
     }
 }
 
 #[test]
 fn the_shipped_scenario_renders_fifteen_frames_and_the_gif() {
     let w = Workdir::new();
-    w.run(&["render", "--size", "640x360"])
-        .success()
-        .says("wrote 15 png frames in frames and frames/animation.gif");
+    w.run(&["render", "--size", "640x360"]).success().says("wrote 15 png frames in frames and frames/animation.gif");
     let pngs = std::fs::read_dir(w.path("frames"))
         .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "png")
-        })
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "png"))
         .count();
     assert_eq!(pngs, 15);
 }
@@ -319,49 +233,18 @@ fn svg_frames_parse_as_xml() {
     .success();
     for d in ["2024-03-02", "2024-03-03"] {
         let text = w.read(&format!("frames/{d}.svg"));
-        let doc = roxmltree::Document::parse(&text)
-            .unwrap_or_else(|e| panic!("{d}.svg does not parse: {e}"));
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{d}.svg does not parse: {e}"));
         assert_eq!(doc.root_element().tag_name().name(), "svg");
-        assert!(
-            text.contains("Testland") && text.contains("Alpha"),
-            "titles and labels are text in the SVG"
-        );
+        assert!(text.contains("Testland") && text.contains("Alpha"), "titles and labels are text in the SVG");
     }
 }
 
 #[test]
 fn frames_are_identical_with_one_and_two_threads() {
     let w = Workdir::with_mini();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--out",
-        "one",
-        "--threads",
-        "1",
-        "--size",
-        "640x360",
-    ])
-    .success();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--out",
-        "two",
-        "--threads",
-        "2",
-        "--size",
-        "640x360",
-    ])
-    .success();
-    for name in [
-        "2024-03-01.png",
-        "2024-03-03.png",
-        "2024-03-05.png",
-        "animation.gif",
-    ] {
+    w.run(&["--scenario", "mini", "render", "--out", "one", "--threads", "1", "--size", "640x360"]).success();
+    w.run(&["--scenario", "mini", "render", "--out", "two", "--threads", "2", "--size", "640x360"]).success();
+    for name in ["2024-03-01.png", "2024-03-03.png", "2024-03-05.png", "animation.gif"] {
         let (a, b) = (
             std::fs::read(w.path(&format!("one/{name}"))).unwrap(),
             std::fs::read(w.path(&format!("two/{name}"))).unwrap(),
@@ -375,73 +258,38 @@ fn a_failed_render_leaves_no_partial_files() {
     let w = Workdir::with_mini();
     // A folder where a frame should go makes writing that frame fail.
     std::fs::create_dir_all(w.path("frames/2024-03-03.png")).unwrap();
-    w.run(&["--scenario", "mini", "render", "--size", "640x360"])
-        .failure();
+    w.run(&["--scenario", "mini", "render", "--size", "640x360"]).failure();
     let names: Vec<String> = std::fs::read_dir(w.path("frames"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        !names
-            .iter()
-            .any(|n| n.contains("partial") || n.contains(".part")),
-        "{names:?}"
-    );
-    assert!(
-        !names.contains(&"animation.gif".to_string()),
-        "no GIF from a failed run: {names:?}"
-    );
+    assert!(!names.iter().any(|n| n.contains("partial") || n.contains(".part")), "{names:?}");
+    assert!(!names.contains(&"animation.gif".to_string()), "no GIF from a failed run: {names:?}");
 }
 
 #[test]
 fn mp4_needs_ffmpeg_and_says_so() {
     let w = Workdir::with_mini();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_frontline"))
-        .args([
-            "--scenario",
-            "mini",
-            "render",
-            "--size",
-            "640x360",
-            "--mp4",
-            "out.mp4",
-            "--no-gif",
-        ])
+        .args(["--scenario", "mini", "render", "--size", "640x360", "--mp4", "out.mp4", "--no-gif"])
         .current_dir(w.path(""))
         .env("PATH", "")
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(
-        stderr.contains("ffmpeg not found") && stderr.contains("apt-get install ffmpeg"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("ffmpeg not found") && stderr.contains("apt-get install ffmpeg"), "{stderr}");
     assert!(!w.path("out.mp4").exists());
 }
 
 #[test]
 fn mp4_is_written_when_ffmpeg_is_there() {
-    if std::process::Command::new("ffmpeg")
-        .arg("-version")
-        .output()
-        .is_err()
-    {
+    if std::process::Command::new("ffmpeg").arg("-version").output().is_err() {
         eprintln!("skipped: ffmpeg is not installed");
         return;
     }
     let w = Workdir::with_mini();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--size",
-        "640x360",
-        "--mp4",
-        "out.mp4",
-        "--no-gif",
-    ])
-    .success();
+    w.run(&["--scenario", "mini", "render", "--size", "640x360", "--mp4", "out.mp4", "--no-gif"]).success();
     let bytes = std::fs::read(w.path("out.mp4")).unwrap();
     assert!(bytes.len() > 1000 && &bytes[4..8] == b"ftyp", "not an MP4");
 }

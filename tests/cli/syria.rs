@@ -28,9 +28,7 @@ fn every_quote_stands_in_its_report() {
         return;
     }
     let w = Workdir::new();
-    w.run(&["check", "--sources", seeds.to_str().unwrap()])
-        .success()
-        .says("0 error(s)");
+    w.run(&["check", "--sources", seeds.to_str().unwrap()]).success().says("0 error(s)");
 }
 
 #[test]
@@ -60,10 +58,7 @@ fn news_spellings_resolve_to_one_place_each() {
                 other => panic!("{name} did not resolve to one place: {other:?}"),
             })
             .collect();
-        assert!(
-            ids.iter().all(|id| id == &ids[0]),
-            "{group:?} resolved to {ids:?}"
-        );
+        assert!(ids.iter().all(|id| id == &ids[0]), "{group:?} resolved to {ids:?}");
     }
     match s.gazetteer.resolve("Şūrān") {
         Resolution::Ambiguous(ids) => assert_eq!(ids.len(), 2),
@@ -76,15 +71,8 @@ fn the_model_follows_the_offensive() {
     let s = Scenario::syria_2024().unwrap();
     let model = ControlModel::new(&s.baseline, &s.events);
     let holder = |name: &str, d: &str| {
-        let id = s
-            .gazetteer
-            .lookup(name, &frontline::Location::file("test"))
-            .unwrap();
-        model
-            .state(id, day(d))
-            .holder
-            .map(|f| s.faction(f).key.clone())
-            .unwrap_or_default()
+        let id = s.gazetteer.lookup(name, &frontline::Location::file("test")).unwrap();
+        model.state(id, day(d)).holder.map(|f| s.faction(f).key.clone()).unwrap_or_default()
     };
     assert_eq!(holder("Aleppo", "2024-11-26"), "gov");
     assert_eq!(holder("Aleppo", "2024-12-01"), "hts");
@@ -99,26 +87,11 @@ fn the_model_follows_the_offensive() {
 #[test]
 fn control_json_has_the_documented_fields() {
     let w = Workdir::new();
-    let json = w
-        .run(&[
-            "control",
-            "--date",
-            "2024-12-08",
-            "Damascus",
-            "--format",
-            "json",
-        ])
-        .success()
-        .json();
+    let json = w.run(&["control", "--date", "2024-12-08", "Damascus", "--format", "json"]).success().json();
     let d = &json[0];
-    for field in [
-        "place", "id", "faction", "status", "since", "sources", "evidence",
-    ] {
+    for field in ["place", "id", "faction", "status", "since", "sources", "evidence"] {
         assert!(d.get(field).is_some(), "missing {field} in {d}");
     }
-    assert_eq!(
-        (d["faction"].as_str(), d["since"].as_str()),
-        (Some("hts"), Some("2024-12-08"))
-    );
+    assert_eq!((d["faction"].as_str(), d["since"].as_str()), (Some("hts"), Some("2024-12-08")));
     assert!(d["evidence"].as_array().unwrap().len() >= 3);
 }

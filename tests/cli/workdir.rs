@@ -36,33 +36,20 @@ impl Run {
     /// Asserts success and no panic; returns self for chaining.
     #[track_caller]
     pub fn success(&self) -> &Self {
-        assert!(
-            self.output.status.success(),
-            "expected success\n{}",
-            self.explain()
-        );
+        assert!(self.output.status.success(), "expected success\n{}", self.explain());
         self.no_panic()
     }
 
     /// Asserts a failure exit (not a crash) and no panic.
     #[track_caller]
     pub fn failure(&self) -> &Self {
-        assert_eq!(
-            self.output.status.code(),
-            Some(1),
-            "expected exit code 1\n{}",
-            self.explain()
-        );
+        assert_eq!(self.output.status.code(), Some(1), "expected exit code 1\n{}", self.explain());
         self.no_panic()
     }
 
     #[track_caller]
     pub fn no_panic(&self) -> &Self {
-        assert!(
-            !self.stderr().contains("panicked"),
-            "the program panicked\n{}",
-            self.explain()
-        );
+        assert!(!self.stderr().contains("panicked"), "the program panicked\n{}", self.explain());
         self
     }
 
@@ -80,17 +67,14 @@ impl Run {
     /// Parses stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout())
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{}", self.explain()))
+        serde_json::from_str(&self.stdout()).unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{}", self.explain()))
     }
 }
 
 impl Workdir {
     /// An empty scratch folder.
     pub fn new() -> Workdir {
-        Workdir {
-            dir: tempfile::tempdir().expect("a temporary folder"),
-        }
+        Workdir { dir: tempfile::tempdir().expect("a temporary folder") }
     }
 
     /// A scratch folder with a copy of `tests/fixtures/mini` in `mini/`.
@@ -127,17 +111,12 @@ impl Workdir {
             .current_dir(self.dir.path())
             .output()
             .expect("frontline runs");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            output,
-        }
+        Run { args: args.iter().map(|s| s.to_string()).collect(), output }
     }
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
