@@ -96,6 +96,8 @@ pub struct Atlas<'a> {
     pub countries: Vec<MapCountry>,
     /// Each place's position in pixels (indexed by place).
     pub positions: Vec<Coord<f64>>,
+    /// The raster background (what is the same every day), drawn on first use.
+    pub(crate) background: std::sync::OnceLock<std::result::Result<tiny_skia::Pixmap, String>>,
 }
 
 impl<'a> Atlas<'a> {
@@ -137,7 +139,18 @@ impl<'a> Atlas<'a> {
             .collect();
         let positions =
             scenario.gazetteer.places().iter().map(|p| viewport.to_pixel(projection.project(p.position))).collect();
-        Ok(Atlas { scenario, model, style, layout, fonts, territory, viewport, countries, positions })
+        Ok(Atlas {
+            scenario,
+            model,
+            style,
+            layout,
+            fonts,
+            territory,
+            viewport,
+            countries,
+            positions,
+            background: std::sync::OnceLock::new(),
+        })
     }
 
     /// Frame pixels per metre on the ground (at the projection's centre).

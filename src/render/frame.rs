@@ -152,30 +152,76 @@ pub fn draw_frame<DB: TextHaloBackend>(
     day: NaiveDate,
     map: &DayMap,
 ) -> Result<()> {
+    draw_layers(area, atlas, day, map, Layers::All)
+}
+
+/// Which parts of a frame to draw. The background (sea, neighbours, the country, title,
+/// legend, credits) is the same every day, so raster frames draw it once and copy it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layers {
+    /// Everything.
+    All,
+    /// Only what is the same every day.
+    Background,
+    /// Only what changes from day to day, to go over a copy of the background.
+    Foreground,
+}
+
+impl Layers {
+    fn background(self) -> bool {
+        self != Layers::Foreground
+    }
+
+    fn foreground(self) -> bool {
+        self != Layers::Background
+    }
+}
+
+/// Draws some `layers` of the frame of `day`; see [`Layers`]. Drawing the background and
+/// then the foreground gives exactly what [`draw_frame`] gives.
+pub fn draw_layers<DB: TextHaloBackend>(
+    area: &DrawingArea<DB, Shift>,
+    atlas: &Atlas<'_>,
+    day: NaiveDate,
+    map: &DayMap,
+    layers: Layers,
+) -> Result<()> {
     let (w, _) = area.dim_in_pixel();
     let painter = Painter { area, atlas, k: f64::from(w) / f64::from(atlas.layout.width) };
-    let style = &atlas.style;
-    area.fill(&colour(style.panel)).map_err(fail)?;
-    draw_map(&painter, day, map)?;
-    draw_panel(&painter, day)?;
-    let _ = style;
+    if layers.background() {
+        area.fill(&colour(atlas.style.panel)).map_err(fail)?;
+    }
+    draw_map(&painter, day, map, layers)?;
+    draw_panel(&painter, day, layers)?;
     Ok(())
 }
 
-fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap) -> Result<()> {
+fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap, layers: Layers) -> Result<()> {
     let atlas = p.atlas;
     let style = &atlas.style;
     let s = atlas.scenario;
     let view = atlas.layout.map;
-    p.area.draw(&Rectangle::new([p.at(view.min()), p.at(view.max())], colour(style.sea).filled())).map_err(fail)?;
-    for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
-        p.fill(&c.shape, colour(style.neighbour).to_rgba())?;
+    if layers.background() {
+        p.area.draw(&Rectangle::new([p.at(view.min()), p.at(view.max())], colour(style.sea).filled())).map_err(fail)?;
+        for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
+            p.fill(&c.shape, colour(style.neighbour).to_rgba())?;
+        }
+        for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
+            p.outline(&c.shape, p.stroke(colour(style.border).to_rgba(), 0.8))?;
+        }
+        for c in atlas.countries.iter().filter(|c| c.role == Role::Focus) {
+            p.fill(&c.shape, colour(style.unheld).to_rgba())?;
+        }
+        // Country names sit outside the focus country, where nothing else is drawn.
+        for c in &atlas.countries {
+            if let Some(at) = c.label_at {
+                let centre = Pos::new(HPos::Center, VPos::Center);
+                p.text(&c.name.to_uppercase(), at, 15.0, Weight::Regular, style.muted, centre)?;
+            }
+        }
     }
-    for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
-        p.outline(&c.shape, p.stroke(colour(style.border).to_rgba(), 0.8))?;
-    }
-    for c in atlas.countries.iter().filter(|c| c.role == Role::Focus) {
-        p.fill(&c.shape, colour(style.unheld).to_rgba())?;
+    if !layers.foreground() {
+        return Ok(());
     }
     for (faction, shape) in &map.areas {
         p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
@@ -195,18 +241,6 @@ fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     }
     for l in &map.frontlines.0 {
         p.line(l, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
-    }
-    for c in &atlas.countries {
-        if let Some(at) = c.label_at {
-            p.text(
-                &c.name.to_uppercase(),
-                at,
-                15.0,
-                Weight::Regular,
-                style.muted,
-                Pos::new(HPos::Center, VPos::Center),
-            )?;
-        }
     }
     draw_places(p, day, map)?;
     draw_scale_bar(p)
@@ -357,7 +391,8 @@ fn draw_scale_bar<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>) -> Result<()> {
     )
 }
 
-fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> Result<()> {
+fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, layers: Layers) -> Result<()> {
+    let (bg, fg) = (layers.background(), layers.foreground());
     let atlas = p.atlas;
     let s = atlas.scenario;
     let style = &atlas.style;
@@ -373,20 +408,24 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
                  weight: Weight,
                  c: Colour,
                  y: &mut f64,
-                 gap: f64|
+                 gap: f64,
+                 visible: bool|
      -> Result<()> {
+        // Invisible text still takes its room, so both layers agree on where things go.
         for line in p.wrap(text, size, weight, width) {
-            p.text(&line, Coord { x: left, y: *y }, size, weight, c, top_left)?;
+            if visible {
+                p.text(&line, Coord { x: left, y: *y }, size, weight, c, top_left)?;
+            }
             *y += size * 1.3 * scale;
         }
         *y += gap * scale;
         Ok(())
     };
-    write(p, &s.title, 27.0, Weight::Bold, style.text, &mut y, 4.0)?;
+    write(p, &s.title, 27.0, Weight::Bold, style.text, &mut y, 4.0, bg)?;
     if let Some(sub) = &s.subtitle {
-        write(p, sub, 17.0, Weight::Regular, style.muted, &mut y, 14.0)?;
+        write(p, sub, 17.0, Weight::Regular, style.muted, &mut y, 14.0, bg)?;
     }
-    write(p, &day.format("%-d %B %Y").to_string(), 50.0, Weight::Bold, style.text, &mut y, 0.0)?;
+    write(p, &day.format("%-d %B %Y").to_string(), 50.0, Weight::Bold, style.text, &mut y, 0.0, fg)?;
     let total = s.day_number(s.last_day);
     write(
         p,
@@ -396,57 +435,62 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
         style.muted,
         &mut y,
         16.0,
+    fg,
     )?;
 
     // Legend.
-    let swatch = |p: &Painter<'_, '_, DB>, y: f64, fill: RGBAColor| -> Result<()> {
-        let a = Coord { x: left, y: y + 2.0 * scale };
-        let b = Coord { x: left + 30.0 * scale, y: y + 20.0 * scale };
-        p.area.draw(&Rectangle::new([p.at(a), p.at(b)], fill.filled())).map_err(fail)?;
-        p.area.draw(&Rectangle::new([p.at(a), p.at(b)], p.stroke(RGBAColor(90, 90, 90, 1.0), 0.8))).map_err(fail)?;
-        Ok(())
-    };
-    let legend_text = |p: &Painter<'_, '_, DB>, text: &str, y: f64| {
-        p.text(text, Coord { x: left + 44.0 * scale, y: y + 2.0 * scale }, 17.0, Weight::Regular, style.text, top_left)
-    };
-    for f in &s.factions {
-        swatch(p, y, colour(style.area_colour(f.colour)).to_rgba())?;
-        let dot = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
-        p.area.draw(&Circle::new(p.at(dot), p.units(4.5).round() as i32, colour(f.colour).filled())).map_err(fail)?;
-        legend_text(p, &f.name, y)?;
+    let legend_top = y;
+    if bg {
+        let mut y = legend_top;
+        let swatch = |p: &Painter<'_, '_, DB>, y: f64, fill: RGBAColor| -> Result<()> {
+            let a = Coord { x: left, y: y + 2.0 * scale };
+            let b = Coord { x: left + 30.0 * scale, y: y + 20.0 * scale };
+            p.area.draw(&Rectangle::new([p.at(a), p.at(b)], fill.filled())).map_err(fail)?;
+            p.area.draw(&Rectangle::new([p.at(a), p.at(b)], p.stroke(RGBAColor(90, 90, 90, 1.0), 0.8))).map_err(fail)?;
+            Ok(())
+        };
+        let legend_text = |p: &Painter<'_, '_, DB>, text: &str, y: f64| {
+            p.text(text, Coord { x: left + 44.0 * scale, y: y + 2.0 * scale }, 17.0, Weight::Regular, style.text, top_left)
+        };
+        for f in &s.factions {
+            swatch(p, y, colour(style.area_colour(f.colour)).to_rgba())?;
+            let dot = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
+            p.area.draw(&Circle::new(p.at(dot), p.units(4.5).round() as i32, colour(f.colour).filled())).map_err(fail)?;
+            legend_text(p, &f.name, y)?;
+            y += 27.0 * scale;
+        }
+        // Contested, frontline, changed today.
+        swatch(p, y, colour(style.unheld).to_rgba())?;
+        for i in 0..4 {
+            let x0 = left + (i as f64) * 9.0 * scale;
+            let seg =
+                LineString(vec![Coord { x: x0, y: y + 20.0 * scale }, Coord { x: x0 + 12.0 * scale, y: y + 4.0 * scale }]);
+            p.line(&seg, p.stroke(colour(style.muted).to_rgba(), 2.5))?;
+        }
+        legend_text(p, "Contested: fighting inside (hatched)", y)?;
         y += 27.0 * scale;
-    }
-    // Contested, frontline, changed today.
-    swatch(p, y, colour(style.unheld).to_rgba())?;
-    for i in 0..4 {
-        let x0 = left + (i as f64) * 9.0 * scale;
         let seg =
-            LineString(vec![Coord { x: x0, y: y + 20.0 * scale }, Coord { x: x0 + 12.0 * scale, y: y + 4.0 * scale }]);
-        p.line(&seg, p.stroke(colour(style.muted).to_rgba(), 2.5))?;
+            LineString(vec![Coord { x: left, y: y + 11.0 * scale }, Coord { x: left + 30.0 * scale, y: y + 11.0 * scale }]);
+        p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
+        p.line(&seg, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
+        legend_text(p, "Frontline", y)?;
+        y += 27.0 * scale;
+        let ring_at = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
+        p.area
+            .draw(&Circle::new(
+                p.at(ring_at),
+                p.units(8.0).round() as i32,
+                p.stroke(colour(style.frontline).to_rgba(), 2.5),
+            ))
+            .map_err(fail)?;
+        legend_text(p, "Changed hands this day", y)?;
     }
-    legend_text(p, "Contested: fighting inside (hatched)", y)?;
-    y += 27.0 * scale;
-    let seg =
-        LineString(vec![Coord { x: left, y: y + 11.0 * scale }, Coord { x: left + 30.0 * scale, y: y + 11.0 * scale }]);
-    p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
-    p.line(&seg, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
-    legend_text(p, "Frontline", y)?;
-    y += 27.0 * scale;
-    let ring_at = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
-    p.area
-        .draw(&Circle::new(
-            p.at(ring_at),
-            p.units(8.0).round() as i32,
-            p.stroke(colour(style.frontline).to_rgba(), 2.5),
-        ))
-        .map_err(fail)?;
-    legend_text(p, "Changed hands this day", y)?;
-    y += 40.0 * scale;
+    y = legend_top + ((s.factions.len() + 2) as f64 * 27.0 + 40.0) * scale;
 
     // The day's changes.
     let credits_top = panel.max().y - (s.credits.len() as f64 * 19.0 + 30.0) * scale;
     let changes = day_changes(atlas, day);
-    write(p, "This day", 19.0, Weight::Bold, style.text, &mut y, 2.0)?;
+    write(p, "This day", 19.0, Weight::Bold, style.text, &mut y, 2.0, bg)?;
     let sources_block = 80.0 * scale;
     let mut shown = 0;
     for line in &changes {
@@ -454,11 +498,11 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
         if y + wrapped.len() as f64 * 21.0 * scale > credits_top - sources_block {
             break;
         }
-        write(p, line, 16.0, Weight::Regular, style.text, &mut y, 2.0)?;
+        write(p, line, 16.0, Weight::Regular, style.text, &mut y, 2.0, fg)?;
         shown += 1;
     }
     if shown < changes.len() {
-        write(p, &format!("and {} more", changes.len() - shown), 16.0, Weight::Regular, style.muted, &mut y, 2.0)?;
+        write(p, &format!("and {} more", changes.len() - shown), 16.0, Weight::Regular, style.muted, &mut y, 2.0, fg)?;
     }
     y += 8.0 * scale;
     let sources = day_sources(atlas, day);
@@ -472,13 +516,14 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate) -> R
             style.muted,
             &mut y,
             0.0,
+        fg,
         )?;
     }
     let mut y = credits_top;
     for credit in &s.credits {
-        write(p, credit, 13.0, Weight::Regular, style.muted, &mut y, 0.0)?;
+        write(p, credit, 13.0, Weight::Regular, style.muted, &mut y, 0.0, bg)?;
     }
-    write(p, "Projection: Lambert azimuthal equal-area", 13.0, Weight::Regular, style.muted, &mut y, 0.0)?;
+    write(p, "Projection: Lambert azimuthal equal-area", 13.0, Weight::Regular, style.muted, &mut y, 0.0, bg)?;
     Ok(())
 }
 

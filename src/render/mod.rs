@@ -19,7 +19,7 @@ pub mod shapes;
 mod style;
 
 pub use atlas::{Atlas, DayMap, Layout, MapCountry};
-pub use frame::{day_changes, day_sources, draw_frame};
+pub use frame::{Layers, day_changes, day_sources, draw_frame, draw_layers};
 pub use style::Style;
 
 use chrono::NaiveDate;
@@ -31,17 +31,25 @@ use crate::raster::{SkiaBackend, encode_png};
 /// Sub-pixel factor of raster frames: coordinates reach the rasteriser in quarter pixels.
 pub const SUBPIXELS: u32 = 4;
 
-/// Draws the frame of `day` into a new pixmap of the atlas's size.
+/// Draws `layers` of the frame of `day` onto `pixmap`.
+fn draw_onto(pixmap: &mut tiny_skia::Pixmap, atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap, layers: Layers) -> Result<()> {
+    let backend = SkiaBackend::new(pixmap, SUBPIXELS)?;
+    let area = backend.into_drawing_area();
+    draw_layers(&area, atlas, day, map, layers)?;
+    area.present().map_err(|e| Error::Render(format!("{e:?}")))
+}
+
+/// Draws the frame of `day` into a new pixmap of the atlas's size. The background, the
+/// same every day, is drawn once per atlas and copied.
 pub fn render_pixmap(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<tiny_skia::Pixmap> {
     let (w, h) = (atlas.layout.width, atlas.layout.height);
-    let mut pixmap =
-        tiny_skia::Pixmap::new(w, h).ok_or_else(|| Error::Render(format!("cannot allocate a {w}x{h} image")))?;
-    {
-        let backend = SkiaBackend::new(&mut pixmap, SUBPIXELS).map_err(|e| Error::Render(e.to_string()))?;
-        let area = backend.into_drawing_area();
-        draw_frame(&area, atlas, day, map)?;
-        area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
-    }
+    let background = atlas.background.get_or_init(|| {
+        let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| format!("cannot allocate a {w}x{h} image"))?;
+        draw_onto(&mut pixmap, atlas, day, map, Layers::Background).map_err(|e| e.to_string())?;
+        Ok(pixmap)
+    });
+    let mut pixmap = background.clone().map_err(Error::Render)?;
+    draw_onto(&mut pixmap, atlas, day, map, Layers::Foreground)?;
     Ok(pixmap)
 }
 

@@ -293,3 +293,23 @@ fn mp4_is_written_when_ffmpeg_is_there() {
     let bytes = std::fs::read(w.path("out.mp4")).unwrap();
     assert!(bytes.len() > 1000 && &bytes[4..8] == b"ftyp", "not an MP4");
 }
+
+#[test]
+fn the_cached_background_gives_the_same_picture_as_drawing_everything() {
+    use plotters::prelude::IntoDrawingArea;
+    let (s, model) = mini_atlas_parts();
+    let territory = Territory::new(&s);
+    let atlas = Atlas::new(&s, &model, &territory, 800, 450, Style::default()).unwrap();
+    for d in ["2024-03-01", "2024-03-02", "2024-03-04"] {
+        let map = atlas.day_map(day(d));
+        let layered = render_pixmap(&atlas, day(d), &map).unwrap();
+        let mut whole = tiny_skia::Pixmap::new(800, 450).unwrap();
+        {
+            let backend = frontline::raster::SkiaBackend::new(&mut whole, frontline::render::SUBPIXELS).unwrap();
+            let area = backend.into_drawing_area();
+            frontline::render::draw_frame(&area, &atlas, day(d), &map).unwrap();
+            area.present().unwrap();
+        }
+        assert!(layered.data() == whole.data(), "{d}: the layered frame differs from the whole one");
+    }
+}
