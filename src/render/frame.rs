@@ -321,7 +321,15 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
             clearance: marker_radius(place.population, place.kind) * scale + 2.0 * scale,
             size: size * scale,
             bold: is_changed,
-            priority: if is_changed { 0 } else { 1 } * 1_000_000_000
+            // Cities of a million or more keep their labels first (a reader finds their
+            // way by them), then the places that changed hands, then by size.
+            priority: if population >= 1_000_000 {
+                0
+            } else if is_changed {
+                1
+            } else {
+                2
+            } * 1_000_000_000
                 + (u32::MAX as u64 - population.min(u32::MAX as u64)) / 8,
         });
     }
@@ -435,7 +443,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         style.muted,
         &mut y,
         16.0,
-    fg,
+        fg,
     )?;
 
     // Legend.
@@ -446,16 +454,27 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             let a = Coord { x: left, y: y + 2.0 * scale };
             let b = Coord { x: left + 30.0 * scale, y: y + 20.0 * scale };
             p.area.draw(&Rectangle::new([p.at(a), p.at(b)], fill.filled())).map_err(fail)?;
-            p.area.draw(&Rectangle::new([p.at(a), p.at(b)], p.stroke(RGBAColor(90, 90, 90, 1.0), 0.8))).map_err(fail)?;
+            p.area
+                .draw(&Rectangle::new([p.at(a), p.at(b)], p.stroke(RGBAColor(90, 90, 90, 1.0), 0.8)))
+                .map_err(fail)?;
             Ok(())
         };
         let legend_text = |p: &Painter<'_, '_, DB>, text: &str, y: f64| {
-            p.text(text, Coord { x: left + 44.0 * scale, y: y + 2.0 * scale }, 17.0, Weight::Regular, style.text, top_left)
+            p.text(
+                text,
+                Coord { x: left + 44.0 * scale, y: y + 2.0 * scale },
+                17.0,
+                Weight::Regular,
+                style.text,
+                top_left,
+            )
         };
         for f in &s.factions {
             swatch(p, y, colour(style.area_colour(f.colour)).to_rgba())?;
             let dot = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
-            p.area.draw(&Circle::new(p.at(dot), p.units(4.5).round() as i32, colour(f.colour).filled())).map_err(fail)?;
+            p.area
+                .draw(&Circle::new(p.at(dot), p.units(4.5).round() as i32, colour(f.colour).filled()))
+                .map_err(fail)?;
             legend_text(p, &f.name, y)?;
             y += 27.0 * scale;
         }
@@ -463,14 +482,18 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         swatch(p, y, colour(style.unheld).to_rgba())?;
         for i in 0..4 {
             let x0 = left + (i as f64) * 9.0 * scale;
-            let seg =
-                LineString(vec![Coord { x: x0, y: y + 20.0 * scale }, Coord { x: x0 + 12.0 * scale, y: y + 4.0 * scale }]);
+            let seg = LineString(vec![
+                Coord { x: x0, y: y + 20.0 * scale },
+                Coord { x: x0 + 12.0 * scale, y: y + 4.0 * scale },
+            ]);
             p.line(&seg, p.stroke(colour(style.muted).to_rgba(), 2.5))?;
         }
         legend_text(p, "Contested: fighting inside (hatched)", y)?;
         y += 27.0 * scale;
-        let seg =
-            LineString(vec![Coord { x: left, y: y + 11.0 * scale }, Coord { x: left + 30.0 * scale, y: y + 11.0 * scale }]);
+        let seg = LineString(vec![
+            Coord { x: left, y: y + 11.0 * scale },
+            Coord { x: left + 30.0 * scale, y: y + 11.0 * scale },
+        ]);
         p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
         p.line(&seg, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
         legend_text(p, "Frontline", y)?;
@@ -516,7 +539,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             style.muted,
             &mut y,
             0.0,
-        fg,
+            fg,
         )?;
     }
     let mut y = credits_top;

@@ -32,7 +32,13 @@ use crate::raster::{SkiaBackend, encode_png};
 pub const SUBPIXELS: u32 = 4;
 
 /// Draws `layers` of the frame of `day` onto `pixmap`.
-fn draw_onto(pixmap: &mut tiny_skia::Pixmap, atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap, layers: Layers) -> Result<()> {
+fn draw_onto(
+    pixmap: &mut tiny_skia::Pixmap,
+    atlas: &Atlas<'_>,
+    day: NaiveDate,
+    map: &DayMap,
+    layers: Layers,
+) -> Result<()> {
     let backend = SkiaBackend::new(pixmap, SUBPIXELS)?;
     let area = backend.into_drawing_area();
     draw_layers(&area, atlas, day, map, layers)?;
