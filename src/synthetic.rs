@@ -71,10 +71,13 @@ pub fn generate(spec: Spec) -> Memory {
     for i in 0..spec.places {
         let (lat, lon) = (33.0 + 4.0 * rng.unit(), 36.0 + 4.0 * rng.unit());
         let population = 500 + rng.below(200_000);
-        let _ = writeln!(gazetteer, "p-{i},Place {i},,{lat:.5},{lon:.5},{population},Region {},,generated", i % 10);
+        // Regions are bands of longitude, so the baseline's fronts are contiguous as in a
+        // real war; the events then scatter captures anywhere.
+        let region = (((lon - 36.0) / 4.0 * 10.0) as usize).min(9);
+        let _ = writeln!(gazetteer, "p-{i},Place {i},,{lat:.5},{lon:.5},{population},Region {region},,generated");
     }
 
-    // The baseline splits the country into vertical bands, one per faction.
+    // The baseline gives each band of longitude to a faction, in turn.
     let mut baseline = String::from("scope,target,faction,note\ndefault,,f0,generated\n");
     for region in 0..10 {
         let _ = writeln!(baseline, "governorate,Region {region},f{},generated", region % factions);
