@@ -29,14 +29,10 @@ pub enum ExportKind {
 /// `frontline export`.
 pub fn export(files: &dyn ScenarioFiles, kind: ExportKind, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(files)?;
-    if let ExportKind::Snapshot(day) = kind {
-        if day < scenario.first_day || day > scenario.last_day {
-            bail!(
-                "--date {day} is outside the scenario, which runs from {} to {}",
-                scenario.first_day,
-                scenario.last_day
-            );
-        }
+    if let ExportKind::Snapshot(day) = kind
+        && (day < scenario.first_day || day > scenario.last_day)
+    {
+        bail!("--date {day} is outside the scenario, which runs from {} to {}", scenario.first_day, scenario.last_day);
     }
     let model = ControlModel::new(&scenario.baseline, &scenario.events);
     let needs_territory = matches!(kind, ExportKind::Snapshot(_) | ExportKind::Timeline);

@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(text(|w| write_number(w, -35.5)), "-35.5");
         assert_eq!(text(|w| write_number(w, 0.000_001)), "0.000001");
         assert_eq!(text(|w| write_number(w, 120.100_200)), "120.1002");
-        for v in [0.0, 1.0, -1.25, 36.2012345, 1e-7, -179.999_999_7, 12345.000_05] {
+        for v in [0.0, 1.0, -1.25, 36.2012345, 1e-7, -179.999_999_7, 12_345.000_05] {
             let parsed: f64 = text(|w| write_number(w, v)).parse().unwrap();
             assert!((parsed - v).abs() <= 5e-7, "{v} -> {parsed}");
         }

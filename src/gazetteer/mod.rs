@@ -221,7 +221,7 @@ fn place_from_row(row: &Row<'_>) -> Result<Place> {
     }
     let population = row.parse_optional::<u64>("population", "a whole number of people, or nothing")?;
     let kind = match row.optional("kind") {
-        Some(_) => row.parse("kind", &"one of city, town, village, base, airport, prison, crossing, zone, mountain")?,
+        Some(_) => row.parse("kind", "one of city, town, village, base, airport, prison, crossing, zone, mountain")?,
         None => kind_from_population(population),
     };
     Ok(Place {

@@ -295,11 +295,11 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
             p.area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], colour(fill).filled())).map_err(fail)?;
             p.area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], white)).map_err(fail)?;
         }
-        if state.status() == Status::Contested {
-            if let Some(c) = state.challenger {
-                let half = p.units(marker_radius(place.population, place.kind) * 0.55).round() as i32;
-                p.area.draw(&Circle::new(p.at(at), half.max(1), colour(s.faction(c).colour).filled())).map_err(fail)?;
-            }
+        if state.status() == Status::Contested
+            && let Some(c) = state.challenger
+        {
+            let half = p.units(marker_radius(place.population, place.kind) * 0.55).round() as i32;
+            p.area.draw(&Circle::new(p.at(at), half.max(1), colour(s.faction(c).colour).filled())).map_err(fail)?;
         }
     }
     // Labels: places that changed hands today first, then the largest.
