@@ -131,6 +131,10 @@ fn the_timeline_is_time_enabled_and_starts_hama_on_its_capture_date() {
 fn the_csv_exports_round_trip() {
     let w = Workdir::with_mini();
     let text = w.run(&["--scenario", "mini", "export", "--csv"]).success().stdout();
+    w.write("control.csv", &text);
+    if let Some(info) = ogrinfo(&w.path("control.csv")) {
+        assert!(info.contains("Feature Count: 25"), "{info}");
+    }
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
