@@ -37,16 +37,34 @@ fn colours_in_cell(
     counts
 }
 
+/// A scenario with its model and territory, ready for an atlas.
+struct Prepared {
+    s: Scenario,
+    model: ControlModel,
+    territory: Territory,
+}
+
+fn prepare(s: Scenario) -> Prepared {
+    let model = ControlModel::new(&s.baseline, &s.events);
+    let territory = Territory::new(&s);
+    Prepared { s, model, territory }
+}
+
+/// The colour of the pixel under a point.
+fn pixel_at(pixmap: &tiny_skia::Pixmap, at: geo::Coord<f64>) -> [u8; 3] {
+    let p = pixmap.pixel(at.x as u32, at.y as u32).unwrap();
+    [p.red(), p.green(), p.blue()]
+}
+
 fn most_common(counts: &HashMap<[u8; 3], usize>) -> [u8; 3] {
     *counts.iter().max_by_key(|(c, n)| (**n, **c)).expect("the cell has pixels").0
 }
 
 #[test]
 fn hama_changes_colour_between_4_and_6_december() {
-    let s = Scenario::syria_2024().unwrap();
-    let model = ControlModel::new(&s.baseline, &s.events);
-    let territory = Territory::new(&s);
-    let atlas = Atlas::new(&s, &model, &territory, 1280, 720, Style::default()).unwrap();
+    let prepared = prepare(Scenario::syria_2024().unwrap());
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 1280, 720, Style::default()).unwrap();
     let hama = s.gazetteer.lookup("Hama", &Location::file("test")).unwrap();
     let area = |key: &str| atlas.style.area_colour(s.faction_by_key(key).unwrap().colour).rgb();
     let marker = |key: &str| s.faction_by_key(key).unwrap().colour.rgb();
@@ -54,18 +72,15 @@ fn hama_changes_colour_between_4_and_6_december() {
         let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
         let counts = colours_in_cell(&atlas, &pixmap, hama);
         assert_eq!(most_common(&counts), area(key), "the area at Hama on {d}");
-        let at = atlas.positions[hama.index()];
-        let p = pixmap.pixel(at.x as u32, at.y as u32).unwrap();
-        assert_eq!([p.red(), p.green(), p.blue()], marker(key), "the marker at Hama on {d}");
+        assert_eq!(pixel_at(&pixmap, atlas.positions[hama.index()]), marker(key), "the marker at Hama on {d}");
     }
 }
 
 #[test]
 fn damascus_and_the_south_change_hands_on_7_and_8_december() {
-    let s = Scenario::syria_2024().unwrap();
-    let model = ControlModel::new(&s.baseline, &s.events);
-    let territory = Territory::new(&s);
-    let atlas = Atlas::new(&s, &model, &territory, 960, 540, Style::default()).unwrap();
+    let prepared = prepare(Scenario::syria_2024().unwrap());
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 960, 540, Style::default()).unwrap();
     let area = |key: &str| atlas.style.area_colour(s.faction_by_key(key).unwrap().colour).rgb();
     // The area colour covering most of the place's cell (markers and labels aside).
     let areas: Vec<[u8; 3]> = s.factions.iter().map(|f| atlas.style.area_colour(f.colour).rgb()).collect();
@@ -81,9 +96,7 @@ fn damascus_and_the_south_change_hands_on_7_and_8_december() {
     let marker = |name: &str, d: &str| {
         let id = s.gazetteer.lookup(name, &Location::file("test")).unwrap();
         let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
-        let at = atlas.positions[id.index()];
-        let p = pixmap.pixel(at.x as u32, at.y as u32).unwrap();
-        [p.red(), p.green(), p.blue()]
+        pixel_at(&pixmap, atlas.positions[id.index()])
     };
     let faction = |key: &str| s.faction_by_key(key).unwrap().colour.rgb();
     assert_eq!(marker("Damascus", "2024-12-07"), faction("gov"));
@@ -92,17 +105,15 @@ fn damascus_and_the_south_change_hands_on_7_and_8_december() {
     assert_eq!(probe("Daraa", "2024-12-07"), area("south"));
 }
 
-fn mini_atlas_parts() -> (Scenario, ControlModel) {
-    let s = Scenario::from_dir(fixture("mini")).unwrap();
-    let model = ControlModel::new(&s.baseline, &s.events);
-    (s, model)
+fn mini() -> Prepared {
+    prepare(Scenario::from_dir(fixture("mini")).unwrap())
 }
 
 #[test]
 fn a_contested_place_shows_both_colours() {
-    let (s, model) = mini_atlas_parts();
-    let territory = Territory::new(&s);
-    let atlas = Atlas::new(&s, &model, &territory, 960, 540, Style::default()).unwrap();
+    let prepared = mini();
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 960, 540, Style::default()).unwrap();
     let alpha = s.gazetteer.lookup("Alpha", &Location::file("test")).unwrap();
     let d = day("2024-03-02");
     let pixmap = render_pixmap(&atlas, d, &atlas.day_map(d)).unwrap();
@@ -171,9 +182,9 @@ fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
 
 #[test]
 fn the_mini_scenario_matches_its_golden_image() {
-    let (s, model) = mini_atlas_parts();
-    let territory = Territory::new(&s);
-    let atlas = Atlas::new(&s, &model, &territory, 800, 450, Style::default()).unwrap();
+    let prepared = mini();
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 800, 450, Style::default()).unwrap();
     let d = day("2024-03-02");
     assert_matches_golden(&render_pixmap(&atlas, d, &atlas.day_map(d)).unwrap(), "mini-2024-03-02.png");
 }
@@ -297,9 +308,9 @@ fn mp4_is_written_when_ffmpeg_is_there() {
 #[test]
 fn the_cached_background_gives_the_same_picture_as_drawing_everything() {
     use plotters::prelude::IntoDrawingArea;
-    let (s, model) = mini_atlas_parts();
-    let territory = Territory::new(&s);
-    let atlas = Atlas::new(&s, &model, &territory, 800, 450, Style::default()).unwrap();
+    let prepared = mini();
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 800, 450, Style::default()).unwrap();
     for d in ["2024-03-01", "2024-03-02", "2024-03-04"] {
         let map = atlas.day_map(day(d));
         let layered = render_pixmap(&atlas, day(d), &map).unwrap();
