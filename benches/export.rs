@@ -5,15 +5,15 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use frontline::Scenario;
 use frontline::export::Exporter;
 use frontline::synthetic::{Spec, generate};
 use frontline::territory::Territory;
-use frontline::{ControlModel, Scenario};
 
 fn bench(c: &mut Criterion) {
     let spec = Spec { places: 10_000, events: 20_000, days: 365, factions: 6, seed: 3 };
     let scenario = Scenario::load(&generate(spec)).unwrap();
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model();
     let territory = Territory::new(&scenario);
     let exporter = Exporter { scenario: &scenario, model: &model, territory: &territory };
     let mut group = c.benchmark_group("export_10k_places_365_days");

@@ -5,14 +5,14 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
+use frontline::Scenario;
 use frontline::raster::{GifWriter, encode_png};
 use frontline::render::{Atlas, Style, render_pixmap, render_png};
 use frontline::territory::Territory;
-use frontline::{ControlModel, Scenario};
 
 fn bench(c: &mut Criterion) {
     let scenario = Scenario::syria_2024().unwrap();
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model();
     let day = NaiveDate::from_ymd_opt(2024, 12, 6).unwrap();
     let mut group = c.benchmark_group("syria_1920x1080");
     group.sample_size(20);

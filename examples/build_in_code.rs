@@ -3,10 +3,10 @@
 //! Run: `cargo run --example build_in_code` (writes `in-code.png` and `in-code.svg`).
 
 use chrono::NaiveDate;
-use frontline::ControlModel;
 use frontline::basemap::{Basemap, Country, Role};
-use frontline::event::{Action, Colour, Confidence, Event, Faction, FactionId};
+use frontline::event::{Action, Colour, Confidence, Event, Faction, FactionId, Target};
 use frontline::gazetteer::{Gazetteer, Place, PlaceId, PlaceKind};
+use frontline::region::Regions;
 use frontline::render::{Atlas, Style, render_png, render_svg};
 use frontline::scenario::{MapSettings, Scenario};
 use frontline::territory::Territory;
@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
     ];
     let capture = Event {
         date: day(3),
-        place: PlaceId(2),
+        target: Target::Place(PlaceId(2)),
         place_text: "Eastbury".into(),
         faction: FactionId(1),
         action: Action::Captured,
@@ -61,6 +61,7 @@ fn main() -> anyhow::Result<()> {
     };
     let land =
         MultiPolygon(vec![polygon![(x: 10.0, y: 45.0), (x: 12.0, y: 45.0), (x: 12.0, y: 47.0), (x: 10.0, y: 47.0)]]);
+    let regions = Regions::new(&gazetteer, Vec::new());
     let scenario = Scenario {
         title: "A scenario built in code".into(),
         subtitle: None,
@@ -72,6 +73,8 @@ fn main() -> anyhow::Result<()> {
         events: vec![capture],
         sources: vec![],
         zones: vec![],
+        regions,
+        inference: frontline::inference::Settings::default(),
         basemap: Basemap { countries: vec![Country { name: "Squareland".into(), role: Role::Focus, shape: land }] },
         map: MapSettings {
             extent: Rect::new(Coord { x: 9.8, y: 44.8 }, Coord { x: 12.2, y: 47.2 }),
@@ -80,7 +83,7 @@ fn main() -> anyhow::Result<()> {
         },
         credits: vec!["Invented data".into()],
     };
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model();
     let territory = Territory::new(&scenario);
     let atlas = Atlas::new(&scenario, &model, &territory, 1280, 720, Style::default())?;
     let map = atlas.day_map(day(3));

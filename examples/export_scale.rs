@@ -22,7 +22,7 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let spec = Spec { places: 10_000, events: 20_000, days: 365, factions: 6, seed: 3 };
     let scenario = Scenario::load(&generate(spec))?;
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model();
     let territory = Territory::new(&scenario);
     let prepared = started.elapsed();
     let exporter = Exporter { scenario: &scenario, model: &model, territory: &territory };

@@ -11,7 +11,7 @@ fn main() -> anyhow::Result<()> {
     let day: chrono::NaiveDate = args.next().unwrap_or_else(|| "2024-12-06".into()).parse()?;
     let out = args.next().unwrap_or_else(|| format!("{day}.png"));
     let scenario = Scenario::syria_2024()?;
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model();
     let territory = Territory::new(&scenario);
     let atlas = Atlas::new(&scenario, &model, &territory, 1920, 1080, Style::default())?;
     let png = render_png(&atlas, day, &atlas.day_map(day))?;

@@ -3,59 +3,183 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::control::ControlModel;
+use chrono::NaiveDate;
+
+use crate::control::{ControlModel, PlaceState};
 use crate::error::Location;
-use crate::event::{Action, Event};
+use crate::event::{Action, Event, Target};
+use crate::gazetteer::PlaceId;
+use crate::inference::NeighbourGraph;
 use crate::problem::Problem;
+use crate::region::RegionId;
 use crate::scenario::Scenario;
 
 /// Checks a loaded scenario for claims that add nothing or contradict each other. These
 /// are warnings: the model's rule settles them, and the user should see how.
 pub fn consistency(scenario: &Scenario, model: &ControlModel, events_file: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let name = |e: &Event| scenario.gazetteer.get(e.place).name.clone();
-    let faction = |f| scenario.faction(f).key.clone();
-    let mut i = 0;
     let events = &scenario.events;
+    let mut i = 0;
     while i < events.len() {
         let mut j = i;
-        while j < events.len() && events[j].place == events[i].place && events[j].date == events[i].date {
+        while j < events.len() && events[j].target == events[i].target && events[j].date == events[i].date {
             j += 1;
         }
-        let group = &events[i..j];
-        let day = group[0].date;
-        let before =
-            day.pred_opt().map_or_else(|| model.state(group[0].place, day), |d| model.state(group[0].place, d));
-        let after = model.control(group[0].place, day);
-        for e in group {
-            let at = Location::line(events_file, e.line);
-            if e.action == Action::Captured && before.holder == Some(e.faction) {
-                let since = before.held_since.map_or("the baseline".to_string(), |d| d.to_string());
-                problems.push(Problem::warning(
-                    at.clone(),
-                    format!("{} captures {} which it already holds (since {since})", faction(e.faction), name(e)),
-                ));
+        match events[i].target {
+            Target::Place(place) => place_conflicts(scenario, model, place, &events[i..j], events_file, &mut problems),
+            Target::Region(region) => {
+                region_conflicts(scenario, model, region, &events[i..j], events_file, &mut problems)
             }
-            if !after.state.is_supported_by(e) {
-                let winners: Vec<String> = group
-                    .iter()
-                    .filter(|w| after.state.is_supported_by(w))
-                    .map(|w| format!("line {} ({} {} {})", w.line, faction(w.faction), w.action, w.confidence))
-                    .collect();
-                problems.push(Problem::warning(
-                    at,
-                    format!(
-                        "conflicting claims for {} on {day}: this row ({} {} {}) loses to {}",
-                        name(e),
-                        faction(e.faction),
-                        e.action,
-                        e.confidence,
-                        if winners.is_empty() { "the rule".to_string() } else { winners.join(", ") }
-                    ),
-                ));
-            }
+            Target::Everywhere => {}
         }
         i = j;
+    }
+    after_dissolution(scenario, events_file, &mut problems);
+    problems
+}
+
+fn place_conflicts(
+    scenario: &Scenario,
+    model: &ControlModel,
+    place: PlaceId,
+    group: &[Event],
+    events_file: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let name = &scenario.gazetteer.get(place).name;
+    let faction = |f| scenario.faction(f).key.clone();
+    let day = group[0].date;
+    let before = day.pred_opt().map_or_else(|| model.state(place, day), |d| model.state(place, d));
+    let after = model.control(place, day);
+    for e in group.iter().filter(|e| e.action != Action::Dissolved) {
+        let at = Location::line(events_file, e.line);
+        if e.action == Action::Captured && before.holder == Some(e.faction) {
+            let since = before.held_since.map_or("the baseline".to_string(), |d| d.to_string());
+            problems.push(Problem::warning(
+                at.clone(),
+                format!("{} captures {name} which it already holds (since {since})", faction(e.faction)),
+            ));
+        }
+        if !after.state.is_supported_by(e) {
+            let winners: Vec<String> = group
+                .iter()
+                .filter(|w| after.state.is_supported_by(w))
+                .map(|w| format!("line {} ({} {} {})", w.line, faction(w.faction), w.action, w.confidence))
+                .collect();
+            problems.push(Problem::warning(
+                at,
+                format!(
+                    "conflicting claims for {name} on {day}: this row ({} {} {}) loses to {}",
+                    faction(e.faction),
+                    e.action,
+                    e.confidence,
+                    if winners.is_empty() { "the rule".to_string() } else { winners.join(", ") }
+                ),
+            ));
+        }
+    }
+}
+
+/// A region row that no place of its region bears out at the end of its day, among the
+/// places no place row names that day (those are settled by their own rows, by design).
+fn region_conflicts(
+    scenario: &Scenario,
+    model: &ControlModel,
+    region: RegionId,
+    group: &[Event],
+    events_file: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let day = group[0].date;
+    let region = scenario.regions.get(region);
+    let named_today: Vec<PlaceId> =
+        scenario.events.iter().filter(|e| e.date == day).filter_map(|e| e.place()).collect();
+    let governed: Vec<PlaceId> = region.members.iter().copied().filter(|p| !named_today.contains(p)).collect();
+    for e in group.iter().filter(|e| e.action != Action::Dissolved) {
+        if !governed.is_empty() && governed.iter().all(|p| !model.state(*p, day).is_supported_by(e)) {
+            problems.push(Problem::warning(
+                Location::line(events_file, e.line),
+                format!(
+                    "conflicting claims for the region {} on {day}: this row ({} {} {}) decides none of its places",
+                    region.name,
+                    scenario.faction(e.faction).key,
+                    e.action,
+                    e.confidence
+                ),
+            ));
+        }
+    }
+}
+
+/// Rows that give a faction ground after it dissolved: the model overrides them.
+fn after_dissolution(scenario: &Scenario, events_file: &str, problems: &mut Vec<Problem>) {
+    let dissolutions: Vec<&Event> = scenario.events.iter().filter(|e| e.action == Action::Dissolved).collect();
+    for e in &scenario.events {
+        if !matches!(e.action, Action::Captured | Action::Entered | Action::Held) {
+            continue;
+        }
+        let ended = dissolutions.iter().find(|d| {
+            d.faction == e.faction
+                && d.date < e.date
+                && match (d.target, e.target) {
+                    (Target::Everywhere, _) => true,
+                    (Target::Region(r), Target::Place(p)) => scenario.regions.get(r).members.contains(&p),
+                    (Target::Region(r), Target::Region(q)) => r == q,
+                    _ => false,
+                }
+        });
+        if let Some(d) = ended {
+            problems.push(Problem::warning(
+                Location::line(events_file, e.line),
+                format!(
+                    "{} dissolved on {} (line {}); this row ({} {}) is overridden: a dissolved faction holds nothing",
+                    scenario.faction(e.faction).key,
+                    d.date,
+                    d.line,
+                    e.action,
+                    e.place_text
+                ),
+            ));
+        }
+    }
+}
+
+/// Places still shown with a holder that no row has confirmed since `since`, although
+/// every one of their neighbours changed hands between the first day and the last: the
+/// map probably shows them wrongly. Warnings, to add a row or accept.
+pub fn stale_places(
+    scenario: &Scenario,
+    model: &ControlModel,
+    graph: &NeighbourGraph,
+    since: NaiveDate,
+) -> Vec<Problem> {
+    let (first, last) = (scenario.first_day, scenario.last_day);
+    let start = |p: usize| {
+        first.pred_opt().map_or(PlaceState::baseline(scenario.baseline[p]), |d| model.state(PlaceId(p as u32), d))
+    };
+    let mut problems = Vec::new();
+    for place in scenario.gazetteer.places() {
+        let c = model.control(place.id, last);
+        let Some(holder) = c.state.holder else { continue };
+        let confirmed_since =
+            c.evidence.iter().any(|id| scenario.events[id.0 as usize].date >= since) && !c.state.basis.is_inferred();
+        if confirmed_since {
+            continue;
+        }
+        let neighbours: Vec<usize> = graph.neighbours(place.id.index()).map(|(j, _)| j).collect();
+        let changed = |j: &usize| start(*j).holder != model.state(PlaceId(*j as u32), last).holder;
+        if !neighbours.is_empty() && neighbours.iter().all(changed) {
+            problems.push(Problem::warning(
+                Location::file(format!("place {}", place.key)),
+                format!(
+                    "{} is still shown as {} ({}) with no evidence since {since}, but all {} of its neighbours changed hands by {last}",
+                    place.name,
+                    scenario.faction(holder).key,
+                    c.state.basis.as_str(),
+                    neighbours.len()
+                ),
+            ));
+        }
     }
     problems
 }
@@ -68,6 +192,24 @@ pub fn quotes(scenario: &Scenario, reports: &Path, events_file: &str) -> Vec<Pro
     let mut problems = Vec::new();
     for e in &scenario.events {
         let at = Location::line(events_file, e.line).field("quote");
+        if let Some(page) = scenario.source(&e.source).filter(|s| s.file.is_empty()) {
+            // A public page is cited in the editor's words, never copied.
+            if !e.quote.is_empty() {
+                problems.push(Problem::error(
+                    at,
+                    format!(
+                        "a row citing the page {} copies no sentence: leave `quote` empty, state the fact in `note`",
+                        page.url
+                    ),
+                ));
+            } else if e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                problems.push(Problem::error(
+                    Location::line(events_file, e.line).field("note"),
+                    format!("a row citing the page {} needs a `note` stating the fact in your own words", page.url),
+                ));
+            }
+            continue;
+        }
         let file = scenario.source(&e.source).map_or(e.source.clone(), |s| s.file.clone());
         let text = texts
             .entry(file.clone())

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::gazetteer::PlaceId;
+use crate::region::RegionId;
 
 /// Index of a faction in its scenario's faction list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -87,11 +88,15 @@ pub enum Action {
     Entered,
     /// The faction holds the place from that day.
     Captured,
+    /// The faction ceases to hold territory: everywhere, or in the region the row names.
+    /// Its remaining places pass to successors (see [`crate::control`]).
+    Dissolved,
 }
 
 impl Action {
-    /// Every action, in the order the control rule applies them within one day.
-    pub const ALL: [Action; 4] = [Action::Held, Action::Withdrew, Action::Entered, Action::Captured];
+    /// Every action, in the order the control rule applies them within one day
+    /// (dissolutions come after every place and region row of their day).
+    pub const ALL: [Action; 5] = [Action::Held, Action::Withdrew, Action::Entered, Action::Captured, Action::Dissolved];
 
     /// The word used in event files.
     pub fn as_str(self) -> &'static str {
@@ -100,6 +105,7 @@ impl Action {
             Action::Withdrew => "withdrew",
             Action::Entered => "entered",
             Action::Captured => "captured",
+            Action::Dissolved => "dissolved",
         }
     }
 }
@@ -110,7 +116,7 @@ impl FromStr for Action {
         Action::ALL
             .into_iter()
             .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| "one of captured, entered, withdrew, held".to_string())
+            .ok_or_else(|| "one of captured, entered, withdrew, held, dissolved".to_string())
     }
 }
 
@@ -166,15 +172,37 @@ impl fmt::Display for Confidence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct EventId(pub u32);
 
-/// One claim: on `date`, `faction` did `action` at `place`, according to `source`.
+/// What an event row is about: one place, every place of a region, or (for a
+/// dissolution) everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// One gazetteer place.
+    Place(PlaceId),
+    /// Every place of a region (an admin1 region or a named area).
+    Region(RegionId),
+    /// Everywhere: only a dissolution may have no place.
+    Everywhere,
+}
+
+impl Target {
+    /// The place, when the row names one.
+    pub fn place(self) -> Option<PlaceId> {
+        match self {
+            Target::Place(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// One claim: on `date`, `faction` did `action` at `target`, according to `source`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// The local day the change happened (the map for that day shows it).
     pub date: NaiveDate,
-    /// The place, resolved.
+    /// The place or region, resolved.
     #[serde(skip)]
-    pub place: PlaceId,
-    /// The place as the row wrote it.
+    pub target: Target,
+    /// The place or region as the row wrote it (empty for a dissolution everywhere).
     pub place_text: String,
     /// The faction acting.
     #[serde(skip)]
@@ -185,7 +213,8 @@ pub struct Event {
     pub confidence: Confidence,
     /// The report the claim comes from (a file name of the scenario's sources).
     pub source: String,
-    /// A verbatim quote from the report supporting the claim.
+    /// A verbatim quote from the report supporting the claim; empty for a row citing a
+    /// public page (its `note` states the fact in the editor's words).
     pub quote: String,
     /// A free-text note by the dataset's editor.
     pub note: Option<String>,
@@ -194,6 +223,11 @@ pub struct Event {
 }
 
 impl Event {
+    /// The place, when the row names one (not a region, not everywhere).
+    pub fn place(&self) -> Option<PlaceId> {
+        self.target.place()
+    }
+
     /// A key that lists claims about one place and one day strongest last: confidence,
     /// then action, faction and source. The control model's full rule also weighs how many
     /// sources agree (see [`crate::control::Rank`]); this key only orders listings.

@@ -6,7 +6,7 @@
 //! ```no_run
 //! use frontline::{ControlModel, Scenario};
 //! let scenario = Scenario::syria_2024()?;
-//! let model = ControlModel::new(&scenario.baseline, &scenario.events);
+//! let model = scenario.model();
 //! let hama = scenario.gazetteer.lookup("Ḩamāh", &frontline::Location::file("example"))?;
 //! let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 6).unwrap();
 //! let who = model.control(hama, day);
@@ -23,18 +23,22 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod gazetteer;
+pub mod inference;
 pub mod problem;
 pub mod projection;
 pub mod raster;
+pub mod region;
 pub mod render;
 pub mod scenario;
 pub mod synthetic;
 mod table;
 pub mod territory;
 
-pub use control::{Control, ControlModel, PlaceState, Status};
+pub use control::{Basis, Control, ControlModel, PlaceState, Status};
 pub use error::{Error, Location, Result};
-pub use event::{Action, Colour, Confidence, Event, EventId, Faction, FactionId};
+pub use event::{Action, Colour, Confidence, Event, EventId, Faction, FactionId, Target};
 pub use gazetteer::{Gazetteer, Place, PlaceId, PlaceKind};
+pub use inference::Rule;
 pub use problem::{Problem, Severity};
+pub use region::{Region, RegionId, Regions};
 pub use scenario::Scenario;

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
 use frontline::export::{self, Exporter};
-use frontline::scenario::ScenarioFiles;
+use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 use frontline::{ControlModel, Scenario};
 
@@ -27,14 +27,19 @@ pub enum ExportKind {
 }
 
 /// `frontline export`.
-pub fn export(files: &dyn ScenarioFiles, kind: ExportKind, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn export(
+    files: &dyn ScenarioFiles,
+    mode: Mode,
+    kind: ExportKind,
+    out: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(files)?;
     if let ExportKind::Snapshot(day) = kind
         && (day < scenario.first_day || day > scenario.last_day)
     {
         bail!("--date {day} is outside the scenario, which runs from {} to {}", scenario.first_day, scenario.last_day);
     }
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model_with(mode);
     let needs_territory = matches!(kind, ExportKind::Snapshot(_) | ExportKind::Timeline);
     let territory = if needs_territory { Some(Territory::new(&scenario)) } else { None };
     match out {

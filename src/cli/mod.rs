@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use frontline::scenario::{Folder, SYRIA_2024, ScenarioFiles};
+use frontline::scenario::{Folder, Mode, SYRIA_2024, ScenarioFiles};
 use output::Format;
 
 /// Maps of territorial control in a war: daily frames, GeoJSON, and who held what when.
@@ -22,6 +22,11 @@ pub struct Cli {
     /// A scenario folder holding scenario.toml (default: the built-in Syria 2024 scenario).
     #[arg(long, global = true, value_name = "DIR")]
     scenario: Option<PathBuf>,
+
+    /// Only what the rows say: no assessed control (succession, enclaves). Applies to
+    /// control, timeline, diff, render and export.
+    #[arg(long, global = true)]
+    evidence_only: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -65,6 +70,10 @@ enum Command {
         /// A folder of the reports the events cite, to check that every quote stands in its report.
         #[arg(long, value_name = "DIR")]
         sources: Option<PathBuf>,
+        /// Warn about places still shown with a holder that has no evidence since this
+        /// day while all their neighbours changed hands (default: the first day).
+        #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+        stale_since: Option<NaiveDate>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -166,11 +175,14 @@ fn files(cli_scenario: &Option<PathBuf>) -> Box<dyn ScenarioFiles> {
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let files = files(&cli.scenario);
+    let mode = if cli.evidence_only { Mode::EvidenceOnly } else { Mode::Assessed };
     match cli.command {
-        Command::Control { date, places, format } => query::control(files.as_ref(), date, &places, format),
-        Command::Timeline { place, format } => query::timeline(files.as_ref(), &place, format),
-        Command::Diff { from, to, format } => query::diff(files.as_ref(), from, to, format),
-        Command::Check { sources, format } => query::check(files.as_ref(), sources.as_deref(), format),
+        Command::Control { date, places, format } => query::control(files.as_ref(), mode, date, &places, format),
+        Command::Timeline { place, format } => query::timeline(files.as_ref(), mode, &place, format),
+        Command::Diff { from, to, format } => query::diff(files.as_ref(), mode, from, to, format),
+        Command::Check { sources, stale_since, format } => {
+            query::check(files.as_ref(), sources.as_deref(), stale_since, format)
+        }
         Command::Render { from, to, out, size, format, gif, no_gif, mp4, fps, threads, quiet } => {
             let gif = if no_gif { None } else { Some(gif.unwrap_or_else(|| out.join("animation.gif"))) };
             let job = render::RenderJob {
@@ -184,6 +196,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 fps,
                 threads: threads.map(|t| t as usize),
                 quiet,
+                mode,
             };
             render::render(files.as_ref(), job)
         }
@@ -194,7 +207,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 (_, _, true, _) => export::ExportKind::ControlCsv,
                 _ => export::ExportKind::EventsCsv,
             };
-            export::export(files.as_ref(), kind, out)
+            export::export(files.as_ref(), mode, kind, out)
         }
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }

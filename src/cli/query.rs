@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use frontline::control::{Control, ControlModel, Period, PlaceState};
 use frontline::gazetteer::Resolution;
-use frontline::scenario::ScenarioFiles;
+use frontline::region::RegionMatch;
+use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::{EventId, Location, PlaceId, Scenario, Severity, check};
 
 use super::output::{self, Format};
@@ -19,10 +20,13 @@ use super::output::{self, Format};
 struct Evidence {
     line: u64,
     date: NaiveDate,
+    /// The place or region the row names (empty: everywhere).
+    applies_to: String,
     faction: String,
     action: String,
     confidence: String,
     source: String,
+    url: String,
     quote: String,
     note: Option<String>,
 }
@@ -34,10 +38,12 @@ fn evidence(s: &Scenario, ids: &[EventId]) -> Vec<Evidence> {
             Evidence {
                 line: e.line,
                 date: e.date,
+                applies_to: e.place_text.clone(),
                 faction: s.faction(e.faction).key.clone(),
                 action: e.action.to_string(),
                 confidence: e.confidence.to_string(),
                 source: e.source.clone(),
+                url: s.source(&e.source).map(|src| src.url.clone()).unwrap_or_default(),
                 quote: e.quote.clone(),
                 note: e.note.clone(),
             }
@@ -69,6 +75,7 @@ struct ControlRecord {
     challenger: Option<String>,
     since: Option<NaiveDate>,
     basis: &'static str,
+    inferred_by: Option<&'static str>,
     sources: Vec<String>,
     evidence: Vec<Evidence>,
     disputed_by: Vec<Evidence>,
@@ -83,16 +90,17 @@ fn control_record(s: &Scenario, c: &Control) -> ControlRecord {
         status: c.state.status().as_str(),
         challenger: faction_key(s, c.state.challenger),
         since: c.state.since(),
-        basis: if c.evidence.is_empty() { "baseline" } else { "events" },
+        basis: c.state.basis.as_str(),
+        inferred_by: c.state.basis.inferred_by().map(|r| r.as_str()),
         sources: sources(s, &c.evidence),
         evidence: evidence(s, &c.evidence),
         disputed_by: evidence(s, &c.disputed_by),
     }
 }
 
-fn load(files: &dyn ScenarioFiles) -> anyhow::Result<(Scenario, ControlModel)> {
+fn load(files: &dyn ScenarioFiles, mode: Mode) -> anyhow::Result<(Scenario, ControlModel)> {
     let scenario = Scenario::load(files)?;
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model_with(mode);
     Ok((scenario, model))
 }
 
@@ -110,11 +118,12 @@ fn resolve(s: &Scenario, name: &str) -> anyhow::Result<PlaceId> {
 /// `frontline control`.
 pub fn control(
     files: &dyn ScenarioFiles,
+    mode: Mode,
     date: NaiveDate,
     names: &[String],
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let (s, model) = load(files)?;
+    let (s, model) = load(files, mode)?;
     in_range(&s, date, "--date")?;
     let places: Vec<PlaceId> = if names.is_empty() {
         (0..s.gazetteer.len()).map(|i| PlaceId(i as u32)).collect()
@@ -135,14 +144,16 @@ struct PeriodRecord {
     faction: Option<String>,
     status: &'static str,
     challenger: Option<String>,
+    basis: &'static str,
+    inferred_by: Option<&'static str>,
     sources: Vec<String>,
     evidence: Vec<Evidence>,
     disputed_by: Vec<Evidence>,
 }
 
 /// `frontline timeline`.
-pub fn timeline(files: &dyn ScenarioFiles, name: &str, format: Format) -> anyhow::Result<ExitCode> {
-    let (s, model) = load(files)?;
+pub fn timeline(files: &dyn ScenarioFiles, mode: Mode, name: &str, format: Format) -> anyhow::Result<ExitCode> {
+    let (s, model) = load(files, mode)?;
     let place = resolve(&s, name)?;
     let p = s.gazetteer.get(place);
     let records: Vec<PeriodRecord> = model
@@ -156,6 +167,8 @@ pub fn timeline(files: &dyn ScenarioFiles, name: &str, format: Format) -> anyhow
             faction: faction_key(&s, period.state.holder),
             status: period.state.status().as_str(),
             challenger: faction_key(&s, period.state.challenger),
+            basis: period.state.basis.as_str(),
+            inferred_by: period.state.basis.inferred_by().map(|r| r.as_str()),
             sources: sources(&s, &period.evidence),
             evidence: evidence(&s, &period.evidence),
             disputed_by: evidence(&s, &period.disputed_by),
@@ -174,6 +187,8 @@ struct ChangeRecord {
     to_faction: Option<String>,
     to_status: &'static str,
     since: Option<NaiveDate>,
+    basis: &'static str,
+    inferred_by: Option<&'static str>,
     sources: Vec<String>,
 }
 
@@ -188,8 +203,14 @@ struct CountRecord {
 }
 
 /// `frontline diff`.
-pub fn diff(files: &dyn ScenarioFiles, from: NaiveDate, to: NaiveDate, format: Format) -> anyhow::Result<ExitCode> {
-    let (s, model) = load(files)?;
+pub fn diff(
+    files: &dyn ScenarioFiles,
+    mode: Mode,
+    from: NaiveDate,
+    to: NaiveDate,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let (s, model) = load(files, mode)?;
     in_range(&s, from, "--from")?;
     in_range(&s, to, "--to")?;
     if to < from {
@@ -208,6 +229,8 @@ pub fn diff(files: &dyn ScenarioFiles, from: NaiveDate, to: NaiveDate, format: F
                 to_faction: faction_key(&s, c.after.state.holder),
                 to_status: c.after.state.status().as_str(),
                 since: c.after.state.since(),
+                basis: c.after.state.basis.as_str(),
+                inferred_by: c.after.state.basis.inferred_by().map(|r| r.as_str()),
                 sources: sources(&s, &c.after.evidence),
             }
         })
@@ -248,13 +271,20 @@ pub fn diff(files: &dyn ScenarioFiles, from: NaiveDate, to: NaiveDate, format: F
 }
 
 /// `frontline check`.
-pub fn check(files: &dyn ScenarioFiles, reports: Option<&Path>, format: Format) -> anyhow::Result<ExitCode> {
+pub fn check(
+    files: &dyn ScenarioFiles,
+    reports: Option<&Path>,
+    stale_since: Option<NaiveDate>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
     let report = Scenario::load_report(files);
     let mut problems = report.problems;
     if let Some(s) = &report.scenario {
-        let model = ControlModel::new(&s.baseline, &s.events);
+        let model = s.model();
         let events_file = events_file_name(files)?;
         problems.extend(check::consistency(s, &model, &events_file));
+        let graph = s.neighbour_graph();
+        problems.extend(check::stale_places(s, &model, &graph, stale_since.unwrap_or(s.first_day)));
         if let Some(dir) = reports {
             if !dir.is_dir() {
                 bail!("--sources {}: not a folder", dir.display());
@@ -309,8 +339,30 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
     let g = &s.gazetteer;
     let query = query.unwrap_or("");
     let hits = g.search(query);
+    let region = match s.regions.resolve(query) {
+        RegionMatch::Found(id) => {
+            let r = s.regions.get(id);
+            let mut names: Vec<&str> = r.members.iter().map(|p| g.get(*p).name.as_str()).collect();
+            let more = names.len().saturating_sub(12);
+            names.truncate(12);
+            Some(format!(
+                "{query:?} is the region {:?} ({}), {} places: {}{}",
+                r.name,
+                r.kind.as_str(),
+                r.members.len(),
+                names.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ))
+        }
+        RegionMatch::UnknownAdmin1 { name, known } => {
+            Some(format!("{query:?} names no region: no admin1 {name:?}; the admin1 regions are {}", known.join(", ")))
+        }
+        RegionMatch::NotARegion => None,
+    };
     let resolution = if query.trim().is_empty() {
         None
+    } else if region.is_some() {
+        region
     } else {
         Some(match g.resolve(query) {
             Resolution::Found(id) => format!("{query:?} resolves to {}", g.get(id).describe()),

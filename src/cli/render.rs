@@ -9,11 +9,11 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use frontline::Scenario;
 use frontline::raster::{GifWriter, Mp4Writer};
 use frontline::render::{Atlas, Style, render_pixmap, render_svg};
-use frontline::scenario::ScenarioFiles;
+use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
-use frontline::{ControlModel, Scenario};
 
 use super::files::{AtomicFile, write_atomic};
 
@@ -57,6 +57,8 @@ pub struct RenderJob {
     pub fps: u32,
     pub threads: Option<usize>,
     pub quiet: bool,
+    /// Evidence only, or with assessed control.
+    pub mode: Mode,
 }
 
 /// `frontline render`.
@@ -84,7 +86,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         bail!("--mp4 needs even frame sides (H.264), found {}x{}", job.size.width, job.size.height);
     }
     std::fs::create_dir_all(&job.out).with_context(|| format!("creating {}", job.out.display()))?;
-    let model = ControlModel::new(&scenario.baseline, &scenario.events);
+    let model = scenario.model_with(job.mode);
     let territory = Territory::new(&scenario);
     let style = Style::default();
     let reserved = style.reserved_colours(&scenario.factions.iter().map(|f| f.colour).collect::<Vec<_>>());

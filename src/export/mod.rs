@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::control::{ControlModel, PlaceState};
 use crate::error::{Error, Result};
-use crate::event::{EventId, FactionId};
+use crate::event::{EventId, FactionId, Target};
 use crate::gazetteer::{Place, PlaceId};
 use crate::scenario::Scenario;
 use crate::territory::Territory;
@@ -186,25 +186,30 @@ impl Exporter<'_> {
         p.insert("status".into(), json!(state.status().as_str()));
         p.insert("challenger".into(), self.faction_key(state.challenger));
         p.insert("since".into(), json!(state.since().map(|d| d.to_string())));
-        p.insert("basis".into(), json!(if evidence.is_empty() { "baseline" } else { "events" }));
+        p.insert("basis".into(), json!(state.basis.as_str()));
+        p.insert("inferred_by".into(), json!(state.basis.inferred_by().map(|r| r.as_str())));
         p.insert("sources".into(), json!(sources.join("; ")));
         p.insert("source_count".into(), json!(sources.len()));
         when.add_to(&mut p);
         p
     }
 
-    /// The faction areas and frontlines of one state, each serialised.
+    /// The faction areas (one per faction and basis) and frontlines of one state, each
+    /// serialised.
     fn state_features(&self, states: &[PlaceState], when: Validity) -> io::Result<Vec<Vec<u8>>> {
         let map = self.territory.state_map(states);
+        let areas = self.territory.areas_by(|i| states.get(i).and_then(|s| Some((s.holder?, s.basis))));
         let projection = self.territory.projection();
-        let mut out = Vec::with_capacity(map.areas.len() + map.frontlines.len());
-        for (faction, shape) in &map.areas {
+        let mut out = Vec::with_capacity(areas.len() + map.frontlines.len());
+        for ((faction, basis), shape) in &areas {
             let f = self.scenario.faction(*faction);
             let mut p = Map::new();
             p.insert("layer".into(), json!("area"));
             p.insert("faction".into(), json!(f.key));
             p.insert("faction_name".into(), json!(f.name));
             p.insert("colour".into(), json!(f.colour.to_string()));
+            p.insert("basis".into(), json!(basis.as_str()));
+            p.insert("inferred_by".into(), json!(basis.inferred_by().map(|r| r.as_str())));
             p.insert("area_km2".into(), json!((shape.unsigned_area() / 1e6 * 10.0).round() / 10.0));
             when.add_to(&mut p);
             let lonlat: MultiPolygon<f64> = shape.map_coords(|c| projection.unproject(c));
@@ -250,7 +255,7 @@ impl Exporter<'_> {
     pub fn state_intervals(&self) -> Vec<(NaiveDate, Option<NaiveDate>)> {
         let s = self.scenario;
         let mut starts = vec![s.first_day];
-        starts.extend(self.model.change_days().into_iter().filter(|d| *d > s.first_day && *d <= s.last_day));
+        starts.extend(self.model.state_change_days().into_iter().filter(|d| *d > s.first_day && *d <= s.last_day));
         starts.iter().enumerate().map(|(i, start)| (*start, starts.get(i + 1).copied())).collect()
     }
 
@@ -294,7 +299,20 @@ impl Exporter<'_> {
 /// Writes the daily control table: one row per place and day.
 pub fn control_csv<W: Write>(s: &Scenario, model: &ControlModel, w: W) -> Result<W> {
     let mut csv = csv::Writer::from_writer(w);
-    let header = ["date", "place_id", "name", "admin1", "lat", "lon", "faction", "status", "challenger", "since"];
+    let header = [
+        "date",
+        "place_id",
+        "name",
+        "admin1",
+        "lat",
+        "lon",
+        "faction",
+        "status",
+        "challenger",
+        "since",
+        "basis",
+        "inferred_by",
+    ];
     csv.write_record(header).map_err(csv_error)?;
     for day in s.days() {
         for (i, state) in model.states_on(day).iter().enumerate() {
@@ -311,6 +329,8 @@ pub fn control_csv<W: Write>(s: &Scenario, model: &ControlModel, w: W) -> Result
                 state.status().as_str().to_string(),
                 key(state.challenger),
                 state.since().map_or(String::new(), |d| d.to_string()),
+                state.basis.as_str().to_string(),
+                state.basis.inferred_by().map_or(String::new(), |r| r.as_str().to_string()),
             ])
             .map_err(csv_error)?;
         }
@@ -323,6 +343,8 @@ pub fn events_csv<W: Write>(s: &Scenario, w: W) -> Result<W> {
     let mut csv = csv::Writer::from_writer(w);
     let header = [
         "date",
+        "scope",
+        "region",
         "place_id",
         "place_name",
         "place_as_written",
@@ -333,25 +355,35 @@ pub fn events_csv<W: Write>(s: &Scenario, w: W) -> Result<W> {
         "action",
         "confidence",
         "source",
+        "url",
         "quote",
         "note",
         "line",
     ];
     csv.write_record(header).map_err(csv_error)?;
     for e in &s.events {
-        let place = s.gazetteer.get(e.place);
+        let (scope, region) = match e.target {
+            Target::Place(_) => ("place", String::new()),
+            Target::Region(r) => ("region", s.regions.get(r).name.clone()),
+            Target::Everywhere => ("everywhere", String::new()),
+        };
+        let place = e.place().map(|p| s.gazetteer.get(p));
+        let text = |f: fn(&Place) -> String| place.map(f).unwrap_or_default();
         csv.write_record([
             e.date.to_string(),
-            place.key.clone(),
-            place.name.clone(),
+            scope.to_string(),
+            region,
+            text(|p| p.key.clone()),
+            text(|p| p.name.clone()),
             e.place_text.clone(),
-            place.admin1.clone(),
-            format!("{:.6}", place.lat()),
-            format!("{:.6}", place.lon()),
+            text(|p| p.admin1.clone()),
+            text(|p| format!("{:.6}", p.lat())),
+            text(|p| format!("{:.6}", p.lon())),
             s.faction(e.faction).key.clone(),
             e.action.to_string(),
             e.confidence.to_string(),
             e.source.clone(),
+            s.source(&e.source).map(|src| src.url.clone()).unwrap_or_default(),
             e.quote.clone(),
             e.note.clone().unwrap_or_default(),
             e.line.to_string(),

@@ -4,7 +4,7 @@
 //! use frontline::render::{Atlas, Style, draw_frame, render_png};
 //! use frontline::{ControlModel, Scenario, territory::Territory};
 //! let scenario = Scenario::syria_2024()?;
-//! let model = ControlModel::new(&scenario.baseline, &scenario.events);
+//! let model = scenario.model();
 //! let territory = Territory::new(&scenario);
 //! let atlas = Atlas::new(&scenario, &model, &territory, 1920, 1080, Style::default())?;
 //! let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 6).unwrap();

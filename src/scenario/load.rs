@@ -8,9 +8,11 @@ use geo::{Coord, Rect};
 use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, Zone};
 use crate::basemap::{Basemap, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
-use crate::event::{Colour, Event, Faction, FactionId};
+use crate::event::{Action, Colour, Event, Faction, FactionId, Target};
 use crate::gazetteer::Gazetteer;
+use crate::inference::Settings;
 use crate::problem::Problem;
+use crate::region::{AreaInput, RegionMatch, Regions};
 use crate::scenario::Manifest;
 use crate::table::{Row, Table};
 
@@ -54,12 +56,32 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         None => Vec::new(),
     };
 
+    let areas = match &manifest.areas {
+        Some(path) => read_areas(&files.read(path)?, &files.display(path), problems)?,
+        None => Vec::new(),
+    };
+    let regions = Regions::new(&gazetteer, areas);
+    for region in regions.all().iter().filter(|r| r.members.is_empty()) {
+        problems.push(Problem::warning(
+            Location::file(files.display(manifest.areas.as_deref().unwrap_or(MANIFEST))).field("name"),
+            format!("the area {:?} holds no gazetteer place: rows naming it change nothing", region.name),
+        ));
+    }
+    let inference = inference_settings(&manifest, &manifest_name)?;
+
     let by_key: HashMap<String, FactionId> = factions.iter().map(|f| (f.key.to_lowercase(), f.id)).collect();
     let baseline_name = files.display(&manifest.baseline);
     let baseline = read_baseline(&files.read(&manifest.baseline)?, &baseline_name, &gazetteer, &by_key, problems)?;
 
     let events_name = files.display(&manifest.events);
-    let context = EventContext { gazetteer: &gazetteer, factions: &by_key, sources: &sources, first_day, last_day };
+    let context = EventContext {
+        gazetteer: &gazetteer,
+        regions: &regions,
+        factions: &by_key,
+        sources: &sources,
+        first_day,
+        last_day,
+    };
     let events = read_events(&files.read(&manifest.events)?, &events_name, &context, problems)?;
 
     let zones = match &manifest.zones {
@@ -105,6 +127,8 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         events,
         sources,
         zones,
+        regions,
+        inference,
         basemap,
         map: MapSettings {
             extent: Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north }),
@@ -113,6 +137,18 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         },
         credits: manifest.credits,
     })
+}
+
+fn inference_settings(manifest: &Manifest, file: &str) -> Result<Settings> {
+    let entry = &manifest.inference;
+    if !(entry.max_km > 0.0 && entry.max_km.is_finite()) {
+        return Err(Error::Parse {
+            at: Location::file(file).field("inference.max_km"),
+            expected: "a positive distance in km".into(),
+            found: entry.max_km.to_string(),
+        });
+    }
+    Ok(Settings { enabled: entry.enabled, max_km: entry.max_km, enclave_days: entry.enclave_days })
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -161,15 +197,37 @@ fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<V
     let table = Table::parse(text, file, &["id", "file"])?;
     let mut out = Vec::new();
     for row in table.rows() {
-        match (row.required("id"), row.required("file")) {
-            (Ok(id), Ok(f)) => out.push(Source {
+        let source = (|| -> Result<Source> {
+            let id = row.required("id")?;
+            let (f, url) = (row.get("file"), row.get("url"));
+            if f.is_empty() && url.is_empty() {
+                return Err(Error::Parse {
+                    at: row.at(Some("file")),
+                    expected: "a report's file name, or a page's address in `url`".into(),
+                    found: String::new(),
+                });
+            }
+            if !url.is_empty()
+                && !((url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace))
+            {
+                return Err(Error::Parse {
+                    at: row.at(Some("url")),
+                    expected: "an http or https address without spaces".into(),
+                    found: url.to_string(),
+                });
+            }
+            Ok(Source {
                 id: id.to_string(),
                 file: f.to_string(),
+                url: url.to_string(),
                 outlet: row.get("outlet").to_string(),
                 title: row.get("title").to_string(),
                 published: row.get("published").to_string(),
-            }),
-            (Err(e), _) | (_, Err(e)) => problems.push(e.into()),
+            })
+        })();
+        match source {
+            Ok(s) => out.push(s),
+            Err(e) => problems.push(e.into()),
         }
     }
     Ok(out)
@@ -269,6 +327,7 @@ fn read_baseline(
 
 struct EventContext<'a> {
     gazetteer: &'a Gazetteer,
+    regions: &'a Regions,
     factions: &'a HashMap<String, FactionId>,
     sources: &'a [Source],
     first_day: NaiveDate,
@@ -285,7 +344,7 @@ fn read_events(text: &str, file: &str, cx: &EventContext<'_>, problems: &mut Vec
         }
     }
     events.sort_by(|a, b| {
-        (a.date, a.place, a.precedence_key(), a.line).cmp(&(b.date, b.place, b.precedence_key(), b.line))
+        (a.date, a.target, a.precedence_key(), a.line).cmp(&(b.date, b.target, b.precedence_key(), b.line))
     });
     Ok(events)
 }
@@ -299,31 +358,119 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
             found: date.to_string(),
         });
     }
-    let place_text = row.required("place")?;
-    let place = cx.gazetteer.lookup(place_text, &row.at(Some("place")))?;
     let faction = faction_of(row, "faction", cx.factions)?;
-    let action = row.parse("action", "one of captured, entered, withdrew, held")?;
+    let action: Action = row.parse("action", "one of captured, entered, withdrew, held, dissolved")?;
+    let place_text = row.get("place");
+    let target = if action == Action::Dissolved && place_text.is_empty() {
+        Target::Everywhere
+    } else {
+        resolve_target(row.required("place")?, &row.at(Some("place")), cx)?
+    };
+    if action == Action::Dissolved && matches!(target, Target::Place(_)) {
+        return Err(Error::Parse {
+            at: row.at(Some("place")),
+            expected: "nothing (the faction ends everywhere) or a region (it leaves that region) for `dissolved`"
+                .into(),
+            found: place_text.to_string(),
+        });
+    }
     let confidence = row.parse("confidence", "one of confirmed, reported, claimed")?;
     let source = row.required("source")?;
-    if !cx.sources.is_empty() && !cx.sources.iter().any(|s| s.file == source || s.id == source) {
+    let cited = cx.sources.iter().find(|s| (!s.file.is_empty() && s.file == source) || s.id == source);
+    if !cx.sources.is_empty() && cited.is_none() {
         return Err(Error::Parse {
             at: row.at(Some("source")),
             expected: "a report listed in the scenario's sources table".into(),
             found: source.to_string(),
         });
     }
+    // A public page is cited, never copied: the note says what it reports.
+    let page = cited.is_some_and(|s| s.file.is_empty() && !s.url.is_empty());
+    let quote = if page {
+        let quote = row.get("quote");
+        if !quote.is_empty() {
+            return Err(Error::Parse {
+                at: row.at(Some("quote")),
+                expected: format!(
+                    "an empty quote: source {source} is a public page, so state the fact in `note` in your own words"
+                ),
+                found: quote.chars().take(60).collect(),
+            });
+        }
+        row.required("note")?;
+        String::new()
+    } else {
+        row.required("quote")?.to_string()
+    };
     Ok(Event {
         date,
-        place,
+        target,
         place_text: place_text.to_string(),
         faction,
         action,
         confidence,
         source: source.to_string(),
-        quote: row.required("quote")?.to_string(),
+        quote,
         note: row.optional("note").map(str::to_string),
         line: row.line(),
     })
+}
+
+/// Reads the `place` column: a named area or a province form names a region; anything
+/// else names a place.
+fn resolve_target(text: &str, at: &Location, cx: &EventContext<'_>) -> Result<Target> {
+    match cx.regions.resolve(text) {
+        RegionMatch::Found(id) => Ok(Target::Region(id)),
+        RegionMatch::UnknownAdmin1 { name, known } => {
+            // "Hama Governorate Hospital" would be a place; try that before giving up.
+            cx.gazetteer.lookup(text, at).map(Target::Place).map_err(|_| Error::Parse {
+                at: at.clone(),
+                expected: format!("a region that exists: one of {} (as \"<name> Governorate\")", known.join(", ")),
+                found: format!("{text} (no admin1 region {name:?})"),
+            })
+        }
+        RegionMatch::NotARegion => cx.gazetteer.lookup(text, at).map(Target::Place),
+    }
+}
+
+fn read_areas(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec<AreaInput>> {
+    let collection = read_feature_collection(text, file)?;
+    let mut areas = Vec::new();
+    for (i, feature) in collection.features.iter().enumerate() {
+        let at = Location::file(format!("{file} (feature {i})"));
+        let result = (|| -> Result<AreaInput> {
+            let name = string_property(feature, "name")
+                .filter(|n| !n.trim().is_empty())
+                .ok_or_else(|| Error::Data { at: at.field("name"), message: "expected the area's name".into() })?;
+            let geometry = feature.geometry.as_ref().ok_or_else(|| Error::Data {
+                at: at.field("geometry"),
+                message: "expected a Polygon or MultiPolygon".into(),
+            })?;
+            let shape = match geo::Geometry::<f64>::try_from(geometry) {
+                Ok(geo::Geometry::Polygon(p)) => geo::MultiPolygon(vec![p]),
+                Ok(geo::Geometry::MultiPolygon(mp)) => mp,
+                _ => {
+                    return Err(Error::Data {
+                        at: at.field("geometry"),
+                        message: "expected a Polygon or MultiPolygon".into(),
+                    });
+                }
+            };
+            let aliases = string_property(feature, "aliases")
+                .unwrap_or_default()
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect();
+            Ok(AreaInput { name, aliases, shape, note: string_property(feature, "note").unwrap_or_default() })
+        })();
+        match result {
+            Ok(area) => areas.push(area),
+            Err(e) => problems.push(e.into()),
+        }
+    }
+    Ok(areas)
 }
 
 fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<Zone>> {

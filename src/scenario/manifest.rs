@@ -32,6 +32,12 @@ pub struct Manifest {
     /// A GeoJSON of zones (areas that are not towns), optional.
     #[serde(default)]
     pub zones: Option<String>,
+    /// A GeoJSON of named areas event rows may name as regions, optional.
+    #[serde(default)]
+    pub areas: Option<String>,
+    /// The assessed-control rules, optional.
+    #[serde(default)]
+    pub inference: InferenceEntry,
     /// Lines of credit printed on every frame and in exports.
     #[serde(default)]
     pub credits: Vec<String>,
@@ -72,4 +78,23 @@ pub struct MapEntry {
 
 fn default_label_population() -> u64 {
     100_000
+}
+
+/// The `[inference]` table: the assessed-control rules (see `frontline::inference`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InferenceEntry {
+    /// Whether the rules run (default true).
+    pub enabled: bool,
+    /// Neighbours farther apart are not neighbours; succession reaches no farther (km).
+    pub max_km: f64,
+    /// Days a pocket stays enclosed before it changes hands (0 allowed).
+    pub enclave_days: u32,
+}
+
+impl Default for InferenceEntry {
+    fn default() -> InferenceEntry {
+        let d = crate::inference::Settings::default();
+        InferenceEntry { enabled: d.enabled, max_km: d.max_km, enclave_days: d.enclave_days }
+    }
 }

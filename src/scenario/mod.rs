@@ -5,24 +5,31 @@ mod load;
 mod manifest;
 
 pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
-pub use manifest::{FactionEntry, Manifest, MapEntry};
+pub use manifest::{FactionEntry, InferenceEntry, Manifest, MapEntry};
 
 use chrono::NaiveDate;
 use geo::{Polygon, Rect};
 
 use crate::basemap::Basemap;
+use crate::control::{ControlModel, Inference};
 use crate::error::{Error, Result};
 use crate::event::{Event, Faction, FactionId};
 use crate::gazetteer::{Gazetteer, PlaceId};
+use crate::inference::{NeighbourGraph, Settings};
 use crate::problem::Problem;
+use crate::region::Regions;
 
-/// A report that events cite.
+/// A report or public page that events cite.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Source {
     /// A short id, e.g. `000`.
     pub id: String,
-    /// The report's file name, as event rows cite it.
+    /// The report's file name, as event rows cite it; empty for a public page.
     pub file: String,
+    /// The public page's address (http or https); empty for a stored report. Rows citing
+    /// a page copy no sentence from it: their quote is empty and their note states the
+    /// fact in the editor's words.
+    pub url: String,
     /// Who published it.
     pub outlet: String,
     /// Its title.
@@ -77,12 +84,26 @@ pub struct Scenario {
     pub sources: Vec<Source>,
     /// Zones that are not towns.
     pub zones: Vec<Zone>,
+    /// The regions rows may name: admin1 regions and named areas.
+    pub regions: Regions,
+    /// The assessed-control rules.
+    pub inference: Settings,
     /// The base map.
     pub basemap: Basemap,
     /// The frame.
     pub map: MapSettings,
     /// Credits printed on every frame.
     pub credits: Vec<String>,
+}
+
+/// Whether the control model adds assessed control to the evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Evidence, then the inference rules (unless the scenario switches them off).
+    #[default]
+    Assessed,
+    /// Only what the rows say (`--evidence-only`).
+    EvidenceOnly,
 }
 
 /// The outcome of reading a scenario leniently: what could be loaded, and every problem.
@@ -141,8 +162,28 @@ impl Scenario {
         (date - self.first_day).num_days() + 1
     }
 
-    /// The source row for a cited file name, when the scenario has a sources table.
+    /// The source row for a cited file name or id, when the scenario has a sources table.
     pub fn source(&self, file: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.file == file || s.id == file)
+        self.sources.iter().find(|s| (!s.file.is_empty() && s.file == file) || s.id == file)
+    }
+
+    /// The places' neighbourhood graph, with the scenario's `max_km`.
+    pub fn neighbour_graph(&self) -> NeighbourGraph {
+        let positions: Vec<geo::Coord<f64>> = self.gazetteer.places().iter().map(|p| p.position).collect();
+        NeighbourGraph::new(&positions, self.inference.max_km)
+    }
+
+    /// The control model as the scenario asks for it: evidence, then inference unless
+    /// `[inference] enabled = false`.
+    pub fn model(&self) -> ControlModel {
+        self.model_with(Mode::Assessed)
+    }
+
+    /// The control model in `mode`.
+    pub fn model_with(&self, mode: Mode) -> ControlModel {
+        let graph = (mode == Mode::Assessed && self.inference.enabled).then(|| self.neighbour_graph());
+        let inference =
+            graph.as_ref().map(|graph| Inference { settings: self.inference, graph, last_day: self.last_day });
+        ControlModel::build(&self.baseline, &self.events, &self.regions, inference)
     }
 }

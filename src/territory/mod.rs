@@ -3,6 +3,7 @@
 
 mod tessellation;
 
+pub(crate) use tessellation::delaunay_neighbours;
 pub use tessellation::{Frontline, Tessellation, Zone};
 
 use geo::{Coord, MultiLineString, MultiPolygon, Rect};
@@ -68,6 +69,17 @@ impl Territory {
     pub fn state_map(&self, states: &[PlaceState]) -> StateMap {
         let owner = |i: usize| states.get(i).and_then(|s| s.holder);
         StateMap { areas: self.tessellation.areas(owner), frontlines: self.tessellation.frontlines(owner) }
+    }
+
+    /// Areas merged by any key of a place (e.g. faction and basis), sorted by key; places
+    /// keyed `None` count for nobody.
+    pub fn areas_by<K: Ord + Copy>(&self, key: impl Fn(usize) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {
+        self.tessellation.areas(key)
+    }
+
+    /// The areas whose control is assessed (inferred) rather than reported, per faction.
+    pub fn assessed_areas(&self, states: &[PlaceState]) -> Vec<(FactionId, MultiPolygon<f64>)> {
+        self.areas_by(|i| states.get(i).filter(|s| s.basis.is_inferred()).and_then(|s| s.holder))
     }
 
     /// The projected bounding box of a lon/lat rectangle (its edges sampled, since

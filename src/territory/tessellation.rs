@@ -487,7 +487,7 @@ impl PreparedLand {
 
 /// For each site, its Delaunay neighbours, or `None` when the site gets no
 /// cell (non-finite, or a duplicate of an earlier site).
-fn delaunay_neighbours(sites: &[Coord<f64>]) -> Vec<Option<Vec<usize>>> {
+pub(crate) fn delaunay_neighbours(sites: &[Coord<f64>]) -> Vec<Option<Vec<usize>>> {
     let n = sites.len();
     let mut result: Vec<Option<Vec<usize>>> = vec![None; n];
     // Distinct finite sites, first occurrence wins.

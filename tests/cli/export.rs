@@ -138,7 +138,20 @@ fn the_csv_exports_round_trip() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["date", "place_id", "name", "admin1", "lat", "lon", "faction", "status", "challenger", "since"]
+        [
+            "date",
+            "place_id",
+            "name",
+            "admin1",
+            "lat",
+            "lon",
+            "faction",
+            "status",
+            "challenger",
+            "since",
+            "basis",
+            "inferred_by"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 5 * 5, "one row per place and day");
@@ -151,7 +164,11 @@ fn the_csv_exports_round_trip() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 4);
     let first = &rows[0];
-    assert_eq!((&first[1], &first[3]), ("alpha", "Al Alfa"), "the resolved id beside the name as written");
+    assert_eq!(
+        (&first[1], &first[3], &first[5]),
+        ("place", "alpha", "Al Alfa"),
+        "the resolved id beside the name as written"
+    );
     if let Some(info) = ogrinfo(&w.path("events.csv")) {
         assert!(info.contains("Feature Count: 4"), "{info}");
     }

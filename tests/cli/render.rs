@@ -45,7 +45,7 @@ struct Prepared {
 }
 
 fn prepare(s: Scenario) -> Prepared {
-    let model = ControlModel::new(&s.baseline, &s.events);
+    let model = s.model();
     let territory = Territory::new(&s);
     Prepared { s, model, territory }
 }

@@ -1,8 +1,8 @@
 //! The shipped Syria 2024 scenario: it checks clean, its quotes stand in the reports, the
 //! spellings the news uses resolve, and the answers match what the reports say.
 
+use frontline::Scenario;
 use frontline::gazetteer::Resolution;
-use frontline::{ControlModel, Scenario};
 
 use crate::workdir::Workdir;
 
@@ -69,7 +69,7 @@ fn news_spellings_resolve_to_one_place_each() {
 #[test]
 fn the_model_follows_the_offensive() {
     let s = Scenario::syria_2024().unwrap();
-    let model = ControlModel::new(&s.baseline, &s.events);
+    let model = s.model();
     let holder = |name: &str, d: &str| {
         let id = s.gazetteer.lookup(name, &frontline::Location::file("test")).unwrap();
         model.state(id, day(d)).holder.map(|f| s.faction(f).key.clone()).unwrap_or_default()

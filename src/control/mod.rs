@@ -1,9 +1,22 @@
-//! The control model: who held each place on any day, since when, and on which rows.
+//! The control model: who held each place on any day, since when, on which rows, and on
+//! what basis.
 //!
 //! # The rule
-//! The state of a place on day D is its baseline with every event dated on or before D
-//! applied, day by day. The events of one place and one day are applied in ascending
-//! [`Rank`] order, so the claim that ranks highest has the last word:
+//! The state of a place on day D is its baseline with every day up to D applied in turn.
+//! Each day is settled in this order:
+//! 1. **Place evidence**: the rows naming the place that day.
+//! 2. **Region evidence**: rows naming a region the place is in, only when no row names
+//!    the place itself that day (a place row beats a region row of the same day).
+//! 3. **Dissolutions**: a faction that ceases to exist (everywhere, or in a region) holds
+//!    nothing from that day: its places are left unheld, its challenges end.
+//! 4. **Inference** (see [`crate::inference`]): succession gives a dissolved faction's
+//!    places to the nearest other faction; enclosed pockets pass to the faction around
+//!    them. Skipped entirely in evidence-only mode.
+//!
+//! Places no row, region or rule touches keep their **baseline** holder.
+//!
+//! The rows of one place and one day (all place rows, or else all region rows) are
+//! applied in ascending [`Rank`] order, so the claim that ranks highest has the last word:
 //! 1. confirmed over reported over claimed;
 //! 2. then the claim more sources agree on (distinct reports giving the same faction and
 //!    action for that place and day) over the one fewer do;
@@ -13,8 +26,13 @@
 //! A later day always applies on top of an earlier one, whatever the confidence: news
 //! moves on.
 //!
-//! The model is built once ([`ControlModel::new`]) into per-place histories, so a query
-//! is a binary search, never a replay.
+//! The model is built once ([`ControlModel::new`], [`ControlModel::build`]) into
+//! per-place histories, so a query is a binary search, never a replay.
+
+mod build;
+mod replay;
+
+pub use replay::replay;
 
 use std::collections::HashMap;
 
@@ -23,6 +41,48 @@ use serde::Serialize;
 
 use crate::event::{Action, Confidence, Event, EventId, FactionId};
 use crate::gazetteer::PlaceId;
+use crate::inference::{NeighbourGraph, Rule, Settings};
+use crate::region::Regions;
+
+/// On what a place's state rests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// Nothing since the baseline: the pre-scenario holder.
+    #[default]
+    Baseline,
+    /// Rows naming the place (or a dissolution of its holder everywhere).
+    Events,
+    /// Rows naming a region the place is in (or a dissolution in that region).
+    Region,
+    /// Assessed by an inference rule; no row states it directly.
+    Inferred(Rule),
+}
+
+impl Basis {
+    /// The word used in outputs: baseline, events, region or inferred.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Baseline => "baseline",
+            Basis::Events => "events",
+            Basis::Region => "region",
+            Basis::Inferred(_) => "inferred",
+        }
+    }
+
+    /// The rule, for an inferred state.
+    pub fn inferred_by(self) -> Option<Rule> {
+        match self {
+            Basis::Inferred(rule) => Some(rule),
+            _ => None,
+        }
+    }
+
+    /// Whether the state is assessed rather than reported.
+    pub fn is_inferred(self) -> bool {
+        matches!(self, Basis::Inferred(_))
+    }
+}
 
 /// What a place's state amounts to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -47,7 +107,7 @@ impl Status {
     }
 }
 
-/// Who holds a place, who contests it, and since when.
+/// Who holds a place, who contests it, since when, and on what basis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct PlaceState {
     /// The faction holding it, if any.
@@ -58,6 +118,8 @@ pub struct PlaceState {
     pub challenger: Option<FactionId>,
     /// The day the fighting began.
     pub contested_since: Option<NaiveDate>,
+    /// What the state rests on.
+    pub basis: Basis,
 }
 
 impl PlaceState {
@@ -102,16 +164,22 @@ impl PlaceState {
                     self.contested_since = day;
                 }
             }
-            Action::Withdrew => {
-                if self.holder == f {
-                    self.holder = self.challenger.take();
-                    self.held_since = day;
-                    self.contested_since = None;
-                } else if self.challenger == f {
-                    self.challenger = None;
-                    self.contested_since = None;
-                }
-            }
+            Action::Withdrew => self.withdraw(event.faction, event.date),
+            // A dissolution is applied to every place of its scope at the end of its day.
+            Action::Dissolved => {}
+        }
+    }
+
+    /// `faction` leaves: a place it holds passes to its challenger (or to nobody), a
+    /// challenge it makes ends.
+    pub fn withdraw(&mut self, faction: FactionId, day: NaiveDate) {
+        if self.holder == Some(faction) {
+            self.holder = self.challenger.take();
+            self.held_since = Some(day);
+            self.contested_since = None;
+        } else if self.challenger == Some(faction) {
+            self.challenger = None;
+            self.contested_since = None;
         }
     }
 
@@ -133,7 +201,7 @@ impl PlaceState {
         match event.action {
             Action::Captured | Action::Held => self.holder == f,
             Action::Entered => self.challenger == f || self.holder == f,
-            Action::Withdrew => self.holder != f && self.challenger != f,
+            Action::Withdrew | Action::Dissolved => self.holder != f && self.challenger != f,
         }
     }
 
@@ -161,26 +229,42 @@ pub struct Rank<'a> {
     pub quote: &'a str,
 }
 
-/// The rank of every event, in the same order as `events`.
-pub fn ranks(events: &[Event]) -> Vec<Rank<'_>> {
-    let mut agreeing: HashMap<(NaiveDate, PlaceId, FactionId, Action), Vec<&str>> = HashMap::new();
-    for e in events {
-        let sources = agreeing.entry((e.date, e.place, e.faction, e.action)).or_default();
+/// The ranks of the rows `group` of `events`, all about one place on one day, in the same
+/// order as `group`.
+pub fn ranks<'e>(events: &'e [Event], group: &[usize]) -> Vec<Rank<'e>> {
+    let mut agreeing: HashMap<(FactionId, Action), Vec<&str>> = HashMap::new();
+    for &i in group {
+        let e = &events[i];
+        let sources = agreeing.entry((e.faction, e.action)).or_default();
         if !sources.contains(&e.source.as_str()) {
             sources.push(&e.source);
         }
     }
-    events
+    group
         .iter()
-        .map(|e| Rank {
-            confidence: e.confidence,
-            agreeing_sources: agreeing[&(e.date, e.place, e.faction, e.action)].len() as u32,
-            action: e.action,
-            faction: e.faction,
-            source: &e.source,
-            quote: &e.quote,
+        .map(|&i| {
+            let e = &events[i];
+            Rank {
+                confidence: e.confidence,
+                agreeing_sources: agreeing[&(e.faction, e.action)].len() as u32,
+                action: e.action,
+                faction: e.faction,
+                source: &e.source,
+                quote: &e.quote,
+            }
         })
         .collect()
+}
+
+/// Sorts the rows `group` (one place, one day) so that the strongest comes last; see
+/// [`Rank`]. Ties fall back to the row index, which only orders identical claims.
+pub fn sort_by_rank(events: &[Event], group: &mut [usize]) {
+    let ranks = ranks(events, group);
+    let mut order: Vec<(Rank<'_>, usize)> = ranks.into_iter().zip(group.iter().copied()).collect();
+    order.sort();
+    for (slot, (_, i)) in group.iter_mut().zip(order) {
+        *slot = i;
+    }
 }
 
 /// The state of a place after the events of one day.
@@ -232,6 +316,18 @@ pub struct Change {
     pub after: Control,
 }
 
+/// What the assessed rules need: their settings, the places' neighbourhood, and the last
+/// day to run them to (an enclave's wait may end on a day with no rows).
+#[derive(Debug, Clone, Copy)]
+pub struct Inference<'a> {
+    /// The manifest's `[inference]` settings.
+    pub settings: Settings,
+    /// Which places are next to which.
+    pub graph: &'a NeighbourGraph,
+    /// The scenario's last day.
+    pub last_day: NaiveDate,
+}
+
 /// Baseline and events indexed for fast queries.
 #[derive(Debug, Clone)]
 pub struct ControlModel {
@@ -240,41 +336,23 @@ pub struct ControlModel {
 }
 
 impl ControlModel {
-    /// Indexes `events` (any order) over `baseline` (one entry per place).
+    /// Indexes `events` (any order) over `baseline` (one entry per place), evidence only.
+    /// Rows naming a region apply to no place here: use [`ControlModel::build`] with the
+    /// scenario's regions.
     pub fn new(baseline: &[Option<FactionId>], events: &[Event]) -> ControlModel {
-        let ranks = ranks(events);
-        let mut order: Vec<usize> = (0..events.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (ea, eb) = (&events[a], &events[b]);
-            (ea.place, ea.date, ranks[a]).cmp(&(eb.place, eb.date, ranks[b])).then(a.cmp(&b))
-        });
-        let baseline: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
-        let mut history: Vec<Vec<Span>> = vec![Vec::new(); baseline.len()];
-        let mut i = 0;
-        while i < order.len() {
-            let first = &events[order[i]];
-            let mut j = i;
-            while j < order.len() && events[order[j]].place == first.place && events[order[j]].date == first.date {
-                j += 1;
-            }
-            let Some(spans) = history.get_mut(first.place.index()) else {
-                i = j;
-                continue;
-            };
-            let start_of_day = spans.last().map_or(baseline[first.place.index()], |s| s.state);
-            let mut state = start_of_day;
-            for &k in &order[i..j] {
-                state.apply(&events[k]);
-            }
-            state.settle(&start_of_day);
-            let (supporting, disputing) = order[i..j]
-                .iter()
-                .map(|&k| EventId(k as u32))
-                .partition(|id| state.is_supported_by(&events[id.0 as usize]));
-            spans.push(Span { day: first.date, state, supporting, disputing });
-            i = j;
-        }
-        ControlModel { baseline, history }
+        ControlModel::build(baseline, events, &Regions::default(), None)
+    }
+
+    /// Indexes `events` (any order) over `baseline` (one entry per place), with the
+    /// regions rows may name, and, when `inference` is given and enabled, the assessed
+    /// rules over its neighbourhood graph up to its last day.
+    pub fn build(
+        baseline: &[Option<FactionId>],
+        events: &[Event],
+        regions: &Regions,
+        inference: Option<Inference<'_>>,
+    ) -> ControlModel {
+        build::build(baseline, events, regions, inference.filter(|i| i.settings.enabled))
     }
 
     /// The number of places.
@@ -373,6 +451,24 @@ impl ControlModel {
             .collect()
     }
 
+    /// The days on which some place changed holder, challenger or basis, ascending: the
+    /// days a map of areas by faction and basis can change.
+    pub fn state_change_days(&self) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = Vec::new();
+        for (place, spans) in self.history.iter().enumerate() {
+            let mut previous = self.baseline[place];
+            for span in spans {
+                if !previous.same_sides(&span.state) || previous.basis != span.state.basis {
+                    days.push(span.day);
+                }
+                previous = span.state;
+            }
+        }
+        days.sort();
+        days.dedup();
+        days
+    }
+
     /// The days on which some place changed holder or challenger, ascending.
     pub fn change_days(&self) -> Vec<NaiveDate> {
         let mut days: Vec<NaiveDate> = Vec::new();
@@ -391,33 +487,6 @@ impl ControlModel {
     }
 }
 
-/// The reference answer: replays every event dated on or before `date`, day by day,
-/// over the baseline. Slow (it looks at every event); the model must agree with it.
-pub fn replay(baseline: &[Option<FactionId>], events: &[Event], date: NaiveDate) -> Vec<PlaceState> {
-    let ranks = ranks(events);
-    let mut todo: Vec<usize> = (0..events.len()).filter(|&i| events[i].date <= date).collect();
-    todo.sort_by(|&a, &b| (events[a].date, ranks[a]).cmp(&(events[b].date, ranks[b])));
-    let mut states: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
-    let mut start_of_day = states.clone();
-    let mut today = None;
-    for e in todo.into_iter().map(|i| &events[i]) {
-        if today != Some(e.date) {
-            for (state, start) in states.iter_mut().zip(&start_of_day) {
-                state.settle(start);
-            }
-            start_of_day = states.clone();
-            today = Some(e.date);
-        }
-        if let Some(state) = states.get_mut(e.place.index()) {
-            state.apply(e);
-        }
-    }
-    for (state, start) in states.iter_mut().zip(&start_of_day) {
-        state.settle(start);
-    }
-    states
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,7 +499,7 @@ mod tests {
     fn ev(d: u32, place: u32, faction: u16, action: Action, confidence: Confidence) -> Event {
         Event {
             date: day(d),
-            place: PlaceId(place),
+            target: crate::event::Target::Place(PlaceId(place)),
             place_text: format!("p{place}"),
             faction: FactionId(faction),
             action,
@@ -563,7 +632,7 @@ mod tests {
                 let model = ControlModel::new(&baseline, &events);
                 for d in 0..=11 {
                     let date = NaiveDate::from_ymd_opt(2024, 11, 30).unwrap() + chrono::Days::new(d);
-                    prop_assert_eq!(model.states_on(date), replay(&baseline, &events, date), "day {}", date);
+                    prop_assert_eq!(model.states_on(date), replay(&baseline, &events, &Regions::default(), date), "day {}", date);
                 }
             }
 

@@ -1,0 +1,268 @@
+//! Building the model: one sweep over the days that have anything to apply.
+
+use std::collections::BTreeSet;
+
+use chrono::{Days, NaiveDate};
+
+use super::{Basis, ControlModel, Inference, PlaceState, Span, sort_by_rank};
+use crate::event::{Action, Event, EventId, FactionId, Target};
+use crate::inference::{Rule, enclosed_pockets, successors};
+use crate::region::{RegionId, Regions};
+
+/// How many rows an enclave transfer cites at most (the latest changes around it).
+const MAX_ENCLAVE_CITATIONS: usize = 8;
+
+/// One row about one place on one day: `via_region` when the row names a region.
+type Claim = (NaiveDate, u32, bool, u32);
+
+/// A faction's dissolution, everywhere or in a region, with every row that dates it.
+#[derive(Debug, Clone)]
+pub(super) struct Dissolution {
+    pub(super) date: NaiveDate,
+    pub(super) faction: FactionId,
+    pub(super) region: Option<RegionId>,
+    pub(super) rows: Vec<EventId>,
+}
+
+impl Dissolution {
+    /// Whether `place` is in the dissolution's scope.
+    pub(super) fn covers(&self, regions: &Regions, place: usize) -> bool {
+        match self.region {
+            None => true,
+            Some(r) => regions.all().get(r.index()).is_some_and(|r| r.members.iter().any(|m| m.index() == place)),
+        }
+    }
+
+    pub(super) fn basis(&self) -> Basis {
+        if self.region.is_some() { Basis::Region } else { Basis::Events }
+    }
+}
+
+/// The dissolutions of `events`, grouped by day, faction and scope, in date order.
+pub(super) fn dissolutions(events: &[Event]) -> Vec<Dissolution> {
+    let mut rows: Vec<(NaiveDate, FactionId, Option<RegionId>, usize)> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.action == Action::Dissolved)
+        .filter_map(|(i, e)| match e.target {
+            Target::Everywhere => Some((e.date, e.faction, None, i)),
+            Target::Region(r) => Some((e.date, e.faction, Some(r), i)),
+            Target::Place(_) => None,
+        })
+        .collect();
+    rows.sort_unstable();
+    let mut out: Vec<Dissolution> = Vec::new();
+    for (date, faction, region, i) in rows {
+        match out.last_mut() {
+            Some(d) if (d.date, d.faction, d.region) == (date, faction, region) => d.rows.push(EventId(i as u32)),
+            _ => out.push(Dissolution { date, faction, region, rows: vec![EventId(i as u32)] }),
+        }
+    }
+    out
+}
+
+/// Every place and region row expanded to one claim per place, sorted by day and place,
+/// place rows before region rows.
+pub(super) fn claims(events: &[Event], regions: &Regions, places: usize) -> Vec<Claim> {
+    let mut claims: Vec<Claim> = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        if e.action == Action::Dissolved {
+            continue;
+        }
+        match e.target {
+            Target::Place(p) if p.index() < places => claims.push((e.date, p.0, false, i as u32)),
+            Target::Region(r) => {
+                if let Some(region) = regions.all().get(r.index()) {
+                    claims.extend(
+                        region.members.iter().filter(|m| m.index() < places).map(|m| (e.date, m.0, true, i as u32)),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    claims.sort_unstable();
+    claims
+}
+
+/// Applies the rows of one place and one day (the claims `group`, sorted, all of one
+/// place and day) to `start`: place rows if there are any, else region rows. Returns the
+/// new state and the rows that support and dispute it.
+pub(super) fn apply_group(
+    events: &[Event],
+    group: &[Claim],
+    start: PlaceState,
+) -> (PlaceState, Vec<EventId>, Vec<EventId>) {
+    let via_region = group[0].2;
+    let mut rows: Vec<usize> = group.iter().filter(|c| c.2 == via_region).map(|c| c.3 as usize).collect();
+    rows.dedup();
+    sort_by_rank(events, &mut rows);
+    let mut state = start;
+    for &r in &rows {
+        state.apply(&events[r]);
+    }
+    state.settle(&start);
+    let (supporting, disputing): (Vec<EventId>, Vec<EventId>) =
+        rows.iter().map(|&r| EventId(r as u32)).partition(|id| state.is_supported_by(&events[id.0 as usize]));
+    if !supporting.is_empty() {
+        state.basis = if via_region { Basis::Region } else { Basis::Events };
+    }
+    (state, supporting, disputing)
+}
+
+/// The histories being written, one span per place and day at most.
+struct Histories {
+    spans: Vec<Vec<Span>>,
+    touched: Vec<usize>,
+}
+
+impl Histories {
+    /// Sets `place`'s state for `day`, citing `rows` (added to the day's span if the place
+    /// already has one).
+    fn record(&mut self, place: usize, day: NaiveDate, state: PlaceState, rows: &[EventId]) {
+        match self.spans[place].last_mut() {
+            Some(span) if span.day == day => {
+                span.state = state;
+                for r in rows {
+                    if !span.supporting.contains(r) {
+                        span.supporting.push(*r);
+                    }
+                }
+            }
+            _ => {
+                self.spans[place].push(Span { day, state, supporting: rows.to_vec(), disputing: Vec::new() });
+                self.touched.push(place);
+            }
+        }
+    }
+}
+
+/// See [`ControlModel::build`].
+pub(super) fn build(
+    baseline: &[Option<FactionId>],
+    events: &[Event],
+    regions: &Regions,
+    inference: Option<Inference<'_>>,
+) -> ControlModel {
+    let n = baseline.len();
+    let base: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
+    let claims = claims(events, regions, n);
+    let dissolutions = dissolutions(events);
+    let mut days: BTreeSet<NaiveDate> = claims.iter().map(|c| c.0).chain(dissolutions.iter().map(|d| d.date)).collect();
+
+    let mut current = base.clone();
+    let mut h = Histories { spans: vec![Vec::new(); n], touched: Vec::new() };
+    let mut has_evidence = vec![false; n];
+    let mut enclosed_since: Vec<Option<NaiveDate>> = vec![None; n];
+    let (mut c, mut d) = (0, 0);
+    while let Some(day) = days.pop_first() {
+        h.touched.clear();
+        // 1–2. Place rows, else region rows, per place.
+        while c < claims.len() && claims[c].0 == day {
+            let place = claims[c].1;
+            let mut k = c;
+            while k < claims.len() && claims[k].0 == day && claims[k].1 == place {
+                k += 1;
+            }
+            let p = place as usize;
+            let (state, supporting, disputing) = apply_group(events, &claims[c..k], current[p]);
+            has_evidence[p] |= !supporting.is_empty();
+            h.spans[p].push(Span { day, state, supporting, disputing });
+            h.touched.push(p);
+            current[p] = state;
+            c = k;
+        }
+        // 3. Dissolutions: new ones over their whole scope, earlier ones over today's changes.
+        let first_new = d;
+        while d < dissolutions.len() && dissolutions[d].date == day {
+            d += 1;
+        }
+        let mut orphans: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (k, ds) in dissolutions[..d].iter().enumerate() {
+            let scope: Vec<usize> = if k >= first_new { (0..n).collect() } else { h.touched.clone() };
+            let mut left = Vec::new();
+            for p in scope {
+                let s = current[p];
+                if (s.holder == Some(ds.faction) || s.challenger == Some(ds.faction)) && ds.covers(regions, p) {
+                    let mut state = s;
+                    state.withdraw(ds.faction, day);
+                    state.basis = ds.basis();
+                    if s.holder == Some(ds.faction) && state.holder.is_none() {
+                        left.push(p);
+                    }
+                    current[p] = state;
+                    h.record(p, day, state, &ds.rows);
+                }
+            }
+            if !left.is_empty() {
+                orphans.push((k, left));
+            }
+        }
+        let Some(inf) = inference else { continue };
+        // 4a. Succession.
+        for (k, left) in orphans {
+            let ds = &dissolutions[k];
+            let holders: Vec<Option<FactionId>> = current.iter().map(|s| s.holder).collect();
+            let heirs = successors(inf.graph, &holders, |f| f == ds.faction, &left, inf.settings.max_km);
+            for (&p, heir) in left.iter().zip(heirs) {
+                if let Some(heir) = heir {
+                    let state = PlaceState {
+                        holder: Some(heir.faction),
+                        held_since: Some(day),
+                        basis: Basis::Inferred(Rule::Succession),
+                        ..PlaceState::default()
+                    };
+                    current[p] = state;
+                    h.record(p, day, state, &ds.rows);
+                }
+            }
+        }
+        // 4b. Enclaves; a transfer can enclose another pocket, so look again.
+        for _ in 0..4 {
+            let holders: Vec<Option<FactionId>> = current.iter().map(|s| s.holder).collect();
+            let mut still = vec![false; n];
+            let mut moved = false;
+            for pocket in enclosed_pockets(inf.graph, &holders) {
+                let mut cited: Vec<EventId> = Vec::new();
+                for &b in &pocket.border {
+                    for r in h.spans[b].last().map(|s| s.supporting.as_slice()).unwrap_or_default() {
+                        if cited.len() < MAX_ENCLAVE_CITATIONS && !cited.contains(r) {
+                            cited.push(*r);
+                        }
+                    }
+                }
+                for &p in &pocket.places {
+                    if has_evidence[p] || current[p].challenger.is_some() {
+                        continue;
+                    }
+                    still[p] = true;
+                    let since = *enclosed_since[p].get_or_insert(day);
+                    let due = since.checked_add_days(Days::new(u64::from(inf.settings.enclave_days))).unwrap_or(since);
+                    if day >= due {
+                        let state = PlaceState {
+                            holder: Some(pocket.enclosed_by),
+                            held_since: Some(day),
+                            basis: Basis::Inferred(Rule::Enclave),
+                            ..PlaceState::default()
+                        };
+                        current[p] = state;
+                        h.record(p, day, state, &cited);
+                        enclosed_since[p] = None;
+                        moved = true;
+                    } else if due <= inf.last_day {
+                        days.insert(due);
+                    }
+                }
+            }
+            for (p, since) in enclosed_since.iter_mut().enumerate() {
+                if !still[p] {
+                    *since = None;
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
+    ControlModel { baseline: base, history: h.spans }
+}

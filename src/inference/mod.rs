@@ -1,0 +1,78 @@
+//! Assessed control: what follows from the evidence where no row says it directly.
+//!
+//! The control model applies these rules after each day's place rows, region rows and
+//! dissolutions, and marks every state they produce as
+//! [`Basis::Inferred`](crate::control::Basis), naming the rule and citing the rows that
+//! triggered it:
+//!
+//! - **Succession** ([`successors`]): when a faction dissolves, each place it still held
+//!   passes to the faction whose held places are nearest through the
+//!   [`NeighbourGraph`], within [`Settings::max_km`]; farther places are left unheld.
+//! - **Enclaves** ([`enclosed_pockets`]): a place with no evidence of its own since the
+//!   baseline, whose holder's connected area around it is enclosed by one other faction
+//!   and cut off from the holder's main body, passes to the enclosing faction once it has
+//!   been enclosed for [`Settings::enclave_days`].
+//!
+//! `--evidence-only` (or `enabled = false` in the manifest's `[inference]` table) skips
+//! both.
+
+mod enclave;
+mod graph;
+mod succession;
+
+pub use enclave::{Pocket, enclosed_pockets};
+pub use graph::NeighbourGraph;
+pub use succession::{Successor, successors};
+
+use serde::Serialize;
+
+/// Which inference rule produced a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rule {
+    /// A dissolved faction's place passed to the nearest other faction.
+    Succession,
+    /// A cut-off pocket passed to the one faction enclosing it.
+    Enclave,
+}
+
+impl Rule {
+    /// The word used in outputs (`inferred_by`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Succession => "succession",
+            Rule::Enclave => "enclave",
+        }
+    }
+}
+
+/// The manifest's `[inference]` settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Whether the rules run at all.
+    pub enabled: bool,
+    /// Places farther apart than this are not neighbours, and succession reaches no
+    /// farther, in kilometres.
+    pub max_km: f64,
+    /// How many days a pocket stays enclosed before it passes to the enclosing faction
+    /// (0: the same day).
+    pub enclave_days: u32,
+}
+
+impl Settings {
+    /// The default reach of succession and of neighbourhood, in km.
+    pub const DEFAULT_MAX_KM: f64 = 50.0;
+    /// The default wait before an enclosed pocket changes hands, in days.
+    pub const DEFAULT_ENCLAVE_DAYS: u32 = 2;
+
+    /// Inference switched off.
+    pub fn disabled() -> Settings {
+        Settings { enabled: false, ..Settings::default() }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings { enabled: true, max_km: Settings::DEFAULT_MAX_KM, enclave_days: Settings::DEFAULT_ENCLAVE_DAYS }
+    }
+}

@@ -1,0 +1,257 @@
+//! Regions: sets of places an event row can name instead of one place.
+//!
+//! Two kinds exist. Every distinct `admin1` value of the gazetteer is a region, named the
+//! way reports name provinces ("Latakia Governorate", "Latakia province", "the province of
+//! Latakia"). A scenario may add named areas in `areas.geojson` (polygons with a `name`,
+//! e.g. "Eastern Ghouta"): an area holds the places inside its polygon.
+
+use std::collections::HashMap;
+
+use geo::{Contains, MultiPolygon};
+use serde::Serialize;
+
+use crate::gazetteer::{Gazetteer, PlaceId, normalize_name};
+
+/// Index of a region in its scenario's region list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RegionId(pub u32);
+
+impl RegionId {
+    /// The index as a `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where a region comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionKind {
+    /// A first-level administrative region of the gazetteer (a governorate, a province).
+    Admin1,
+    /// A named area drawn in the scenario's `areas.geojson`.
+    Area,
+}
+
+impl RegionKind {
+    /// The word used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionKind::Admin1 => "admin1",
+            RegionKind::Area => "area",
+        }
+    }
+}
+
+/// A named set of places.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Its index.
+    pub id: RegionId,
+    /// Its name: the admin1 value, or the area's `name`.
+    pub name: String,
+    /// Admin1 region or named area.
+    pub kind: RegionKind,
+    /// The places it holds, in place order.
+    pub members: Vec<PlaceId>,
+    /// The area's outline (lon/lat), for named areas.
+    pub shape: Option<MultiPolygon<f64>>,
+    /// Where the area's outline comes from (named areas), or empty.
+    pub note: String,
+}
+
+/// A named area as read from `areas.geojson`.
+#[derive(Debug, Clone)]
+pub struct AreaInput {
+    /// The name rows use.
+    pub name: String,
+    /// Other spellings.
+    pub aliases: Vec<String>,
+    /// The outline, lon/lat.
+    pub shape: MultiPolygon<f64>,
+    /// Where the outline comes from.
+    pub note: String,
+}
+
+/// How a name read as a region resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionMatch {
+    /// The text is not written as a region ("X Governorate", "X province", an area name).
+    NotARegion,
+    /// A region.
+    Found(RegionId),
+    /// Written as a province, but no admin1 region has that name; the known names.
+    UnknownAdmin1 {
+        /// The name inside the province form, e.g. "Latakkia".
+        name: String,
+        /// Every admin1 name of the gazetteer.
+        known: Vec<String>,
+    },
+}
+
+/// Every region of a scenario, with their spellings.
+#[derive(Debug, Clone, Default)]
+pub struct Regions {
+    regions: Vec<Region>,
+    admin1_by_key: HashMap<String, RegionId>,
+    area_by_key: HashMap<String, RegionId>,
+}
+
+/// The words that mark a name as an admin1 region, after or before the name.
+const SUFFIXES: &[&str] = &[" governorate", " governate", " province", " region", " muhafazah", " wilayah"];
+const PREFIXES: &[&str] = &["governorate of ", "province of ", "region of "];
+
+/// The name inside a province form ("the province of Latakia" → "Latakia"), if the text
+/// has that form.
+fn province_form(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    let (t, lower) = match lower.strip_prefix("the ") {
+        Some(rest) => (&t[t.len() - rest.len()..], rest.to_string()),
+        None => (t, lower),
+    };
+    for suffix in SUFFIXES {
+        if lower.ends_with(suffix) && lower.len() > suffix.len() {
+            return Some(t[..t.len() - suffix.len()].trim());
+        }
+    }
+    for prefix in PREFIXES {
+        if lower.starts_with(prefix) && lower.len() > prefix.len() {
+            return Some(t[prefix.len()..].trim());
+        }
+    }
+    None
+}
+
+/// The matching key of an admin1 name, without any "Governorate" it carries
+/// ("Damascus Governorate" and "Damascus province" meet).
+fn admin1_key(name: &str) -> String {
+    normalize_name(province_form(name).unwrap_or(name))
+}
+
+impl Regions {
+    /// The admin1 regions of `gazetteer` (in order of first appearance) followed by the
+    /// named `areas` (each holding the places inside its outline).
+    pub fn new(gazetteer: &Gazetteer, areas: Vec<AreaInput>) -> Regions {
+        let mut r = Regions::default();
+        for place in gazetteer.places() {
+            if place.admin1.trim().is_empty() {
+                continue;
+            }
+            let key = admin1_key(&place.admin1);
+            let id = *r.admin1_by_key.entry(key).or_insert_with(|| {
+                let id = RegionId(r.regions.len() as u32);
+                r.regions.push(Region {
+                    id,
+                    name: place.admin1.clone(),
+                    kind: RegionKind::Admin1,
+                    members: Vec::new(),
+                    shape: None,
+                    note: String::new(),
+                });
+                id
+            });
+            r.regions[id.index()].members.push(place.id);
+        }
+        for area in areas {
+            let id = RegionId(r.regions.len() as u32);
+            let members =
+                gazetteer.places().iter().filter(|p| area.shape.contains(&p.position)).map(|p| p.id).collect();
+            for spelling in std::iter::once(&area.name).chain(&area.aliases) {
+                r.area_by_key.entry(normalize_name(spelling)).or_insert(id);
+            }
+            r.regions.push(Region {
+                id,
+                name: area.name,
+                kind: RegionKind::Area,
+                members,
+                shape: Some(area.shape),
+                note: area.note,
+            });
+        }
+        r
+    }
+
+    /// Every region, admin1 regions first.
+    pub fn all(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// The region with index `id`.
+    pub fn get(&self, id: RegionId) -> &Region {
+        &self.regions[id.index()]
+    }
+
+    /// Reads `text` as a region: a named area's name or alias, or an admin1 name in a
+    /// province form ("Latakia Governorate", "Latakia province", "the province of
+    /// Latakia"). A bare admin1 name ("Latakia") is not a region: it is usually also a
+    /// town.
+    pub fn resolve(&self, text: &str) -> RegionMatch {
+        if let Some(id) = self.area_by_key.get(&normalize_name(text)) {
+            return RegionMatch::Found(*id);
+        }
+        let Some(name) = province_form(text) else {
+            return RegionMatch::NotARegion;
+        };
+        match self.admin1_by_key.get(&normalize_name(name)) {
+            Some(id) => RegionMatch::Found(*id),
+            None => RegionMatch::UnknownAdmin1 {
+                name: name.to_string(),
+                known: self.regions.iter().filter(|r| r.kind == RegionKind::Admin1).map(|r| r.name.clone()).collect(),
+            },
+        }
+    }
+
+    /// Regions whose names contain `query` (normalised); all regions for an empty query.
+    pub fn search(&self, query: &str) -> Vec<RegionId> {
+        let key = admin1_key(query);
+        self.regions.iter().filter(|r| key.is_empty() || admin1_key(&r.name).contains(&key)).map(|r| r.id).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Coord, Rect};
+
+    fn gazetteer() -> Gazetteer {
+        let csv = "id,name,aliases,lat,lon,population,admin1,kind,source
+latakia,Latakia,,35.52,35.79,383786,Latakia,city,t
+jableh,Jableh,,35.36,35.93,65915,Latakia,town,t
+damascus,Damascus,,33.51,36.29,1569394,Damascus Governorate,city,t
+douma,Douma,,33.57,36.40,110893,Rif-dimashq,city,t
+";
+        Gazetteer::from_csv(csv, "g.csv").unwrap().0
+    }
+
+    #[test]
+    fn province_forms_resolve_and_bare_names_do_not() {
+        let g = gazetteer();
+        let r = Regions::new(&g, Vec::new());
+        let latakia = RegionMatch::Found(RegionId(0));
+        for text in ["Latakia Governorate", "Latakia province", "the province of Latakia", "LATAKIA PROVINCE"] {
+            assert_eq!(r.resolve(text), latakia, "{text}");
+        }
+        assert_eq!(r.resolve("Latakia"), RegionMatch::NotARegion);
+        assert_eq!(r.resolve("Damascus Governorate"), RegionMatch::Found(RegionId(1)));
+        assert_eq!(r.resolve("Rif Dimashq Governorate"), RegionMatch::Found(RegionId(2)));
+        assert!(matches!(r.resolve("Aleppo province"), RegionMatch::UnknownAdmin1 { .. }));
+        assert_eq!(r.get(RegionId(0)).members, vec![PlaceId(0), PlaceId(1)]);
+    }
+
+    #[test]
+    fn named_areas_hold_the_places_inside_them() {
+        let g = gazetteer();
+        let ghouta = Rect::new(Coord { x: 36.33, y: 33.45 }, Coord { x: 36.6, y: 33.7 }).to_polygon();
+        let area = AreaInput {
+            name: "Eastern Ghouta".into(),
+            aliases: vec!["East Ghouta".into()],
+            shape: MultiPolygon(vec![ghouta]),
+            note: String::new(),
+        };
+        let r = Regions::new(&g, vec![area]);
+        let RegionMatch::Found(id) = r.resolve("east ghouta") else { panic!("not found") };
+        assert_eq!(r.get(id).kind, RegionKind::Area);
+        assert_eq!(r.get(id).members, vec![PlaceId(3)]);
+    }
+}
