@@ -39,12 +39,14 @@ fn main() -> anyhow::Result<()> {
             key: "a".into(),
             name: "Army A".into(),
             colour: "#b03a2e".parse::<Colour>().unwrap(),
+            inherits: true,
         },
         Faction {
             id: FactionId(1),
             key: "b".into(),
             name: "Army B".into(),
             colour: "#1f618d".parse::<Colour>().unwrap(),
+            inherits: true,
         },
     ];
     let capture = Event {

@@ -6,10 +6,10 @@
 use std::io::Write;
 use std::time::Instant;
 
+use frontline::Scenario;
 use frontline::export::Exporter;
 use frontline::synthetic::{Spec, generate};
 use frontline::territory::Territory;
-use frontline::{ControlModel, Scenario};
 
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -2,9 +2,9 @@
 //!
 //! Run: `cargo run --release --example render_day -- 2024-12-06 hama.png`
 
+use frontline::Scenario;
 use frontline::render::{Atlas, Style, render_png};
 use frontline::territory::Territory;
-use frontline::{ControlModel, Scenario};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

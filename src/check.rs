@@ -161,9 +161,10 @@ pub fn stale_places(
     for place in scenario.gazetteer.places() {
         let c = model.control(place.id, last);
         let Some(holder) = c.state.holder else { continue };
-        let confirmed_since =
-            c.evidence.iter().any(|id| scenario.events[id.0 as usize].date >= since) && !c.state.basis.is_inferred();
-        if confirmed_since {
+        // Stale: the same holder as at the start, and no row since `since` confirms it.
+        let unchanged = start(place.id.index()).holder == Some(holder);
+        let confirmed_since = c.evidence.iter().any(|id| scenario.events[id.0 as usize].date >= since);
+        if !unchanged || confirmed_since {
             continue;
         }
         let neighbours: Vec<usize> = graph.neighbours(place.id.index()).map(|(j, _)| j).collect();

@@ -74,6 +74,9 @@ pub struct Faction {
     pub name: String,
     /// Its colour on maps.
     pub colour: Colour,
+    /// Whether inference may give it places (succession, enclaves). A foreign army whose
+    /// every move is reported, say, should gain ground only by rows.
+    pub inherits: bool,
 }
 
 /// What a claim says a faction did.

@@ -85,17 +85,39 @@ pub(super) fn claims(events: &[Event], regions: &Regions, places: usize) -> Vec<
     claims
 }
 
+/// Whether a region row speaks to a place in the state `start`. A region-wide denial
+/// (`held`) keeps what the faction still has there and takes nothing back; a region-wide
+/// entry does not contest the faction's own places. Captures and withdrawals apply as
+/// they would to a place.
+fn region_row_applies(event: &Event, start: &PlaceState) -> bool {
+    let f = Some(event.faction);
+    match event.action {
+        Action::Held => start.holder == f || start.challenger == f,
+        Action::Entered => start.holder != f,
+        _ => true,
+    }
+}
+
 /// Applies the rows of one place and one day (the claims `group`, sorted, all of one
-/// place and day) to `start`: place rows if there are any, else region rows. Returns the
-/// new state and the rows that support and dispute it.
+/// place and day) to `start`: place rows if there are any, else the region rows that
+/// apply to it. Returns the new state and the rows that support and dispute it, or
+/// `None` when no row applies.
 pub(super) fn apply_group(
     events: &[Event],
     group: &[Claim],
     start: PlaceState,
-) -> (PlaceState, Vec<EventId>, Vec<EventId>) {
+) -> Option<(PlaceState, Vec<EventId>, Vec<EventId>)> {
     let via_region = group[0].2;
-    let mut rows: Vec<usize> = group.iter().filter(|c| c.2 == via_region).map(|c| c.3 as usize).collect();
+    let mut rows: Vec<usize> = group
+        .iter()
+        .filter(|c| c.2 == via_region)
+        .map(|c| c.3 as usize)
+        .filter(|&r| !via_region || region_row_applies(&events[r], &start))
+        .collect();
     rows.dedup();
+    if rows.is_empty() {
+        return None;
+    }
     sort_by_rank(events, &mut rows);
     let mut state = start;
     for &r in &rows {
@@ -107,7 +129,7 @@ pub(super) fn apply_group(
     if !supporting.is_empty() {
         state.basis = if via_region { Basis::Region } else { Basis::Events };
     }
-    (state, supporting, disputing)
+    Some((state, supporting, disputing))
 }
 
 /// The histories being written, one span per place and day at most.
@@ -154,6 +176,17 @@ pub(super) fn build(
     let mut h = Histories { spans: vec![Vec::new(); n], touched: Vec::new() };
     let mut has_evidence = vec![false; n];
     let mut enclosed_since: Vec<Option<NaiveDate>> = vec![None; n];
+    // A pocket that already existed at the baseline (a garrison linked to its main body
+    // only by a long desert road) was held then: the rule is for pockets the offensive
+    // makes, not for the lines it starts from.
+    let mut pocket_at_baseline = vec![false; n];
+    if let Some(inf) = inference {
+        for pocket in enclosed_pockets(inf.graph, baseline) {
+            for p in pocket.places {
+                pocket_at_baseline[p] = true;
+            }
+        }
+    }
     let (mut c, mut d) = (0, 0);
     while let Some(day) = days.pop_first() {
         h.touched.clear();
@@ -165,11 +198,12 @@ pub(super) fn build(
                 k += 1;
             }
             let p = place as usize;
-            let (state, supporting, disputing) = apply_group(events, &claims[c..k], current[p]);
-            has_evidence[p] |= !supporting.is_empty();
-            h.spans[p].push(Span { day, state, supporting, disputing });
-            h.touched.push(p);
-            current[p] = state;
+            if let Some((state, supporting, disputing)) = apply_group(events, &claims[c..k], current[p]) {
+                has_evidence[p] |= !supporting.is_empty();
+                h.spans[p].push(Span { day, state, supporting, disputing });
+                h.touched.push(p);
+                current[p] = state;
+            }
             c = k;
         }
         // 3. Dissolutions: new ones over their whole scope, earlier ones over today's changes.
@@ -203,7 +237,13 @@ pub(super) fn build(
         for (k, left) in orphans {
             let ds = &dissolutions[k];
             let holders: Vec<Option<FactionId>> = current.iter().map(|s| s.holder).collect();
-            let heirs = successors(inf.graph, &holders, |f| f == ds.faction, &left, inf.settings.max_km);
+            let heirs = successors(
+                inf.graph,
+                &holders,
+                |f| f == ds.faction || inf.no_inheritance.contains(&f),
+                &left,
+                inf.settings.max_km,
+            );
             for (&p, heir) in left.iter().zip(heirs) {
                 if let Some(heir) = heir {
                     let state = PlaceState {
@@ -223,6 +263,9 @@ pub(super) fn build(
             let mut still = vec![false; n];
             let mut moved = false;
             for pocket in enclosed_pockets(inf.graph, &holders) {
+                if inf.no_inheritance.contains(&pocket.enclosed_by) {
+                    continue;
+                }
                 let mut cited: Vec<EventId> = Vec::new();
                 for &b in &pocket.border {
                     for r in h.spans[b].last().map(|s| s.supporting.as_slice()).unwrap_or_default() {
@@ -232,7 +275,10 @@ pub(super) fn build(
                     }
                 }
                 for &p in &pocket.places {
-                    if has_evidence[p] || current[p].challenger.is_some() {
+                    // Only places nothing has touched: no row of their own, no earlier
+                    // inference (so a place changes hands by this rule at most once).
+                    let untouched = current[p].basis == Basis::Baseline && current[p].challenger.is_none();
+                    if has_evidence[p] || !untouched || pocket_at_baseline[p] {
                         continue;
                     }
                     still[p] = true;

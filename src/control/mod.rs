@@ -326,6 +326,8 @@ pub struct Inference<'a> {
     pub graph: &'a NeighbourGraph,
     /// The scenario's last day.
     pub last_day: NaiveDate,
+    /// Factions inference never gives a place to (indexed by faction; missing: may).
+    pub no_inheritance: &'a [FactionId],
 }
 
 /// Baseline and events indexed for fast queries.

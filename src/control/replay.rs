@@ -23,8 +23,8 @@ pub fn replay(baseline: &[Option<FactionId>], events: &[Event], regions: &Region
     for day in days {
         for (p, state) in states.iter_mut().enumerate() {
             let group: Vec<_> = claims.iter().filter(|c| c.0 == day && c.1 as usize == p).copied().collect();
-            if !group.is_empty() {
-                *state = apply_group(events, &group, *state).0;
+            if let Some((next, ..)) = (!group.is_empty()).then(|| apply_group(events, &group, *state)).flatten() {
+                *state = next;
             }
         }
         for ds in dissolutions.iter().filter(|ds| ds.date <= day) {

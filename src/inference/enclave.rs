@@ -18,9 +18,10 @@ pub struct Pocket {
 
 /// Every pocket in `holders`: a connected component (through `graph`) of one holder's
 /// places that is not that holder's main body (its component with the most places; on a
-/// tie, the one with the lowest place index), whose neighbours are all held, and all by
-/// one other faction. Unheld places are holes in the enclosure, so a pocket next to one is
-/// not enclosed.
+/// tie, the one with the lowest place index), none of whose places borders open ground
+/// ([`NeighbourGraph::is_open`]: the edge of the map, a border, an empty desert), and whose
+/// neighbours are all held, and all by one other faction. Unheld places are holes in the
+/// enclosure, so a pocket next to one is not enclosed.
 pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -> Vec<Pocket> {
     let n = holders.len();
     let mut component = vec![usize::MAX; n];
@@ -67,7 +68,7 @@ pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -
             continue;
         }
         let mut enclosing: Option<FactionId> = None;
-        let mut enclosed = true;
+        let mut enclosed = !members.iter().any(|&i| graph.is_open(i));
         let mut border = Vec::new();
         'scan: for &i in &members {
             for (j, _) in graph.neighbours(i) {

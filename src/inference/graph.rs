@@ -17,6 +17,7 @@ pub struct NeighbourGraph {
     offsets: Vec<u32>,
     targets: Vec<u32>,
     km: Vec<f32>,
+    open: Vec<bool>,
 }
 
 impl NeighbourGraph {
@@ -42,6 +43,7 @@ impl NeighbourGraph {
             }
         }
         let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+        let mut open = on_hull(positions);
         let distance = |a: usize, b: usize| {
             Haversine.distance(Point::from(positions[a]), Point::from(positions[b])) as f32 / 1000.0
         };
@@ -51,12 +53,15 @@ impl NeighbourGraph {
                     let d = distance(i, j);
                     if f64::from(d) <= max_km {
                         lists[i].push((j as u32, d));
+                    } else {
+                        open[i] = true;
                     }
                 }
             }
         }
         for i in 0..n {
             if let Some(j) = twin[i] {
+                open[i] = open[j];
                 let shared = lists[j].clone();
                 lists[i] = shared;
                 lists[i].push((j as u32, 0.0));
@@ -68,7 +73,7 @@ impl NeighbourGraph {
                 }
             }
         }
-        let mut g = NeighbourGraph { offsets: Vec::with_capacity(n + 1), ..NeighbourGraph::default() };
+        let mut g = NeighbourGraph { offsets: Vec::with_capacity(n + 1), open, ..NeighbourGraph::default() };
         g.offsets.push(0);
         for mut list in lists {
             list.sort_by_key(|(j, _)| *j);
@@ -80,6 +85,13 @@ impl NeighbourGraph {
             g.offsets.push(g.targets.len() as u32);
         }
         g
+    }
+
+    /// Whether place `i` borders open ground: it is on the outer hull of all places, or
+    /// one of its Delaunay neighbours is farther than `max_km`. Nobody can enclose such a
+    /// place; an unknown place counts as open.
+    pub fn is_open(&self, i: usize) -> bool {
+        self.open.get(i).copied().unwrap_or(true)
     }
 
     /// The number of places.
@@ -100,6 +112,22 @@ impl NeighbourGraph {
         };
         range.map(|k| (self.targets[k] as usize, f64::from(self.km[k])))
     }
+}
+
+/// Which places are corners of the convex hull of all places (or not finite).
+fn on_hull(positions: &[Coord<f64>]) -> Vec<bool> {
+    use geo::ConvexHull;
+    let finite: Vec<Point<f64>> =
+        positions.iter().filter(|p| p.x.is_finite() && p.y.is_finite()).map(|p| Point::from(*p)).collect();
+    let hull = geo::MultiPoint(finite).convex_hull();
+    let corners: std::collections::HashSet<(u64, u64)> =
+        hull.exterior().coords().map(|c| ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())).collect();
+    positions
+        .iter()
+        .map(|p| {
+            !(p.x.is_finite() && p.y.is_finite()) || corners.contains(&((p.x + 0.0).to_bits(), (p.y + 0.0).to_bits()))
+        })
+        .collect()
 }
 
 fn mean(positions: &[Coord<f64>]) -> Coord<f64> {
@@ -129,12 +157,16 @@ mod tests {
         }
         assert!(!of_5.contains(&15));
         assert!(g.neighbours(5).all(|(_, d)| d > 8.0 && d < 16.0));
+        // Corners are on the hull; inner places are sealed.
+        assert!(g.is_open(0) && g.is_open(15));
+        assert!(!g.is_open(5) && !g.is_open(10));
     }
 
     #[test]
     fn long_edges_are_dropped_and_twins_joined() {
         let g = NeighbourGraph::new(&grid(), 5.0);
         assert_eq!(g.neighbours(5).count(), 0);
+        assert!(g.is_open(5), "a dropped long edge opens the place");
         let mut positions = grid();
         positions.push(positions[5]);
         let g = NeighbourGraph::new(&positions, 50.0);

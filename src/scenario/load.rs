@@ -188,7 +188,13 @@ fn factions(manifest: &Manifest, file: &str) -> Result<Vec<Faction>> {
             expected,
             found: entry.colour.clone(),
         })?;
-        out.push(Faction { id: FactionId(i as u16), key: entry.id.clone(), name: entry.name.clone(), colour });
+        out.push(Faction {
+            id: FactionId(i as u16),
+            key: entry.id.clone(),
+            name: entry.name.clone(),
+            colour,
+            inherits: entry.inherits,
+        });
     }
     Ok(out)
 }

@@ -55,6 +55,13 @@ pub struct FactionEntry {
     pub name: String,
     /// `#rrggbb`.
     pub colour: String,
+    /// Whether inference may give it places (default true).
+    #[serde(default = "yes")]
+    pub inherits: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The `[map]` table.

@@ -182,8 +182,13 @@ impl Scenario {
     /// The control model in `mode`.
     pub fn model_with(&self, mode: Mode) -> ControlModel {
         let graph = (mode == Mode::Assessed && self.inference.enabled).then(|| self.neighbour_graph());
-        let inference =
-            graph.as_ref().map(|graph| Inference { settings: self.inference, graph, last_day: self.last_day });
+        let excluded: Vec<FactionId> = self.factions.iter().filter(|f| !f.inherits).map(|f| f.id).collect();
+        let inference = graph.as_ref().map(|graph| Inference {
+            settings: self.inference,
+            graph,
+            last_day: self.last_day,
+            no_inheritance: &excluded,
+        });
         ControlModel::build(&self.baseline, &self.events, &self.regions, inference)
     }
 }
