@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use geo::{Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use super::shapes::{clip_lines, clip_polygons, hatch};
+use super::shapes::{clip_lines, clip_polygons, hatch, stipple};
 use super::style::Style;
 use crate::basemap::Role;
 use crate::control::{ControlModel, PlaceState};
@@ -76,6 +76,10 @@ pub struct DayMap {
     pub frontlines: MultiLineString<f64>,
     /// Hatching over contested places, in the challenger's colour.
     pub hatching: Vec<(FactionId, MultiLineString<f64>)>,
+    /// The areas whose control is assessed (inferred), not reported, per faction.
+    pub assessed: Vec<(FactionId, MultiPolygon<f64>)>,
+    /// The stipple dots over the assessed areas, per faction.
+    pub stipple: Vec<(FactionId, Vec<Coord<f64>>)>,
 }
 
 /// A scenario prepared for drawing frames of one size.
@@ -209,6 +213,15 @@ impl<'a> Atlas<'a> {
                 Some((challenger, clip_lines(&hatch(&cell, spacing), view)))
             })
             .collect();
-        DayMap { states, areas, frontlines, hatching }
+        let assessed: Vec<(FactionId, MultiPolygon<f64>)> = self
+            .territory
+            .assessed_areas(&states)
+            .iter()
+            .map(|(f, shape)| (*f, clip_polygons(&shape.map_coords(px), view)))
+            .filter(|(_, shape)| !shape.0.is_empty())
+            .collect();
+        let dot_spacing = 7.0 * self.layout.scale;
+        let stipple = assessed.iter().map(|(f, shape)| (*f, stipple(shape, dot_spacing))).collect();
+        DayMap { states, areas, frontlines, hatching, assessed, stipple }
     }
 }

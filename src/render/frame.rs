@@ -12,9 +12,9 @@ use super::atlas::{Atlas, DayMap};
 use super::labels::{LabelRequest, place_labels};
 use super::shapes::keyhole_ring;
 use crate::basemap::Role;
-use crate::control::Status;
+use crate::control::{Basis, Status};
 use crate::error::{Error, Result};
-use crate::event::Colour;
+use crate::event::{Action, Colour, FactionId, Target};
 use crate::gazetteer::{PlaceId, PlaceKind};
 use crate::raster::{Halo, HaloText, TextHaloBackend, Weight};
 
@@ -70,6 +70,18 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
             if ring.len() >= 3 {
                 self.area.draw(&Polygon::new(ring, c.filled())).map_err(fail)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Small square dots of `half_design` half-width (design pixels) centred on `at`.
+    fn dots(&self, at: &[Coord<f64>], c: RGBAColor, half_design: f64) -> Result<()> {
+        let h = self.units(half_design).max(0.5);
+        for d in at {
+            let (x, y) = (d.x * self.k, d.y * self.k);
+            let a = ((x - h).round() as i32, (y - h).round() as i32);
+            let b = ((x + h).round() as i32, (y + h).round() as i32);
+            self.area.draw(&Rectangle::new([a, b], c.filled())).map_err(fail)?;
         }
         Ok(())
     }
@@ -226,6 +238,14 @@ fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     for (faction, shape) in &map.areas {
         p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
     }
+    // Assessed areas: paler, under a stipple of the faction's colour, so a reader tells
+    // at a glance what no source states directly.
+    for (faction, shape) in &map.assessed {
+        p.fill(shape, colour(style.assessed_colour(s.faction(*faction).colour)).to_rgba())?;
+    }
+    for (faction, dots) in &map.stipple {
+        p.dots(dots, colour(s.faction(*faction).colour).to_rgba(), 1.1)?;
+    }
     for (challenger, lines) in &map.hatching {
         let stroke = p.stroke(colour(s.faction(*challenger).colour).to_rgba(), 3.0);
         for l in &lines.0 {
@@ -246,9 +266,19 @@ fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     draw_scale_bar(p)
 }
 
+/// The places a row names that changed hands on `day`: they get a ring and a label.
+/// Changes by region rows or inference are told in the panel instead, or a day of
+/// collapse would ring half the map.
 fn changed_today(p: &Painter<'_, '_, impl TextHaloBackend>, day: NaiveDate) -> Vec<PlaceId> {
     match day.pred_opt().filter(|d| *d >= p.atlas.scenario.first_day) {
-        Some(prev) => p.atlas.model.changes(prev, day).into_iter().map(|c| c.place).collect(),
+        Some(prev) => p
+            .atlas
+            .model
+            .changes(prev, day)
+            .into_iter()
+            .filter(|c| c.after.state.basis == Basis::Events)
+            .map(|c| c.place)
+            .collect(),
         None => Vec::new(),
     }
 }
@@ -490,6 +520,17 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         }
         legend_text(p, "Contested: fighting inside (hatched)", y)?;
         y += 27.0 * scale;
+        swatch(p, y, colour(style.assessed_colour(style.muted)).to_rgba())?;
+        let dots: Vec<Coord<f64>> = (0..4)
+            .flat_map(|i| (0..2).map(move |j| (i, j)))
+            .map(|(i, j)| Coord {
+                x: left + (4.0 + 7.0 * i as f64 + if j == 1 { 3.5 } else { 0.0 }) * scale,
+                y: y + (7.0 + 7.0 * j as f64) * scale,
+            })
+            .collect();
+        p.dots(&dots, colour(style.muted).to_rgba(), 1.1)?;
+        legend_text(p, "Assessed: no direct report (dotted)", y)?;
+        y += 27.0 * scale;
         let seg = LineString(vec![
             Coord { x: left, y: y + 11.0 * scale },
             Coord { x: left + 30.0 * scale, y: y + 11.0 * scale },
@@ -508,7 +549,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             .map_err(fail)?;
         legend_text(p, "Changed hands this day", y)?;
     }
-    y = legend_top + ((s.factions.len() + 2) as f64 * 27.0 + 40.0) * scale;
+    y = legend_top + ((s.factions.len() + 3) as f64 * 27.0 + 40.0) * scale;
 
     // The day's changes.
     let credits_top = panel.max().y - (s.credits.len() as f64 * 19.0 + 30.0) * scale;
@@ -531,16 +572,18 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     let sources = day_sources(atlas, day);
     if !sources.is_empty() {
         y = y.max(credits_top - sources_block);
-        write(
-            p,
-            &format!("Sources this day: {}", sources.join("; ")),
-            14.0,
-            Weight::Regular,
-            style.muted,
-            &mut y,
-            0.0,
-            fg,
-        )?;
+        // As many outlets as fit in three lines; the rest are counted (every one is in
+        // the exports and `frontline control`).
+        let mut shown = sources.len();
+        let text = |n: usize| {
+            let rest = sources.len() - n;
+            let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
+            format!("Sources this day: {}{more}", sources[..n].join("; "))
+        };
+        while shown > 1 && p.wrap(&text(shown), 14.0, Weight::Regular, width).len() > 3 {
+            shown -= 1;
+        }
+        write(p, &text(shown), 14.0, Weight::Regular, style.muted, &mut y, 0.0, fg)?;
     }
     let mut y = credits_top;
     for credit in &s.credits {
@@ -550,31 +593,75 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     Ok(())
 }
 
-/// One line per place that changed hands on `day`, largest places first.
+/// What changed on `day`, in the order a reader needs it: dissolutions, region rows,
+/// then each place a row names that changed hands (largest first), then the changes the
+/// program assessed, counted per faction.
 pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
     let s = atlas.scenario;
     let Some(prev) = day.pred_opt().filter(|d| *d >= s.first_day) else {
         return vec!["Lines before the offensive (an approximation: see the data's README).".to_string()];
     };
-    let mut changes = atlas.model.changes(prev, day);
-    if changes.is_empty() {
-        return vec!["No change of control reported.".to_string()];
-    }
-    changes.sort_by_key(|c| std::cmp::Reverse(s.gazetteer.get(c.place).population.unwrap_or(0)));
-    changes
-        .iter()
-        .map(|c| {
-            let name = &s.gazetteer.get(c.place).name;
-            let faction =
-                |f: Option<crate::event::FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
-            let after = c.after.state;
-            match after.status() {
-                Status::Held => format!("• {name}: taken by {}", faction(after.holder)),
-                Status::Contested => format!("• {name}: contested, {} fighting inside", faction(after.challenger)),
-                Status::Unheld => format!("• {name}: left by {}", faction(c.before.holder)),
+    let name = |f: Option<FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
+    let mut lines: Vec<String> = Vec::new();
+    let mut said: Vec<(Target, FactionId, Action)> = Vec::new();
+    for e in s.events.iter().filter(|e| e.date == day) {
+        let key = (e.target, e.faction, e.action);
+        if said.contains(&key) {
+            continue;
+        }
+        let line = match (e.action, e.target) {
+            (Action::Dissolved, Target::Everywhere) => format!("• {} ceased to hold territory", name(Some(e.faction))),
+            (Action::Dissolved, Target::Region(r)) => {
+                format!("• {} left the region {}", name(Some(e.faction)), s.regions.get(r).name)
             }
-        })
-        .collect()
+            (action, Target::Region(r)) if action != Action::Held => {
+                let verb = match action {
+                    Action::Captured => "taken by",
+                    Action::Entered => "entered by",
+                    _ => "left by",
+                };
+                format!("• Region {}: {verb} {} (region report)", s.regions.get(r).name, name(Some(e.faction)))
+            }
+            _ => continue,
+        };
+        said.push(key);
+        lines.push(line);
+    }
+    let mut changes = atlas.model.changes(prev, day);
+    changes.sort_by_key(|c| std::cmp::Reverse(s.gazetteer.get(c.place).population.unwrap_or(0)));
+    let mut assessed: Vec<(FactionId, usize)> = Vec::new();
+    let mut place_lines: Vec<String> = Vec::new();
+    for c in &changes {
+        let after = c.after.state;
+        match (after.basis, after.holder) {
+            (Basis::Inferred(_), Some(f)) => match assessed.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, n)) => *n += 1,
+                None => assessed.push((f, 1)),
+            },
+            (Basis::Region, _) => {}
+            _ => {
+                let place = &s.gazetteer.get(c.place).name;
+                place_lines.push(match after.status() {
+                    Status::Held => format!("• {place}: taken by {}", name(after.holder)),
+                    Status::Contested => format!("• {place}: contested, {} fighting inside", name(after.challenger)),
+                    Status::Unheld => format!("• {place}: left by {}", name(c.before.holder)),
+                });
+            }
+        }
+    }
+    if !assessed.is_empty() {
+        let parts: Vec<String> = assessed.iter().map(|(f, n)| format!("{n} to {}", name(Some(*f)))).collect();
+        lines.push(format!(
+            "• Assessed, no direct report: {} places passed, {}",
+            assessed.iter().map(|a| a.1).sum::<usize>(),
+            parts.join(", ")
+        ));
+    }
+    lines.extend(place_lines);
+    if lines.is_empty() {
+        lines.push("No change of control reported.".to_string());
+    }
+    lines
 }
 
 /// The outlets of the reports behind the day's events.

@@ -82,10 +82,55 @@ pub fn hatch(shape: &MultiPolygon<f64>, spacing: f64) -> MultiLineString<f64> {
     shape.clip(&MultiLineString(lines), false)
 }
 
+/// Dots on a staggered grid `spacing` apart (anchored at 0, so neighbouring shapes line
+/// up) that fall inside `shape`: the stipple over assessed areas.
+pub fn stipple(shape: &MultiPolygon<f64>, spacing: f64) -> Vec<Coord<f64>> {
+    let Some(b) = shape.bounding_rect() else {
+        return Vec::new();
+    };
+    if spacing <= 0.0 || !spacing.is_finite() {
+        return Vec::new();
+    }
+    // Rows of the grid, clipped to the shape; dots along each clipped run.
+    let (first, last) = ((b.min().y / spacing).ceil() as i64, (b.max().y / spacing).floor() as i64);
+    let rows: Vec<LineString<f64>> = (first..=last)
+        .map(|k| {
+            let y = k as f64 * spacing;
+            LineString(vec![Coord { x: b.min().x - 1.0, y }, Coord { x: b.max().x + 1.0, y }])
+        })
+        .collect();
+    let mut dots = Vec::new();
+    for run in shape.clip(&MultiLineString(rows), false).0 {
+        let (Some(a), Some(z)) = (run.0.first(), run.0.last()) else { continue };
+        let (x0, x1, y) = (a.x.min(z.x), a.x.max(z.x), a.y);
+        let offset = if ((y / spacing).round() as i64).rem_euclid(2) == 1 { spacing / 2.0 } else { 0.0 };
+        let mut x = ((x0 - offset) / spacing).ceil() * spacing + offset;
+        while x <= x1 {
+            dots.push(Coord { x, y });
+            x += spacing;
+        }
+    }
+    dots
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use geo::{Area, polygon};
+
+    #[test]
+    fn stipple_dots_fall_inside_the_shape_on_a_staggered_grid() {
+        let square = MultiPolygon(vec![polygon!(
+            exterior: [(x: 0., y: 0.), (x: 40., y: 0.), (x: 40., y: 40.), (x: 0., y: 40.), (x: 0., y: 0.)],
+            interiors: [],
+        )]);
+        let dots = stipple(&square, 10.0);
+        assert!(dots.iter().all(|d| (0.0..=40.0).contains(&d.x) && (0.0..=40.0).contains(&d.y)));
+        // Rows at y = 0, 10, ..., 40; even rows have 5 dots, odd rows 4 (offset by 5).
+        assert_eq!(dots.len(), 5 + 4 + 5 + 4 + 5, "{dots:?}");
+        assert!(dots.contains(&Coord { x: 5.0, y: 10.0 }));
+        assert!(stipple(&MultiPolygon(Vec::new()), 10.0).is_empty());
+    }
 
     #[test]
     fn keyholes_keep_holes_reversed() {

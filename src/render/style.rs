@@ -31,6 +31,8 @@ pub struct Style {
     /// How much an area's fill is lightened towards white (0 = the faction's colour), so
     /// markers in the pure colour stand out on it.
     pub area_lightening: f32,
+    /// How much more an assessed (inferred) area is lightened than a reported one.
+    pub assessed_lightening: f32,
     /// Width of the side panel as a fraction of the frame's width.
     pub panel_fraction: f64,
 }
@@ -48,6 +50,7 @@ impl Default for Style {
             text: rgb(0x1d, 0x1d, 0x1f),
             muted: rgb(0x6b, 0x6b, 0x70),
             area_lightening: 0.35,
+            assessed_lightening: 0.6,
             panel_fraction: 0.34,
         }
     }
@@ -57,6 +60,12 @@ impl Style {
     /// The fill of a faction's area.
     pub fn area_colour(&self, faction: Colour) -> Colour {
         faction.mix(rgb(0xff, 0xff, 0xff), self.area_lightening)
+    }
+
+    /// The fill of a faction's assessed area: paler than a reported one, under a stipple
+    /// of the faction's colour.
+    pub fn assessed_colour(&self, faction: Colour) -> Colour {
+        faction.mix(rgb(0xff, 0xff, 0xff), self.assessed_lightening)
     }
 
     /// Every colour a frame is made of before anti-aliasing, for palettes that must keep
@@ -80,6 +89,7 @@ impl Style {
         for f in factions {
             out.push(f.rgb());
             out.push(self.area_colour(*f).rgb());
+            out.push(self.assessed_colour(*f).rgb());
         }
         out.dedup();
         out
