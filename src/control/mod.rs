@@ -493,6 +493,7 @@ impl ControlModel {
 mod tests {
     use super::*;
     use crate::event::Confidence;
+    use crate::inference::Rule;
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2024, 12, d).unwrap()
@@ -612,9 +613,188 @@ mod tests {
         assert!(m.changes(day(6), day(9)).is_empty());
     }
 
+    /// A 4 × 4 grid of places 0.1° apart; places 0–7 are in region "A", 8–15 in "B".
+    fn grid() -> (crate::gazetteer::Gazetteer, Regions, NeighbourGraph) {
+        let mut csv = String::from("id,name,aliases,lat,lon,population,admin1,kind,source\n");
+        for i in 0..16 {
+            let region = if i < 8 { "A" } else { "B" };
+            csv += &format!(
+                "p{i},P{i},,{},{},100,{region},village,t\n",
+                34.0 + 0.1 * (i / 4) as f64,
+                36.0 + 0.1 * (i % 4) as f64
+            );
+        }
+        let g = crate::gazetteer::Gazetteer::from_csv(&csv, "g.csv").unwrap().0;
+        let regions = Regions::new(&g, Vec::new());
+        let positions: Vec<geo::Coord<f64>> = g.places().iter().map(|p| p.position).collect();
+        (g, regions, NeighbourGraph::new(&positions, 30.0))
+    }
+
+    fn region_ev(d: u32, region: u32, faction: u16, action: Action, confidence: Confidence) -> Event {
+        let mut e = ev(d, 0, faction, action, confidence);
+        e.target = crate::event::Target::Region(crate::region::RegionId(region));
+        e
+    }
+
+    fn dissolution(d: u32, faction: u16) -> Event {
+        let mut e = ev(d, 0, faction, Action::Dissolved, Confidence::Confirmed);
+        e.target = crate::event::Target::Everywhere;
+        e
+    }
+
+    #[test]
+    fn a_place_row_beats_a_region_row_the_same_day() {
+        let (_, regions, _) = grid();
+        // Region A (places 0–7) captured by HTS; place 3 says the government held it.
+        let events = vec![
+            region_ev(5, 0, 1, Action::Captured, Confidence::Confirmed),
+            ev(5, 3, 0, Action::Held, Confidence::Claimed),
+        ];
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, None);
+        let c = m.control(PlaceId(2), day(5));
+        assert_eq!((c.state.holder, c.state.basis), (HTS, Basis::Region));
+        assert_eq!(c.evidence, vec![EventId(0)]);
+        let c = m.control(PlaceId(3), day(5));
+        assert_eq!((c.state.holder, c.state.basis), (GOV, Basis::Events));
+        assert_eq!(m.state(PlaceId(12), day(5)).holder, GOV, "region B is untouched");
+        // A region-wide denial keeps what the government has and takes nothing back.
+        let events = vec![
+            ev(4, 1, 1, Action::Captured, Confidence::Reported),
+            region_ev(6, 0, 0, Action::Held, Confidence::Claimed),
+        ];
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, None);
+        assert_eq!(m.state(PlaceId(1), day(6)).holder, HTS);
+        assert_eq!(m.state(PlaceId(2), day(6)).basis, Basis::Region);
+    }
+
+    #[test]
+    fn after_a_dissolution_the_faction_holds_nothing_and_successors_take_over() {
+        let (_, regions, graph) = grid();
+        let mut baseline = [GOV; 16];
+        for i in [0, 4, 8, 12] {
+            baseline[i] = HTS;
+        }
+        let events = vec![ev(3, 5, 0, Action::Entered, Confidence::Reported), dissolution(6, 0)];
+        let inference =
+            Inference { settings: Settings::default(), graph: &graph, last_day: day(10), no_inheritance: &[] };
+        let m = ControlModel::build(&baseline, &events, &regions, Some(inference));
+        for p in 0..16 {
+            let s = m.state(PlaceId(p), day(6));
+            assert_ne!(s.holder, GOV, "place {p}");
+            assert_eq!(s.holder, HTS, "the only other faction succeeds, place {p}");
+        }
+        let c = m.control(PlaceId(15), day(6));
+        assert_eq!(c.state.basis, Basis::Inferred(Rule::Succession));
+        assert_eq!(c.evidence, vec![EventId(1)]);
+        // Evidence only: the places are left unheld, citing the dissolution.
+        let m = ControlModel::build(&baseline, &events, &regions, None);
+        let c = m.control(PlaceId(15), day(6));
+        assert_eq!((c.state.status(), c.state.basis), (Status::Unheld, Basis::Events));
+        // A faction that may not inherit gets nothing.
+        let excluded = [FactionId(1)];
+        let inference =
+            Inference { settings: Settings::default(), graph: &graph, last_day: day(10), no_inheritance: &excluded };
+        let m = ControlModel::build(&baseline, &events, &regions, Some(inference));
+        assert_eq!(m.state(PlaceId(15), day(6)).status(), Status::Unheld);
+    }
+
+    #[test]
+    fn an_enclave_passes_after_its_wait_and_only_once() {
+        let (_, regions, graph) = grid();
+        // HTS takes the ring around place 5 (an inner place of the grid) on day 2.
+        let ring = [0, 1, 2, 4, 6, 8, 9, 10];
+        let events: Vec<Event> = ring.iter().map(|&p| ev(2, p, 1, Action::Captured, Confidence::Reported)).collect();
+        let settings = Settings { enclave_days: 3, ..Settings::default() };
+        let inference = Inference { settings, graph: &graph, last_day: day(10), no_inheritance: &[] };
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(inference));
+        assert_eq!(m.state(PlaceId(5), day(4)).holder, GOV, "still waiting");
+        let s = m.state(PlaceId(5), day(5));
+        assert_eq!((s.holder, s.basis, s.since()), (HTS, Basis::Inferred(Rule::Enclave), Some(day(5))));
+        // Nothing else moved: the government's main body keeps its places.
+        assert_eq!(m.state(PlaceId(15), day(10)).holder, GOV);
+        // With enclave_days = 0 it passes the same day.
+        let settings = Settings { enclave_days: 0, ..Settings::default() };
+        let inference = Inference { settings, graph: &graph, last_day: day(10), no_inheritance: &[] };
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(inference));
+        assert_eq!(m.state(PlaceId(5), day(2)).holder, HTS);
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;
+
+        /// Rows about the grid: place rows, region rows and dissolutions.
+        fn arb_grid_event() -> impl Strategy<Value = Event> {
+            (1u32..=10, 0u32..16, 0u16..3, 0usize..4, 0usize..3, 0u8..3, 0u8..10).prop_map(
+                |(d, place, faction, a, c, src, kind)| {
+                    let mut e = match kind {
+                        0 => dissolution(d, faction),
+                        1 | 2 => region_ev(d, place % 2, faction, Action::ALL[a], Confidence::ALL[c]),
+                        _ => ev(d, place, faction, Action::ALL[a], Confidence::ALL[c]),
+                    };
+                    e.source = format!("report-{src}.txt");
+                    e
+                },
+            )
+        }
+
+        fn arb_grid_baseline() -> impl Strategy<Value = Vec<Option<FactionId>>> {
+            proptest::collection::vec(proptest::option::weighted(0.9, (0u16..3).prop_map(FactionId)), 16)
+        }
+
+        fn shuffled(events: &[Event], seed: u64) -> Vec<Event> {
+            let mut out = events.to_vec();
+            // A deterministic Fisher–Yates driven by the generated seed.
+            let mut x = seed | 1;
+            for i in (1..out.len()).rev() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                out.swap(i, (x % (i as u64 + 1)) as usize);
+            }
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn evidence_only_agrees_with_a_naive_replay_of_regions_and_dissolutions(
+                baseline in arb_grid_baseline(),
+                events in proptest::collection::vec(arb_grid_event(), 0..30),
+            ) {
+                let (_, regions, graph) = grid();
+                let model = ControlModel::build(&baseline, &events, &regions, None);
+                // Inference switched off in the settings is the same as no inference.
+                let off = Inference { settings: Settings::disabled(), graph: &graph, last_day: day(12), no_inheritance: &[] };
+                let also = ControlModel::build(&baseline, &events, &regions, Some(off));
+                for d in 1..=11 {
+                    let date = day(d);
+                    prop_assert_eq!(model.states_on(date), replay(&baseline, &events, &regions, date), "day {}", date);
+                    prop_assert_eq!(model.states_on(date), also.states_on(date));
+                }
+            }
+
+            #[test]
+            fn with_inference_a_dissolved_faction_holds_nothing_and_row_order_does_not_matter(
+                baseline in arb_grid_baseline(),
+                events in proptest::collection::vec(arb_grid_event(), 0..30),
+                seed in any::<u64>(),
+            ) {
+                let (_, regions, graph) = grid();
+                let inference = Inference { settings: Settings::default(), graph: &graph, last_day: day(12), no_inheritance: &[] };
+                let a = ControlModel::build(&baseline, &events, &regions, Some(inference));
+                let b = ControlModel::build(&baseline, &shuffled(&events, seed), &regions, Some(inference));
+                for d in 1..=12 {
+                    let date = day(d);
+                    let states = a.states_on(date);
+                    prop_assert_eq!(&states, &b.states_on(date));
+                    for e in events.iter().filter(|e| e.action == Action::Dissolved && e.date <= date) {
+                        for s in &states {
+                            prop_assert!(s.holder != Some(e.faction) && s.challenger != Some(e.faction), "{:?} on {}", s, date);
+                        }
+                    }
+                }
+            }
+        }
 
         fn arb_event() -> impl Strategy<Value = Event> {
             (1u32..=10, 0u32..5, 0u16..3, 0usize..4, 0usize..3, 0u8..3).prop_map(|(d, place, faction, a, c, src)| {

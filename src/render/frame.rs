@@ -650,12 +650,11 @@ pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
         }
     }
     if !assessed.is_empty() {
-        let parts: Vec<String> = assessed.iter().map(|(f, n)| format!("{n} to {}", name(Some(*f)))).collect();
-        lines.push(format!(
-            "• Assessed, no direct report: {} places passed, {}",
-            assessed.iter().map(|a| a.1).sum::<usize>(),
-            parts.join(", ")
-        ));
+        let parts: Vec<String> = assessed
+            .iter()
+            .map(|(f, n)| format!("{n} place{} to {}", if *n == 1 { "" } else { "s" }, name(Some(*f))))
+            .collect();
+        lines.push(format!("• Assessed (no direct report): {}", parts.join(", ")));
     }
     lines.extend(place_lines);
     if lines.is_empty() {

@@ -3,6 +3,7 @@
 
 mod workdir;
 
+mod assessed;
 mod check;
 mod export;
 mod queries;

@@ -61,14 +61,14 @@ fn most_common(counts: &HashMap<[u8; 3], usize>) -> [u8; 3] {
 }
 
 #[test]
-fn hama_changes_colour_between_4_and_6_december() {
+fn hama_changes_colour_between_3_and_6_december() {
     let prepared = prepare(Scenario::syria_2024().unwrap());
     let s = &prepared.s;
     let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 1280, 720, Style::default()).unwrap();
     let hama = s.gazetteer.lookup("Hama", &Location::file("test")).unwrap();
     let area = |key: &str| atlas.style.area_colour(s.faction_by_key(key).unwrap().colour).rgb();
     let marker = |key: &str| s.faction_by_key(key).unwrap().colour.rgb();
-    for (d, key) in [("2024-12-04", "gov"), ("2024-12-06", "hts")] {
+    for (d, key) in [("2024-12-03", "gov"), ("2024-12-06", "hts")] {
         let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
         let counts = colours_in_cell(&atlas, &pixmap, hama);
         assert_eq!(most_common(&counts), area(key), "the area at Hama on {d}");

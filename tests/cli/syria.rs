@@ -95,3 +95,73 @@ fn control_json_has_the_documented_fields() {
     assert_eq!((d["faction"].as_str(), d["since"].as_str()), (Some("hts"), Some("2024-12-08")));
     assert!(d["evidence"].as_array().unwrap().len() >= 3);
 }
+
+/// The places whose change public reporting dates, with the holder each had by 10 Dec.
+#[test]
+fn dated_changes_stick_and_the_government_is_gone_after_8_december() {
+    let s = Scenario::syria_2024().unwrap();
+    let model = s.model();
+    let gov = s.faction_by_key("gov").unwrap().id;
+    for d in ["2024-12-08", "2024-12-09", "2024-12-10"] {
+        let held: Vec<&str> = model
+            .states_on(day(d))
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| st.holder == Some(gov) || st.challenger == Some(gov))
+            .map(|(i, _)| s.gazetteer.places()[i].name.as_str())
+            .collect();
+        assert!(held.is_empty(), "the government still holds {held:?} on {d}");
+    }
+    let holder = |name: &str, d: &str| {
+        let id = s.gazetteer.lookup(name, &frontline::Location::file("test")).unwrap();
+        model.state(id, day(d)).holder.map(|f| s.faction(f).key.clone()).unwrap_or_default()
+    };
+    // Dated by the pages and the reports: the list, and what the old data got wrong.
+    for (place, d, key) in [
+        ("Saraqib", "2024-11-30", "hts"),
+        ("Maarat al-Numan", "2024-11-30", "hts"),
+        ("Khan Shaykhun", "2024-11-30", "hts"),
+        ("Tell Rifaat", "2024-12-02", "sna"),
+        ("Kuweires Air Base", "2024-12-01", "sna"),
+        ("Abu al-Duhur Air Base", "2024-11-30", "hts"),
+        ("Rastan", "2024-12-06", "hts"),
+        ("Deir ez-Zor", "2024-12-06", "sdf"),
+        ("Al-Mayadin", "2024-12-07", "sdf"),
+        ("Abu Kamal", "2024-12-07", "sdf"),
+        ("Nawa", "2024-12-06", "south"),
+        ("Quneitra", "2024-12-07", "south"),
+        ("Al Kiswah", "2024-12-07", "south"),
+        ("Tartus", "2024-12-08", "hts"),
+        ("Deir ez-Zor", "2024-12-10", "hts"),
+        ("Palmyra", "2024-12-10", "fsa"),
+    ] {
+        assert_eq!(holder(place, d), key, "{place} on {d}");
+    }
+}
+
+#[test]
+fn the_8_to_10_december_frames_show_no_government_area() {
+    use frontline::render::{Atlas, Style, render_pixmap};
+    let s = Scenario::syria_2024().unwrap();
+    let model = s.model();
+    let territory = frontline::territory::Territory::new(&s);
+    let atlas = Atlas::new(&s, &model, &territory, 960, 540, Style::default()).unwrap();
+    let gov = s.faction_by_key("gov").unwrap().colour;
+    let tints = [atlas.style.area_colour(gov).rgb(), atlas.style.assessed_colour(gov).rgb()];
+    let map = atlas.layout.map;
+    let count = |d: &str| {
+        let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
+        let mut n = 0;
+        for y in 0..pixmap.height() {
+            for x in 0..(map.max().x as u32) {
+                let p = pixmap.pixel(x, y).unwrap();
+                n += usize::from(tints.contains(&[p.red(), p.green(), p.blue()]));
+            }
+        }
+        n
+    };
+    assert!(count("2024-12-07") > 10_000, "the probe finds the government's tint while it exists");
+    for d in ["2024-12-08", "2024-12-09", "2024-12-10"] {
+        assert_eq!(count(d), 0, "government-tinted pixels on the map of {d}");
+    }
+}

@@ -84,6 +84,13 @@ impl Workdir {
         w
     }
 
+    /// A scratch folder with a copy of the fixture `name` in `name/`.
+    pub fn with_fixture(name: &str) -> Workdir {
+        let w = Workdir::new();
+        copy_dir(&fixture(name), &w.path(name));
+        w
+    }
+
     pub fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
