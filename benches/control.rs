@@ -18,15 +18,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("load_and_index", |b| {
         b.iter(|| {
             let s = Scenario::load(black_box(&files)).unwrap();
-            ControlModel::new(&s.baseline, &s.events)
+            s.model()
         })
     });
     group.finish();
 
     let s = Scenario::load(&files).unwrap();
-    let model = ControlModel::new(&s.baseline, &s.events);
+    // The scenario's own model: evidence, then inference (the default).
+    let model = s.model();
     let mut group = c.benchmark_group("control_10k_places_100k_events");
-    group.bench_function("index_only", |b| b.iter(|| ControlModel::new(black_box(&s.baseline), black_box(&s.events))));
+    group.bench_function("index_evidence_only", |b| {
+        b.iter(|| ControlModel::new(black_box(&s.baseline), black_box(&s.events)))
+    });
+    group.bench_function("index_with_inference", |b| b.iter(|| black_box(&s).model()));
     group.bench_function("all_places_one_date", |b| b.iter(|| model.controls_on(black_box(day))));
     group.bench_function("one_place_one_date", |b| b.iter(|| model.control(black_box(PlaceId(4321)), black_box(day))));
     group.finish();

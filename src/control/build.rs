@@ -246,12 +246,7 @@ pub(super) fn build(
             );
             for (&p, heir) in left.iter().zip(heirs) {
                 if let Some(heir) = heir {
-                    let state = PlaceState {
-                        holder: Some(heir.faction),
-                        held_since: Some(day),
-                        basis: Basis::Inferred(Rule::Succession),
-                        ..PlaceState::default()
-                    };
+                    let state = PlaceState::inferred(heir.faction, day, Rule::Succession);
                     current[p] = state;
                     h.record(p, day, state, &ds.rows);
                 }
@@ -285,12 +280,7 @@ pub(super) fn build(
                     let since = *enclosed_since[p].get_or_insert(day);
                     let due = since.checked_add_days(Days::new(u64::from(inf.settings.enclave_days))).unwrap_or(since);
                     if day >= due {
-                        let state = PlaceState {
-                            holder: Some(pocket.enclosed_by),
-                            held_since: Some(day),
-                            basis: Basis::Inferred(Rule::Enclave),
-                            ..PlaceState::default()
-                        };
+                        let state = PlaceState::inferred(pocket.enclosed_by, day, Rule::Enclave);
                         current[p] = state;
                         h.record(p, day, state, &cited);
                         enclosed_since[p] = None;

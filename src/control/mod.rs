@@ -128,6 +128,16 @@ impl PlaceState {
         PlaceState { holder, ..PlaceState::default() }
     }
 
+    /// The state of a place an inference `rule` gives to `holder` on `day`.
+    pub fn inferred(holder: FactionId, day: NaiveDate, rule: Rule) -> PlaceState {
+        PlaceState {
+            holder: Some(holder),
+            held_since: Some(day),
+            basis: Basis::Inferred(rule),
+            ..PlaceState::default()
+        }
+    }
+
     /// Held, contested or unheld.
     pub fn status(&self) -> Status {
         match (self.holder, self.challenger) {
@@ -630,6 +640,11 @@ mod tests {
         (g, regions, NeighbourGraph::new(&positions, 30.0))
     }
 
+    /// The assessed rules over `graph` up to 12 December, sparing `excluded`.
+    fn rules<'a>(graph: &'a NeighbourGraph, settings: Settings, excluded: &'a [FactionId]) -> Inference<'a> {
+        Inference { settings, graph, last_day: day(12), no_inheritance: excluded }
+    }
+
     fn region_ev(d: u32, region: u32, faction: u16, action: Action, confidence: Confidence) -> Event {
         let mut e = ev(d, 0, faction, action, confidence);
         e.target = crate::event::Target::Region(crate::region::RegionId(region));
@@ -675,8 +690,7 @@ mod tests {
             baseline[i] = HTS;
         }
         let events = vec![ev(3, 5, 0, Action::Entered, Confidence::Reported), dissolution(6, 0)];
-        let inference =
-            Inference { settings: Settings::default(), graph: &graph, last_day: day(10), no_inheritance: &[] };
+        let inference = rules(&graph, Settings::default(), &[]);
         let m = ControlModel::build(&baseline, &events, &regions, Some(inference));
         for p in 0..16 {
             let s = m.state(PlaceId(p), day(6));
@@ -692,8 +706,7 @@ mod tests {
         assert_eq!((c.state.status(), c.state.basis), (Status::Unheld, Basis::Events));
         // A faction that may not inherit gets nothing.
         let excluded = [FactionId(1)];
-        let inference =
-            Inference { settings: Settings::default(), graph: &graph, last_day: day(10), no_inheritance: &excluded };
+        let inference = rules(&graph, Settings::default(), &excluded);
         let m = ControlModel::build(&baseline, &events, &regions, Some(inference));
         assert_eq!(m.state(PlaceId(15), day(6)).status(), Status::Unheld);
     }
@@ -705,7 +718,7 @@ mod tests {
         let ring = [0, 1, 2, 4, 6, 8, 9, 10];
         let events: Vec<Event> = ring.iter().map(|&p| ev(2, p, 1, Action::Captured, Confidence::Reported)).collect();
         let settings = Settings { enclave_days: 3, ..Settings::default() };
-        let inference = Inference { settings, graph: &graph, last_day: day(10), no_inheritance: &[] };
+        let inference = rules(&graph, settings, &[]);
         let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(inference));
         assert_eq!(m.state(PlaceId(5), day(4)).holder, GOV, "still waiting");
         let s = m.state(PlaceId(5), day(5));
@@ -714,7 +727,7 @@ mod tests {
         assert_eq!(m.state(PlaceId(15), day(10)).holder, GOV);
         // With enclave_days = 0 it passes the same day.
         let settings = Settings { enclave_days: 0, ..Settings::default() };
-        let inference = Inference { settings, graph: &graph, last_day: day(10), no_inheritance: &[] };
+        let inference = rules(&graph, settings, &[]);
         let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(inference));
         assert_eq!(m.state(PlaceId(5), day(2)).holder, HTS);
     }
@@ -764,7 +777,7 @@ mod tests {
                 let (_, regions, graph) = grid();
                 let model = ControlModel::build(&baseline, &events, &regions, None);
                 // Inference switched off in the settings is the same as no inference.
-                let off = Inference { settings: Settings::disabled(), graph: &graph, last_day: day(12), no_inheritance: &[] };
+                let off = rules(&graph, Settings::disabled(), &[]);
                 let also = ControlModel::build(&baseline, &events, &regions, Some(off));
                 for d in 1..=11 {
                     let date = day(d);
@@ -780,7 +793,7 @@ mod tests {
                 seed in any::<u64>(),
             ) {
                 let (_, regions, graph) = grid();
-                let inference = Inference { settings: Settings::default(), graph: &graph, last_day: day(12), no_inheritance: &[] };
+                let inference = rules(&graph, Settings::default(), &[]);
                 let a = ControlModel::build(&baseline, &events, &regions, Some(inference));
                 let b = ControlModel::build(&baseline, &shuffled(&events, seed), &regions, Some(inference));
                 for d in 1..=12 {
