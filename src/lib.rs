@@ -30,6 +30,7 @@ pub mod raster;
 pub mod region;
 pub mod render;
 pub mod scenario;
+pub mod stats;
 pub mod synthetic;
 mod table;
 pub mod territory;

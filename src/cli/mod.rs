@@ -5,6 +5,7 @@ mod files;
 mod output;
 mod query;
 mod render;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -133,6 +134,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Places, area (km²), population and contested places per faction and day; with
+    /// --chart, the stacked area of km² per faction (PNG or SVG).
+    Stats {
+        /// The first day (default: the scenario's first).
+        #[arg(long, value_parser = parse_day)]
+        from: Option<NaiveDate>,
+        /// The last day (default: the scenario's last).
+        #[arg(long, value_parser = parse_day)]
+        to: Option<NaiveDate>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Also draw the chart into this file (.png or .svg). Written whole or not at all.
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+        /// The chart's size in pixels.
+        #[arg(long, value_name = "WxH", default_value = "1200x700", value_parser = render::parse_size)]
+        size: render::Size,
+    },
     /// Searches the gazetteer and shows how a name resolves.
     Places {
         /// A name or part of one (all places if none).
@@ -208,6 +228,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 _ => export::ExportKind::EventsCsv,
             };
             export::export(files.as_ref(), mode, kind, out)
+        }
+        Command::Stats { from, to, format, chart, size } => {
+            stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
         }
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }

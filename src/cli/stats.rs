@@ -1,0 +1,54 @@
+//! `frontline stats`: places, area and population per faction and day, and the chart.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use chrono::NaiveDate;
+
+use frontline::Scenario;
+use frontline::scenario::{Mode, ScenarioFiles};
+use frontline::stats::{chart_png, chart_svg, daily};
+use frontline::territory::Territory;
+
+use super::files::write_atomic;
+use super::output::{self, Format};
+use super::render::Size;
+
+/// What `frontline stats` was asked for.
+pub struct StatsJob {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub format: Format,
+    pub chart: Option<PathBuf>,
+    pub size: Size,
+    pub mode: Mode,
+}
+
+/// `frontline stats`.
+pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCode> {
+    let s = Scenario::load(files)?;
+    let (from, to) = (job.from.unwrap_or(s.first_day), job.to.unwrap_or(s.last_day));
+    for (flag, d) in [("--from", from), ("--to", to)] {
+        if d < s.first_day || d > s.last_day {
+            bail!("{flag} {d} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
+        }
+    }
+    if to < from {
+        bail!("--to {to} is before --from {from}");
+    }
+    let model = s.model_with(job.mode);
+    let territory = Territory::new(&s);
+    let rows = daily(&s, &model, &territory, from, to);
+    if let Some(path) = &job.chart {
+        let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("png") => chart_png(&s, &rows, job.size.width, job.size.height)?,
+            Some("svg") => chart_svg(&s, &rows, job.size.width, job.size.height)?.into_bytes(),
+            _ => bail!("--chart {}: expected a file name ending in .png or .svg", path.display()),
+        };
+        write_atomic(path, &bytes)?;
+        eprintln!("wrote the chart to {}", path.display());
+    }
+    output::print(&output::render(&rows, job.format)?)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,195 @@
+//! Who held how much, day by day: places, area (km², equal-area) and population per
+//! faction, and the stacked-area chart of the area.
+
+use chrono::NaiveDate;
+use geo::Area;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Serialize;
+
+use crate::control::{ControlModel, Status};
+use crate::error::{Error, Result};
+use crate::event::FactionId;
+use crate::scenario::Scenario;
+use crate::territory::Territory;
+
+/// One faction on one day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactionDay {
+    /// The day (state at its end).
+    pub date: NaiveDate,
+    /// The faction.
+    #[serde(skip)]
+    pub faction: FactionId,
+    /// The faction's key.
+    pub faction_key: String,
+    /// Places it holds (contested ones included).
+    pub places: usize,
+    /// The area of its cells in km², in the same equal-area projection as the exports
+    /// (the sum of the day's `area_km2` of its areas, before rounding).
+    pub area_km2: f64,
+    /// The gazetteer population of the places it holds (places without a population
+    /// count 0).
+    pub population: u64,
+    /// Places it holds or fights in that are contested.
+    pub contested: usize,
+}
+
+/// Every faction on every day from `from` to `to`, in day then faction order.
+pub fn daily(
+    scenario: &Scenario,
+    model: &ControlModel,
+    territory: &Territory,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<FactionDay> {
+    let mut out = Vec::new();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        let states = model.states_on(date);
+        let areas = territory.state_map(&states).areas;
+        for f in &scenario.factions {
+            let held: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder == Some(f.id)).collect();
+            let area_m2: f64 = areas.iter().filter(|(g, _)| *g == f.id).map(|(_, a)| a.unsigned_area()).sum();
+            out.push(FactionDay {
+                date,
+                faction: f.id,
+                faction_key: f.key.clone(),
+                places: held.len(),
+                // `+ 0.0` turns the -0.0 of an empty sum into 0.
+                area_km2: (area_m2 / 1e6 * 10.0).round() / 10.0 + 0.0,
+                population: held.iter().map(|&i| scenario.gazetteer.places()[i].population.unwrap_or(0)).sum(),
+                contested: states
+                    .iter()
+                    .filter(|s| s.status() == Status::Contested)
+                    .filter(|s| s.holder == Some(f.id) || s.challenger == Some(f.id))
+                    .count(),
+            });
+        }
+    }
+    out
+}
+
+fn fail<E: std::fmt::Debug>(e: E) -> Error {
+    Error::Render(format!("drawing the chart: {e:?}"))
+}
+
+/// Draws the stacked area of km² per faction over the days of `rows` into `area`, with
+/// labelled axes, a title, a legend in the faction colours and the scenario's credits.
+pub fn draw_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scenario: &Scenario,
+    rows: &[FactionDay],
+) -> Result<()> {
+    let mut days: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
+    days.dedup();
+    if days.is_empty() {
+        return Err(Error::Render("no day to chart".into()));
+    }
+    area.fill(&RGBColor(0xfb, 0xfa, 0xf7)).map_err(fail)?;
+    let (_, height) = area.dim_in_pixel();
+    let credit_lines = scenario.credits.len() as u32 + 1;
+    let (plot, footer) = area.split_vertically(height.saturating_sub(18 * credit_lines + 16));
+    let totals: Vec<f64> =
+        days.iter().map(|d| rows.iter().filter(|r| r.date == *d).map(|r| r.area_km2).sum()).collect();
+    // Head room above the stack for the legend.
+    let top = totals.iter().copied().fold(0.0, f64::max).max(1.0) * (1.0 + 0.06 * scenario.factions.len() as f64);
+    let last = (days.len() - 1).max(1) as f64;
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(format!("{}: area held per faction", scenario.title), ("sans-serif", 24).into_font())
+        .margin(16)
+        .margin_right(40)
+        .x_label_area_size(48)
+        .y_label_area_size(84)
+        .build_cartesian_2d(0f64..last, 0f64..top)
+        .map_err(fail)?;
+    let label = |x: &f64| {
+        let i = x.round() as usize;
+        if (x - x.round()).abs() < 1e-6 && i < days.len() {
+            days[i].format("%-d %b").to_string()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .x_labels(days.len().min(16))
+        .x_label_formatter(&label)
+        .y_label_formatter(&|v| format!("{:.0}", v / 1000.0))
+        .x_desc("Day (state at the end of the day)")
+        .y_desc("Area held, thousand km²")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .light_line_style(RGBColor(0xe4, 0xe2, 0xdc))
+        .max_light_lines(1)
+        .draw()
+        .map_err(fail)?;
+    let mut below = vec![0.0; days.len()];
+    for f in &scenario.factions {
+        let values: Vec<f64> = days
+            .iter()
+            .map(|d| rows.iter().filter(|r| r.date == *d && r.faction == f.id).map(|r| r.area_km2).sum())
+            .collect();
+        if values.iter().all(|v| *v <= 0.0) {
+            continue;
+        }
+        let above: Vec<f64> = below.iter().zip(&values).map(|(b, v)| b + v).collect();
+        let mut ring: Vec<(f64, f64)> = above.iter().enumerate().map(|(i, y)| (i as f64, *y)).collect();
+        ring.extend(below.iter().enumerate().rev().map(|(i, y)| (i as f64, *y)));
+        let colour = RGBColor(f.colour.r, f.colour.g, f.colour.b);
+        chart
+            .draw_series(std::iter::once(Polygon::new(ring, colour.filled())))
+            .map_err(fail)?
+            .label(f.name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+        below = above;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(RGBColor(255, 255, 255).mix(0.85))
+        .border_style(RGBColor(0x90, 0x90, 0x90))
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(fail)?;
+    let mut y = 4;
+    for line in scenario
+        .credits
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once("Areas: each place's Voronoi cell, clipped to the country; equal-area projection"))
+    {
+        footer
+            .draw(&Text::new(
+                line.to_string(),
+                (16, y),
+                ("sans-serif", 13).into_font().color(&RGBColor(0x6b, 0x6b, 0x70)),
+            ))
+            .map_err(fail)?;
+        y += 18;
+    }
+    Ok(())
+}
+
+/// The chart as an SVG document of `width` × `height`.
+pub fn chart_svg(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u32) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_chart(&area, scenario, rows)?;
+        area.present().map_err(fail)?;
+    }
+    Ok(svg)
+}
+
+/// The chart as a PNG of `width` × `height`.
+pub fn chart_png(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u32) -> Result<Vec<u8>> {
+    let mut pixmap = tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| Error::Render(format!("cannot allocate a {width}x{height} image")))?;
+    {
+        let backend = crate::raster::SkiaBackend::new(&mut pixmap, 1)?;
+        let area = backend.into_drawing_area();
+        draw_chart(&area, scenario, rows)?;
+        area.present().map_err(fail)?;
+    }
+    crate::raster::encode_png(&pixmap).map_err(|e| Error::Encode(e.to_string()))
+}
