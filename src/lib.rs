@@ -30,6 +30,7 @@ pub mod raster;
 pub mod region;
 pub mod render;
 pub mod scenario;
+pub mod site;
 pub mod stats;
 pub mod synthetic;
 mod table;

@@ -5,6 +5,7 @@ mod files;
 mod output;
 mod query;
 mod render;
+mod site;
 mod stats;
 
 use std::path::PathBuf;
@@ -25,7 +26,7 @@ pub struct Cli {
     scenario: Option<PathBuf>,
 
     /// Only what the rows say: no assessed control (succession, enclaves). Applies to
-    /// control, timeline, diff, render and export.
+    /// control, timeline, diff, render, export, stats and site.
     #[arg(long, global = true)]
     evidence_only: bool,
 
@@ -153,6 +154,19 @@ enum Command {
         #[arg(long, value_name = "WxH", default_value = "1200x700", value_parser = render::parse_size)]
         size: render::Size,
     },
+    /// Writes one self-contained page (DIR/index.html) to scrub the days, click a place for
+    /// its evidence, and see the area chart; it works opened straight from disk.
+    Site {
+        /// The folder to write index.html into.
+        #[arg(long, value_name = "DIR", default_value = "site")]
+        out: PathBuf,
+        /// The first day (default: the scenario's first).
+        #[arg(long, value_parser = parse_day)]
+        from: Option<NaiveDate>,
+        /// The last day (default: the scenario's last).
+        #[arg(long, value_parser = parse_day)]
+        to: Option<NaiveDate>,
+    },
     /// Searches the gazetteer and shows how a name resolves.
     Places {
         /// A name or part of one (all places if none).
@@ -232,6 +246,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats { from, to, format, chart, size } => {
             stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
         }
+        Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }
 }

@@ -14,7 +14,7 @@ use super::shapes::keyhole_ring;
 use crate::basemap::Role;
 use crate::control::{Basis, Status};
 use crate::error::{Error, Result};
-use crate::event::{Action, Colour, FactionId, Target};
+use crate::event::Colour;
 use crate::gazetteer::{PlaceId, PlaceKind};
 use crate::raster::{Halo, HaloText, TextHaloBackend, Weight};
 
@@ -593,74 +593,9 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     Ok(())
 }
 
-/// What changed on `day`, in the order a reader needs it: dissolutions, region rows,
-/// then each place a row names that changed hands (largest first), then the changes the
-/// program assessed, counted per faction.
+/// One line per change on `day` (see [`super::changes::day_changes`]).
 pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
-    let s = atlas.scenario;
-    let Some(prev) = day.pred_opt().filter(|d| *d >= s.first_day) else {
-        return vec!["Lines before the offensive (an approximation: see the data's README).".to_string()];
-    };
-    let name = |f: Option<FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
-    let mut lines: Vec<String> = Vec::new();
-    let mut said: Vec<(Target, FactionId, Action)> = Vec::new();
-    for e in s.events.iter().filter(|e| e.date == day) {
-        let key = (e.target, e.faction, e.action);
-        if said.contains(&key) {
-            continue;
-        }
-        let line = match (e.action, e.target) {
-            (Action::Dissolved, Target::Everywhere) => format!("• {} ceased to hold territory", name(Some(e.faction))),
-            (Action::Dissolved, Target::Region(r)) => {
-                format!("• {} left the region {}", name(Some(e.faction)), s.regions.get(r).name)
-            }
-            (action, Target::Region(r)) if action != Action::Held => {
-                let verb = match action {
-                    Action::Captured => "taken by",
-                    Action::Entered => "entered by",
-                    _ => "left by",
-                };
-                format!("• Region {}: {verb} {} (region report)", s.regions.get(r).name, name(Some(e.faction)))
-            }
-            _ => continue,
-        };
-        said.push(key);
-        lines.push(line);
-    }
-    let mut changes = atlas.model.changes(prev, day);
-    changes.sort_by_key(|c| std::cmp::Reverse(s.gazetteer.get(c.place).population.unwrap_or(0)));
-    let mut assessed: Vec<(FactionId, usize)> = Vec::new();
-    let mut place_lines: Vec<String> = Vec::new();
-    for c in &changes {
-        let after = c.after.state;
-        match (after.basis, after.holder) {
-            (Basis::Inferred(_), Some(f)) => match assessed.iter_mut().find(|(g, _)| *g == f) {
-                Some((_, n)) => *n += 1,
-                None => assessed.push((f, 1)),
-            },
-            (Basis::Region, _) => {}
-            _ => {
-                let place = &s.gazetteer.get(c.place).name;
-                place_lines.push(match after.status() {
-                    Status::Held => format!("• {place}: taken by {}", name(after.holder)),
-                    Status::Contested => format!("• {place}: contested, {} fighting inside", name(after.challenger)),
-                    Status::Unheld => format!("• {place}: left by {}", name(c.before.holder)),
-                });
-            }
-        }
-    }
-    if !assessed.is_empty() {
-        let parts: Vec<String> = assessed
-            .iter()
-            .map(|(f, n)| format!("{n} place{} to {}", if *n == 1 { "" } else { "s" }, name(Some(*f))))
-            .collect();
-        lines.push(format!("• Assessed (no direct report): {}", parts.join(", ")));
-    }
-    lines.extend(place_lines);
-    if lines.is_empty() {
-        lines.push("No change of control reported.".to_string());
-    }
-    lines
+    super::changes::day_changes(atlas.scenario, atlas.model, day).into_iter().map(|c| c.text).collect()
 }
 
 /// The outlets of the reports behind the day's events.

@@ -13,12 +13,14 @@
 //! ```
 
 mod atlas;
+mod changes;
 mod frame;
 pub mod labels;
 pub mod shapes;
 mod style;
 
 pub use atlas::{Atlas, DayMap, Layout, MapCountry};
+pub use changes::{DayChange, day_changes as change_lines};
 pub use frame::{Layers, day_changes, day_sources, draw_frame, draw_layers};
 pub use style::Style;
 

@@ -1,0 +1,94 @@
+//! What changed on a day, as lines for a reader: the frames' panel and the page's list.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::control::{Basis, ControlModel, Status};
+use crate::event::{Action, FactionId, Target};
+use crate::gazetteer::PlaceId;
+use crate::scenario::Scenario;
+
+/// One line of a day's changes, and the place it is about, if one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayChange {
+    /// The line, starting with a bullet.
+    pub text: String,
+    /// The place a reader can go to.
+    pub place: Option<PlaceId>,
+}
+
+impl DayChange {
+    fn text(text: impl Into<String>) -> DayChange {
+        DayChange { text: text.into(), place: None }
+    }
+}
+
+/// What changed on `day`, in the order a reader needs it: dissolutions, region rows,
+/// then each place a row names that changed hands (largest first), then the changes the
+/// program assessed, counted per faction.
+pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<DayChange> {
+    let Some(prev) = day.pred_opt().filter(|d| *d >= s.first_day) else {
+        return vec![DayChange::text("Lines before the offensive (an approximation: see the data's README).")];
+    };
+    let name = |f: Option<FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
+    let mut lines: Vec<DayChange> = Vec::new();
+    let mut said: Vec<(Target, FactionId, Action)> = Vec::new();
+    for e in s.events.iter().filter(|e| e.date == day) {
+        let key = (e.target, e.faction, e.action);
+        if said.contains(&key) {
+            continue;
+        }
+        let line = match (e.action, e.target) {
+            (Action::Dissolved, Target::Everywhere) => format!("• {} ceased to hold territory", name(Some(e.faction))),
+            (Action::Dissolved, Target::Region(r)) => {
+                format!("• {} left the region {}", name(Some(e.faction)), s.regions.get(r).name)
+            }
+            (action, Target::Region(r)) if action != Action::Held => {
+                let verb = match action {
+                    Action::Captured => "taken by",
+                    Action::Entered => "entered by",
+                    _ => "left by",
+                };
+                format!("• Region {}: {verb} {} (region report)", s.regions.get(r).name, name(Some(e.faction)))
+            }
+            _ => continue,
+        };
+        said.push(key);
+        lines.push(DayChange::text(line));
+    }
+    let mut changes = model.changes(prev, day);
+    changes.sort_by_key(|c| std::cmp::Reverse(s.gazetteer.get(c.place).population.unwrap_or(0)));
+    let mut assessed: Vec<(FactionId, usize)> = Vec::new();
+    let mut place_lines: Vec<DayChange> = Vec::new();
+    for c in &changes {
+        let after = c.after.state;
+        match (after.basis, after.holder) {
+            (Basis::Inferred(_), Some(f)) => match assessed.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, n)) => *n += 1,
+                None => assessed.push((f, 1)),
+            },
+            (Basis::Region, _) => {}
+            _ => {
+                let place = &s.gazetteer.get(c.place).name;
+                let text = match after.status() {
+                    Status::Held => format!("• {place}: taken by {}", name(after.holder)),
+                    Status::Contested => format!("• {place}: contested, {} fighting inside", name(after.challenger)),
+                    Status::Unheld => format!("• {place}: left by {}", name(c.before.holder)),
+                };
+                place_lines.push(DayChange { text, place: Some(c.place) });
+            }
+        }
+    }
+    if !assessed.is_empty() {
+        let parts: Vec<String> = assessed
+            .iter()
+            .map(|(f, n)| format!("{n} place{} to {}", if *n == 1 { "" } else { "s" }, name(Some(*f))))
+            .collect();
+        lines.push(DayChange::text(format!("• Assessed (no direct report): {}", parts.join(", "))));
+    }
+    lines.extend(place_lines);
+    if lines.is_empty() {
+        lines.push(DayChange::text("No change of control reported."));
+    }
+    lines
+}

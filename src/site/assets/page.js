@@ -1,0 +1,303 @@
+// frontline's page: scrub the days, click a place for its evidence.
+// Everything it needs is inlined in the page: Leaflet above, the data in #frontline-data.
+"use strict";
+(function () {
+  const D = JSON.parse(document.getElementById("frontline-data").textContent);
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props, ...children) => {
+    const e = document.createElement(tag);
+    Object.assign(e, props || {});
+    for (const c of children) e.append(c);
+    return e;
+  };
+  const SVG = "http://www.w3.org/2000/svg";
+
+  // ---- Names: the same matching key as the command line (see gazetteer/normalize.rs).
+  const ARTICLES = new Set(["al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an",
+    "ed", "er", "es", "et", "en", "ul"]);
+  function foldToken(t) {
+    let out = "";
+    for (const c of t) if (c !== out[out.length - 1]) out += c;
+    if (out.length > 3 && (out.endsWith("ah") || out.endsWith("eh"))) out = out.slice(0, -1);
+    return out;
+  }
+  function normalize(name) {
+    const ascii = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[\u02bb-\u02bf\u2018\u2019'"`]/g, "").toLowerCase();
+    const tokens = ascii.replace(/[^a-z0-9]+/g, " ").trim().split(/\s+/).filter(Boolean);
+    const keep = tokens.every((t) => ARTICLES.has(t));
+    return tokens.filter((t) => keep || !ARTICLES.has(t)).map(foldToken).join("");
+  }
+
+  // ---- Formatting.
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  const longDate = (iso) => {
+    const [y, m, d] = iso.split("-").map(Number);
+    return `${d} ${MONTHS[m - 1]} ${y}`;
+  };
+  const faction = (i) => (i === null || i === undefined ? null : D.factions[i]);
+  const sourceById = new Map(D.sources.map((s) => [s.id, s]));
+  const sourceOf = (name) => sourceById.get(name) || D.sources.find((s) => s.file && s.file === name);
+
+  // ---- Patterns: the assessed stipple and the contested hatching, per faction.
+  const defs = $("patterns");
+  D.factions.forEach((f, i) => {
+    const stipple = document.createElementNS(SVG, "pattern");
+    stipple.setAttribute("id", `stipple-${i}`);
+    stipple.setAttribute("width", "7");
+    stipple.setAttribute("height", "7");
+    stipple.setAttribute("patternUnits", "userSpaceOnUse");
+    stipple.innerHTML = `<rect width="7" height="7" fill="${f.pale}"/>` +
+      `<circle cx="1.75" cy="1.75" r="1.1" fill="${f.colour}"/><circle cx="5.25" cy="5.25" r="1.1" fill="${f.colour}"/>`;
+    const hatch = document.createElementNS(SVG, "pattern");
+    hatch.setAttribute("id", `hatch-${i}`);
+    hatch.setAttribute("width", "9");
+    hatch.setAttribute("height", "9");
+    hatch.setAttribute("patternUnits", "userSpaceOnUse");
+    hatch.setAttribute("patternTransform", "rotate(45)");
+    hatch.innerHTML = `<rect width="3" height="9" fill="${f.colour}"/>`;
+    defs.append(stipple, hatch);
+  });
+
+  // ---- The map and what is the same every day.
+  const map = L.map("map", { zoomSnap: 0.25, zoomControl: true, keyboard: true });
+  map.attributionControl.setPrefix("Leaflet");
+  map.attributionControl.addAttribution("Borders: Natural Earth · Places: GeoNames (CC BY 4.0)");
+  map.fitBounds(D.extent);
+  L.control.scale({ imperial: false }).addTo(map);
+  const panes = [["base", 200], ["areas", 400], ["hatch", 410], ["fronts", 420], ["rings", 590], ["places", 600]];
+  for (const [name, z] of panes) map.createPane(name).style.zIndex = z;
+  for (const c of D.countries) {
+    L.polygon(c.g, {
+      pane: "base", interactive: false, weight: 0.8, color: D.colours.border, fillOpacity: 1,
+      fillColor: c.focus ? D.colours.land : D.colours.neighbour,
+    }).addTo(map);
+  }
+  for (const c of D.countries.filter((c) => c.focus)) {
+    L.polygon(c.g, { pane: "fronts", interactive: false, weight: 1.6, color: D.colours.outline, fill: false }).addTo(map);
+  }
+
+  // One layer group per distinct state, built on first use.
+  const stateLayers = new Map();
+  function stateLayer(k) {
+    if (stateLayers.has(k)) return stateLayers.get(k);
+    const st = D.states[k];
+    const group = L.layerGroup();
+    for (const a of st.areas) {
+      const f = D.factions[a.f];
+      const fill = a.basis === "inferred" ? `url(#stipple-${a.f})` : f.tint;
+      // A hairline of the fill's own colour hides the anti-aliasing seam between
+      // neighbouring areas of one faction (reported beside assessed, say).
+      L.polygon(a.g, { pane: "areas", interactive: false, stroke: true, weight: 0.8, color: a.basis === "inferred" ? f.pale : f.tint, fillColor: fill, fillOpacity: 1 }).addTo(group);
+    }
+    for (const h of st.hatch) {
+      const cell = D.cells[String(h.p)];
+      if (cell && cell.length) {
+        L.polygon(cell, { pane: "hatch", interactive: false, stroke: false, fillColor: `url(#hatch-${h.c})`, fillOpacity: 1 })
+          .addTo(group);
+      }
+    }
+    if (st.fronts.length) {
+      L.polyline(st.fronts, { pane: "fronts", interactive: false, color: "#fff", weight: 5, opacity: 0.9 }).addTo(group);
+      L.polyline(st.fronts, { pane: "fronts", interactive: false, color: D.colours.front, weight: 2.2 }).addTo(group);
+    }
+    stateLayers.set(k, group);
+    return group;
+  }
+
+  const radius = (p) => (["city", "town", "village"].includes(p.kind) ? Math.max(2.5, Math.min(9, 2 + Math.sqrt(p.pop || 0) / 190)) : 4);
+  const markers = D.places.map((p, i) => {
+    const m = L.circleMarker([p.lat, p.lng], { pane: "places", radius: radius(p), color: "#fff", weight: 1, fillOpacity: 1 });
+    m.bindTooltip(p.name, { direction: "top", offset: [0, -4] });
+    m.on("click", () => select(i, false));
+    m.addTo(map);
+    return m;
+  });
+  const rings = L.layerGroup().addTo(map);
+
+  // ---- The day.
+  let day = D.days.length - 1;
+  let selected = null;
+  let shown = null;
+  const slider = $("slider");
+  slider.max = String(D.days.length - 1);
+
+  function showDay(i) {
+    day = Math.max(0, Math.min(D.days.length - 1, i));
+    const k = D.dayState[day];
+    if (shown !== k) {
+      if (shown !== null) map.removeLayer(stateLayer(shown));
+      stateLayer(k).addTo(map);
+      shown = k;
+    }
+    const control = D.control[day];
+    markers.forEach((m, p) => {
+      const f = faction(control[p][0]);
+      m.setStyle({ fillColor: f ? f.colour : "#8a8a8f" });
+    });
+    rings.clearLayers();
+    for (const c of D.changes[day]) {
+      if (c.p === null) continue;
+      const p = D.places[c.p];
+      L.circleMarker([p.lat, p.lng], { pane: "rings", interactive: false, radius: radius(p) + 5, color: D.colours.front, weight: 2.5, fill: false })
+        .addTo(rings);
+    }
+    const iso = D.days[day];
+    $("date").textContent = longDate(iso);
+    $("date").dataset.date = iso;
+    $("dayinfo").textContent = `Day ${day + 1} of ${D.days.length} · state at the end of the day`;
+    slider.value = String(day);
+    const list = $("changes");
+    list.replaceChildren(...D.changes[day].map((c) => {
+      if (c.p === null) return el("li", { textContent: c.text });
+      const b = el("button", { type: "button", textContent: c.text });
+      b.addEventListener("click", () => select(c.p, true));
+      return el("li", {}, b);
+    }));
+    if (selected !== null) details(selected);
+    const hash = `#${iso}${selected !== null ? "/" + D.places[selected].id : ""}`;
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  }
+
+  // ---- A place and its evidence.
+  function evidenceList(ids) {
+    return el("ol", {}, ...ids.map((id) => {
+      const e = D.events[id];
+      const src = sourceOf(e.source);
+      const outlet = src ? (src.outlet || src.file || src.id) : e.source;
+      const li = el("li");
+      li.append(el("b", { textContent: outlet }), ` · ${longDate(e.date)} · ${e.confidence} · `,
+        `${D.factions[e.f].key} ${e.action} ${e.applies}`);
+      if (e.quote) li.append(el("br"), el("q", { textContent: e.quote }));
+      if (e.note) li.append(el("br"), el("span", { className: "muted", textContent: e.note }));
+      if (src && src.url) {
+        li.append(el("br"), el("a", { href: src.url, textContent: "the page", rel: "noopener", target: "_blank" }),
+          el("span", { className: "muted", textContent: ` (${src.title || src.url})` }));
+      }
+      li.append(el("span", { className: "muted", textContent: ` · events.csv line ${e.line}` }));
+      return li;
+    }));
+  }
+
+  const BASIS = {
+    events: "reported: rows name this place",
+    region: "reported for its region: rows name a region it is in",
+    baseline: "the pre-offensive lines (an approximation); no row since",
+    inferred: "assessed: no row states it directly",
+  };
+  function details(p) {
+    const place = D.places[p];
+    const [holder, challenger, since, basis, rule, evidence, disputed] = D.control[day][p];
+    const f = faction(holder);
+    const box = $("details");
+    box.hidden = false;
+    box.dataset.place = place.id;
+    const swatch = el("span", { className: "swatch" });
+    swatch.style.background = f ? f.tint : D.colours.land;
+    const status = challenger !== null ? `contested: ${faction(challenger).name} fighting inside` : (f ? "held" : "unheld");
+    box.replaceChildren(
+      el("h3", { textContent: place.name }),
+      el("p", { className: "muted", textContent: [place.admin1, place.kind, place.pop ? `population ${place.pop.toLocaleString("en")}` : ""].filter(Boolean).join(" · ") }),
+      el("p", {}, swatch, el("b", { textContent: f ? f.name : "Nobody" }), ` since ${since ? longDate(since) : "before the scenario"}`),
+      el("p", { textContent: `Status: ${status}` }),
+      el("p", {}, "Basis: ", el("span", { className: `badge ${basis}`, textContent: basis + (rule ? ` (${rule})` : "") }), ` ${BASIS[basis]}`),
+      el("h4", { textContent: `Evidence (${evidence.length})` }),
+      evidence.length ? evidenceList(evidence) : el("p", { className: "muted", textContent: "No row: the baseline holds." }),
+    );
+    if (disputed.length) box.append(el("h4", { textContent: `Rows that lost (${disputed.length})` }), evidenceList(disputed));
+  }
+
+  function select(p, fly) {
+    selected = p;
+    details(p);
+    if (fly) map.flyTo([D.places[p].lat, D.places[p].lng], Math.max(map.getZoom(), 9), { duration: 0.6 });
+    history.replaceState(null, "", `#${D.days[day]}/${D.places[p].id}`);
+  }
+
+  // ---- Search.
+  $("search").addEventListener("input", () => {
+    const raw = $("search").value.trim();
+    const key = normalize(raw);
+    const results = $("results");
+    if (!key) return results.replaceChildren();
+    const hits = D.places.map((p, i) => [p, i])
+      .filter(([p]) => p.id === raw.toLowerCase() || p.keys.some((k) => k.includes(key)))
+      .sort((a, b) => (b[0].pop || 0) - (a[0].pop || 0)).slice(0, 8);
+    results.replaceChildren(...(hits.length ? hits.map(([p, i]) => {
+      const b = el("button", { type: "button", textContent: `${p.name} (${p.admin1})` });
+      b.addEventListener("click", () => select(i, true));
+      return el("li", {}, b);
+    }) : [el("li", { className: "muted", textContent: "No place has that name." })]));
+  });
+
+  // ---- Playing, keys and the address.
+  let timer = null;
+  function play(on) {
+    clearInterval(timer);
+    timer = null;
+    if (on) {
+      if (day === D.days.length - 1) showDay(0);
+      timer = setInterval(() => (day < D.days.length - 1 ? showDay(day + 1) : play(false)), 800);
+    }
+    $("play").textContent = on ? "❚❚ Pause" : "▶ Play";
+    $("play").setAttribute("aria-label", on ? "Pause" : "Play");
+  }
+  $("play").addEventListener("click", () => play(timer === null));
+  $("prev").addEventListener("click", () => showDay(day - 1));
+  $("next").addEventListener("click", () => showDay(day + 1));
+  slider.addEventListener("input", () => showDay(Number(slider.value)));
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (t === slider || (t.tagName === "INPUT" && t.type !== "range") || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === "ArrowLeft") { showDay(day - 1); e.preventDefault(); }
+    if (e.key === "ArrowRight") { showDay(day + 1); e.preventDefault(); }
+  });
+  function fromHash() {
+    const [iso, id] = decodeURIComponent(location.hash.slice(1)).split("/");
+    const i = D.days.indexOf(iso);
+    const p = id ? D.places.findIndex((q) => q.id === id) : -1;
+    if (p >= 0) selected = p;
+    showDay(i >= 0 ? i : D.days.length - 1);
+  }
+  window.addEventListener("hashchange", fromHash);
+
+  // ---- The panel's fixed parts.
+  $("title").textContent = D.title;
+  $("subtitle").textContent = D.subtitle || "";
+  $("mode").textContent = D.evidenceOnly ? "Evidence only: no assessed control on this page." : "";
+  const legend = $("legend");
+  for (const f of D.factions) {
+    const s = el("span", { className: "swatch" });
+    s.style.background = f.tint;
+    s.style.boxShadow = `inset 0 0 0 5px ${f.tint}, inset 0 0 0 9px ${f.colour}`;
+    legend.append(el("li", {}, s, f.name));
+  }
+  const patternSwatch = (fill) => {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "swatch");
+    svg.innerHTML = `<rect width="26" height="16" fill="${fill}"/>`;
+    return svg;
+  };
+  legend.append(
+    el("li", {}, patternSwatch("url(#hatch-0)"), "Contested: fighting inside (hatched, the challenger's colour)"),
+    el("li", {}, patternSwatch("url(#stipple-0)"), "Assessed: no direct report (pale, dotted)"),
+    el("li", {}, patternSwatch(D.colours.land), "Nobody known to hold it"),
+    el("li", {}, patternSwatch(D.colours.front), "Frontline (the thin dark band)"),
+    el("li", { textContent: "◯ Ringed: changed hands this day (a row names it)" }),
+  );
+  $("chart").innerHTML = D.chart;
+  const chartSvg = $("chart").querySelector("svg");
+  if (chartSvg && !chartSvg.getAttribute("viewBox")) {
+    chartSvg.setAttribute("viewBox", `0 0 ${chartSvg.getAttribute("width")} ${chartSvg.getAttribute("height")}`);
+    chartSvg.setAttribute("role", "img");
+    chartSvg.setAttribute("aria-label", "Stacked area chart of the area each faction held, day by day");
+  }
+  const credits = $("credits");
+  for (const c of D.credits) credits.append(el("div", { textContent: c }));
+  credits.append(el("div", { textContent: `${D.events.length} rows from ${D.sources.length} reports and pages; every answer lists its rows. Map: Leaflet (BSD-2-Clause).` }));
+
+  fromHash();
+  document.body.dataset.ready = "1";
+  window.frontlineLoadMs = performance.now();
+})();

@@ -1,0 +1,100 @@
+//! One offline page for the browser: a map to scrub through the days, each place's
+//! evidence one click away, the day's changes, a search box and the area chart.
+//!
+//! The page is a single HTML file: Leaflet (pinned, its licence shipped beside it in
+//! `assets/leaflet/`), the page's own script and style, and the scenario's data are all
+//! inlined, because browsers refuse `fetch()` of local files. It needs no server and no
+//! network.
+//!
+//! ```no_run
+//! use frontline::{Scenario, territory::Territory};
+//! let s = Scenario::syria_2024()?;
+//! let model = s.model();
+//! let territory = Territory::new(&s);
+//! let html = frontline::site::page(&s, &model, &territory, s.first_day, s.last_day, false)?;
+//! assert!(html.starts_with("<!doctype html>"));
+//! # Ok::<(), frontline::Error>(())
+//! ```
+
+mod data;
+
+pub use data::PageData;
+
+use chrono::NaiveDate;
+
+use crate::control::ControlModel;
+use crate::error::Result;
+use crate::scenario::Scenario;
+use crate::stats::{chart_svg, daily};
+use crate::territory::Territory;
+
+/// Leaflet's version, as fetched from the npm registry into `assets/leaflet/`.
+pub const LEAFLET_VERSION: &str = "1.9.4";
+
+const LEAFLET_JS: &str = include_str!("assets/leaflet/leaflet.js");
+const LEAFLET_CSS: &str = include_str!("assets/leaflet/leaflet.css");
+/// Leaflet's licence (BSD-2-Clause), shipped with every page.
+pub const LEAFLET_LICENSE: &str = include_str!("assets/leaflet/LICENSE");
+const PAGE_JS: &str = include_str!("assets/page.js");
+const PAGE_CSS: &str = include_str!("assets/page.css");
+const PAGE_HTML: &str = include_str!("assets/page.html");
+
+/// Text that may stand inside a `<script>` element: `</` cannot close it early.
+fn script_safe(text: &str) -> String {
+    text.replace("</", "<\\/")
+}
+
+/// Minimal HTML escaping for text content.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Fills `{{name}}` placeholders of `template` in one pass, so that text put in never has
+/// its own braces read as placeholders.
+fn fill<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> Result<String> {
+    let mut out = String::with_capacity(template.len() * 4);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("}}")
+            .map(|e| start + e)
+            .ok_or_else(|| crate::Error::Render("an unclosed {{ in the page template".into()))?;
+        let name = &rest[start + 2..end];
+        out.push_str(
+            value(name)
+                .ok_or_else(|| crate::Error::Render(format!("no value for {{{{{name}}}}} in the page template")))?,
+        );
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The whole page for the days `from` to `to` of `scenario`.
+pub fn page(
+    scenario: &Scenario,
+    model: &ControlModel,
+    territory: &Territory,
+    from: NaiveDate,
+    to: NaiveDate,
+    evidence_only: bool,
+) -> Result<String> {
+    let stats = daily(scenario, model, territory, from, to);
+    let chart = chart_svg(scenario, &stats, 900, 560)?;
+    let data = PageData { scenario, model, territory, from, to, stats: &stats, chart_svg: &chart, evidence_only };
+    let json = serde_json::to_string(&data.to_json()).map_err(|e| crate::Error::Render(e.to_string()))?;
+    let licence_comment = format!("/* Leaflet {LEAFLET_VERSION}: {} */", LEAFLET_LICENSE.replace("*/", "* /"));
+    let leaflet = script_safe(&format!("{licence_comment}\n{LEAFLET_JS}"));
+    let title = escape(&scenario.title);
+    let (data, script) = (script_safe(&json), script_safe(PAGE_JS));
+    fill(PAGE_HTML, |name| match name {
+        "title" => Some(title.as_str()),
+        "leaflet_css" => Some(LEAFLET_CSS),
+        "page_css" => Some(PAGE_CSS),
+        "leaflet_js" => Some(leaflet.as_str()),
+        "data" => Some(data.as_str()),
+        "page_js" => Some(script.as_str()),
+        _ => None,
+    })
+}
