@@ -4,6 +4,7 @@
 mod workdir;
 
 mod assessed;
+mod browser;
 mod check;
 mod export;
 mod queries;

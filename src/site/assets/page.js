@@ -62,8 +62,8 @@
 
   // ---- The map and what is the same every day.
   const map = L.map("map", { zoomSnap: 0.25, zoomControl: true, keyboard: true });
+  // The scenario's credits are in the panel; the map names its drawing library.
   map.attributionControl.setPrefix("Leaflet");
-  map.attributionControl.addAttribution("Borders: Natural Earth · Places: GeoNames (CC BY 4.0)");
   map.fitBounds(D.extent);
   L.control.scale({ imperial: false }).addTo(map);
   const panes = [["base", 200], ["areas", 400], ["hatch", 410], ["fronts", 420], ["rings", 590], ["places", 600]];
@@ -161,8 +161,12 @@
   }
 
   // ---- A place and its evidence.
+  const STRENGTH = { confirmed: 0, reported: 1, claimed: 2 };
   function evidenceList(ids) {
-    return el("ol", {}, ...ids.map((id) => {
+    // Strongest first, then newest.
+    const sorted = [...ids].sort((a, b) => (STRENGTH[D.events[a].confidence] - STRENGTH[D.events[b].confidence]) ||
+      D.events[b].date.localeCompare(D.events[a].date));
+    return el("ol", {}, ...sorted.map((id) => {
       const e = D.events[id];
       const src = sourceOf(e.source);
       const outlet = src ? (src.outlet || src.file || src.id) : e.source;
@@ -298,6 +302,8 @@
   credits.append(el("div", { textContent: `${D.events.length} rows from ${D.sources.length} reports and pages; every answer lists its rows. Map: Leaflet (BSD-2-Clause).` }));
 
   fromHash();
+  // For scripts and tests driving the page: the map, the markers and the two actions.
+  window.frontline = { map, markers, showDay, select, places: D.places, days: D.days };
   document.body.dataset.ready = "1";
   window.frontlineLoadMs = performance.now();
 })();

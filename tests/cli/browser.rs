@@ -1,0 +1,432 @@
+//! The page in a real browser: headless Chromium driven over the DevTools protocol (real
+//! mouse clicks, screenshots, console and network events), and `--dump-dom`.
+//!
+//! Chromium is Debian's `chromium` package, which `.ci/run` installs. Without it these
+//! tests say so and pass on a developer's machine, but fail under CI (`CI` set), so a
+//! missing install cannot pass unnoticed.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+use crate::workdir::{Workdir, fixture};
+
+fn chromium() -> Option<PathBuf> {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        if let Ok(out) = Command::new("which").arg(name).output()
+            && out.status.success()
+        {
+            return Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("chromium is not installed: .ci/run must install it");
+    }
+    eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+    None
+}
+
+/// A headless Chromium with one page, driven over the DevTools protocol.
+struct Browser {
+    child: Child,
+    ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    next: u64,
+    _profile: tempfile::TempDir,
+    /// Console errors and uncaught exceptions seen so far.
+    errors: Vec<String>,
+    /// Every URL the page asked for.
+    requests: Vec<String>,
+}
+
+impl Browser {
+    fn launch(width: u32, height: u32) -> Option<Browser> {
+        let exe = chromium()?;
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(exe)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+                "--force-device-scale-factor=1",
+                &format!("--window-size={width},{height}"),
+                &format!("--user-data-dir={}", profile.path().display()),
+                "about:blank",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium starts");
+        let port_file = profile.path().join("DevToolsActivePort");
+        let started = Instant::now();
+        let port = loop {
+            if let Ok(text) = std::fs::read_to_string(&port_file)
+                && let Some(port) = text.lines().next().and_then(|l| l.trim().parse::<u16>().ok())
+            {
+                break port;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "chromium did not open its debugging port");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let url = page_socket(port);
+        let (ws, _) = tungstenite::connect(url.as_str()).expect("a DevTools connection");
+        let mut b = Browser { child, ws, next: 0, _profile: profile, errors: Vec::new(), requests: Vec::new() };
+        for method in ["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"] {
+            b.call(method, json!({}));
+        }
+        // The viewport exactly (a headless window has a minimum width of its own).
+        b.call(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}),
+        );
+        // No network at all: the page must need none.
+        b.call(
+            "Network.emulateNetworkConditions",
+            json!({"offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+        Some(b)
+    }
+
+    /// Sends a command and waits for its answer, noting the events that come meanwhile.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        let msg = json!({"id": id, "method": method, "params": params}).to_string();
+        self.ws.send(Message::Text(msg.into())).expect("send to chromium");
+        loop {
+            let text = match self.ws.read().expect("read from chromium") {
+                Message::Text(t) => t.to_string(),
+                _ => continue,
+            };
+            let v: Value = serde_json::from_str(&text).unwrap();
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method} failed: {v}");
+                return v["result"].clone();
+            }
+            self.note(&v);
+        }
+    }
+
+    fn note(&mut self, event: &Value) {
+        let p = &event["params"];
+        match event["method"].as_str() {
+            Some("Runtime.exceptionThrown") => self.errors.push(p["exceptionDetails"].to_string()),
+            Some("Runtime.consoleAPICalled") if p["type"] == "error" => self.errors.push(p["args"].to_string()),
+            Some("Log.entryAdded") if p["entry"]["level"] == "error" => self.errors.push(p["entry"].to_string()),
+            Some("Network.requestWillBeSent") => {
+                self.requests.push(p["request"]["url"].as_str().unwrap_or_default().to_string())
+            }
+            _ => {}
+        }
+    }
+
+    fn eval(&mut self, expression: &str) -> Value {
+        let r = self.call("Runtime.evaluate", json!({"expression": expression, "returnByValue": true}));
+        assert!(r.get("exceptionDetails").is_none(), "{expression} threw: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Opens `url` and waits until the page says it is ready and, when the address names
+    /// a day, shows that day (a change of the hash alone does not reload the page).
+    fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+        let day = url.split_once('#').map(|(_, h)| h.split('/').next().unwrap_or_default().to_string());
+        let check = match &day {
+            Some(d) => format!(
+                "document.body && document.body.dataset.ready === '1' && document.getElementById('date').dataset.date === '{d}'"
+            ),
+            None => "document.body && document.body.dataset.ready === '1'".to_string(),
+        };
+        let started = Instant::now();
+        while self.eval(&check) != json!(true) {
+            assert!(started.elapsed() < Duration::from_secs(20), "the page did not get ready: {:?}", self.errors);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A real click: the mouse pressed and released at a point of the viewport.
+    fn click(&mut self, x: f64, y: f64) {
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
+    /// The viewport as a picture, also saved as `target/tmp/browser-NAME.png` to look at.
+    fn screenshot(&mut self, name: &str) -> Screenshot {
+        let r = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        let bytes = base64(r["data"].as_str().unwrap());
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("browser-{name}.png")), &bytes);
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let channels = info.color_type.samples();
+        Screenshot { width: info.width, pixels: buf, channels }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Screenshot {
+    width: u32,
+    pixels: Vec<u8>,
+    channels: usize,
+}
+
+impl Screenshot {
+    fn at(&self, x: f64, y: f64) -> [u8; 3] {
+        let i = ((y.round() as usize) * self.width as usize + x.round() as usize) * self.channels;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
+    }
+}
+
+/// The DevTools socket of the browser's first page, from its HTTP endpoint.
+fn page_socket(port: u16) -> String {
+    let started = Instant::now();
+    loop {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            // Chrome answers HTTP/1.1 only, and keeps the connection open: read the body by
+            // its Content-Length.
+            let request = format!("GET /json/list HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+            s.write_all(request.as_bytes()).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut raw = Vec::new();
+            let mut buf = [0u8; 8192];
+            let body = loop {
+                let n = s.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break None;
+                }
+                raw.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&raw);
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
+                        })
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        break Some(body.to_string());
+                    }
+                }
+            };
+            if let Some(body) = body
+                && let Ok(list) = serde_json::from_str::<Value>(&body)
+                && let Some(page) = list.as_array().and_then(|l| l.iter().find(|t| t["type"] == "page"))
+            {
+                return page["webSocketDebuggerUrl"].as_str().unwrap().to_string();
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no page target in chromium");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = text.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let v: Vec<u32> = chunk.iter().map(|c| u32::from(value(*c))).collect();
+        let n = v.iter().enumerate().fold(0u32, |acc, (i, x)| acc | (x << (18 - 6 * i)));
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.canonicalize().unwrap().display())
+}
+
+fn rgb(hex: &str) -> [u8; 3] {
+    let b = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
+    [b(1), b(3), b(5)]
+}
+
+fn close(a: [u8; 3], b: [u8; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12)
+}
+
+/// The screen position of a place's marker.
+fn marker_xy(b: &mut Browser, id: &str) -> (f64, f64) {
+    let p = b.eval(&format!(
+        "(() => {{ const i = frontline.places.findIndex(p => p.id === '{id}'); \
+         const pt = frontline.map.latLngToContainerPoint(frontline.markers[i].getLatLng()); \
+         const r = document.getElementById('map').getBoundingClientRect(); return [pt.x + r.left, pt.y + r.top]; }})()"
+    ));
+    (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())
+}
+
+fn syria_site(w: &Workdir) -> PathBuf {
+    w.run(&["site", "--out", "site"]).success().says("index.html");
+    w.path("site/index.html")
+}
+
+#[test]
+fn the_page_shows_the_last_day_then_hama_turns_hts_and_aleppo_lists_its_evidence() {
+    let w = Workdir::new();
+    let page = syria_site(&w);
+    let size = std::fs::metadata(&page).unwrap().len();
+    assert!(size < 3_000_000, "the Syria page is {size} bytes");
+    let Some(mut b) = Browser::launch(1280, 800) else { return };
+    let url = file_url(&page);
+    b.open(&url);
+    assert_eq!(b.eval("document.getElementById('date').dataset.date"), json!("2024-12-10"), "opens on the last day");
+
+    // Hama's marker: the government's colour on 3 Dec, HTS's on 5 Dec.
+    let gov = rgb("#c0392b");
+    let hts = rgb("#2e7d4f");
+    let mut colour_on = |b: &mut Browser, day: &str| {
+        b.open(&format!("{url}#{day}"));
+        assert_eq!(b.eval("document.getElementById('date').textContent"), json!(day_text(day)));
+        let (x, y) = marker_xy(b, "hama");
+        b.screenshot(&format!("syria-{day}")).at(x, y)
+    };
+    let before = colour_on(&mut b, "2024-12-03");
+    let after = colour_on(&mut b, "2024-12-05");
+    assert!(close(before, gov), "Hama on 3 Dec is {before:?}, not the government's {gov:?}");
+    assert!(close(after, hts), "Hama on 5 Dec is {after:?}, not HTS's {hts:?}");
+
+    // A real click on Aleppo's marker lists its evidence with the outlets.
+    let (x, y) = marker_xy(&mut b, "aleppo");
+    b.click(x, y);
+    let details = b.eval("document.getElementById('details').innerText").as_str().unwrap_or_default().to_string();
+    assert!(details.contains("Aleppo") && details.contains("Evidence ("), "{details}");
+    for outlet in ["Sky News", "The Guardian", "Daily Mail"] {
+        assert!(details.contains(outlet), "{outlet} missing from Aleppo's evidence:\n{details}");
+    }
+    assert_eq!(b.eval("location.hash"), json!("#2024-12-05/aleppo"), "the address shares the day and the place");
+
+    // The arrow keys move a day; the address follows.
+    b.call(
+        "Input.dispatchKeyEvent",
+        json!({"type": "keyDown", "key": "ArrowRight", "code": "ArrowRight", "windowsVirtualKeyCode": 39}),
+    );
+    assert_eq!(b.eval("document.getElementById('date').dataset.date"), json!("2024-12-06"));
+
+    // Search ignores case and diacritics, as the command line does.
+    b.eval("(() => { const s = document.getElementById('search'); s.value = 'ḨAMĀH'; s.dispatchEvent(new Event('input')); })()");
+    let found = b.eval("document.getElementById('results').innerText").as_str().unwrap_or_default().to_string();
+    assert!(found.starts_with("Hama"), "{found}");
+
+    let load_ms = b.eval("window.frontlineLoadMs").as_f64().unwrap_or(f64::NAN);
+    eprintln!("page ready {load_ms:.0} ms after navigation start ({size} bytes)");
+    assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
+    let outside: Vec<&String> = b
+        .requests
+        .iter()
+        .filter(|u| !u.starts_with("file:") && !u.starts_with("data:") && !u.starts_with("about:"))
+        .collect();
+    assert!(outside.is_empty(), "the page asked the network for {outside:?}");
+}
+
+fn day_text(iso: &str) -> String {
+    let d: chrono::NaiveDate = iso.parse().unwrap();
+    d.format("%-d %B %Y").to_string()
+}
+
+#[test]
+fn dump_dom_shows_the_date_and_the_days_changes() {
+    let w = Workdir::new();
+    let page = syria_site(&w);
+    let Some(exe) = chromium() else { return };
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(exe)
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &format!("{}#2024-12-07", file_url(&page)),
+        ])
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains(r#"data-date="2024-12-07""#), "the date is not shown:\n{}", &dom[..dom.len().min(2000)]);
+    assert!(dom.contains("7 December 2024"));
+    let changes = &dom[dom.find(r#"id="changes""#).expect("the changes list")..];
+    let changes = &changes[..changes.find("</ul>").unwrap()];
+    for expected in ["Homs", "Daraa", "Palmyra"] {
+        assert!(changes.contains(expected), "{expected} is not among the changes of 7 Dec: {changes}");
+    }
+}
+
+#[test]
+fn the_page_works_for_another_scenario_and_on_a_phone() {
+    let w = Workdir::with_mini();
+    w.run(&["--scenario", "mini", "site", "--out", "mini-site"]).success();
+    let Some(mut b) = Browser::launch(360, 740) else { return };
+    let url = file_url(&w.path("mini-site/index.html"));
+    b.open(&format!("{url}#2024-03-02"));
+    assert_eq!(b.eval("document.getElementById('title').textContent"), json!("Testland"));
+    assert_eq!(b.eval("document.getElementById('date').dataset.date"), json!("2024-03-02"));
+    let changes = b.eval("document.getElementById('changes').innerText").as_str().unwrap_or_default().to_string();
+    assert!(changes.contains("Alpha: contested"), "{changes}");
+    // Nothing wider than the phone's screen.
+    let wide = b.eval(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.leaflet-pane'))\
+         .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)",
+    );
+    assert_eq!(wide, json!([]), "wider than the phone");
+    // Alpha's marker is Red's (the holder) while Blue fights inside.
+    let (x, y) = marker_xy(&mut b, "alpha");
+    let shot = b.screenshot("mini-phone");
+    assert!(close(shot.at(x, y), rgb("#c0392b")), "{:?}", shot.at(x, y));
+    assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
+    let _ = fixture("mini");
+}
+
+#[test]
+fn stats_km2_equal_the_exported_areas() {
+    let w = Workdir::new();
+    let stats = w.run(&["stats", "--format", "json", "--from", "2024-12-07", "--to", "2024-12-07"]).success().json();
+    w.run(&["export", "--date", "2024-12-07", "--out", "day.geojson"]).success();
+    let geo: Value = serde_json::from_str(&w.read("day.geojson")).unwrap();
+    for row in stats.as_array().unwrap() {
+        let key = row["faction_key"].as_str().unwrap();
+        let exported: f64 = geo["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["layer"] == "area" && f["properties"]["faction"] == key)
+            .map(|f| f["properties"]["area_km2"].as_f64().unwrap())
+            .sum();
+        let stated = row["area_km2"].as_f64().unwrap();
+        // Both are rounded to 0.1 km², the export once per faction and basis.
+        assert!((stated - exported).abs() <= 0.3, "{key}: stats {stated} km², export {exported} km²");
+    }
+    w.run(&["stats", "--chart", "chart.png"]).success().says("wrote the chart");
+    let png = std::fs::read(w.path("chart.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
+    w.run(&["stats", "--chart", "chart.svg"]).success();
+    roxmltree::Document::parse(&w.read("chart.svg")).expect("the SVG chart parses");
+    w.run(&["stats", "--chart", "chart.gif"]).failure().says(".png or .svg");
+}
