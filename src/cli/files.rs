@@ -1,58 +1,163 @@
-//! Writing output files whole or not at all.
+//! Writing output files whole or not at all, and only where a file belongs.
+//!
+//! The guarantees (stated in the README):
+//! - Each output is written to a temporary file with a unique name in the target's own
+//!   folder, then renamed over the target in one step: a reader sees the old file or the
+//!   new one, never a part. Two runs writing the same file each write their own temporary
+//!   file; the last rename wins, and both leave a valid file.
+//! - A target that exists and is not a regular file (a device, a FIFO, a folder, a socket)
+//!   is refused with an error and left as it was.
+//! - A symbolic link is written through: the file it points to is replaced and the link
+//!   stays. A link to nothing, or to something that is not a regular file, is refused.
+//! - On SIGINT or SIGTERM, temporary files are removed before the process exits.
 
-use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
-/// A file being written under a temporary name beside its destination; `commit` renames
-/// it into place, and dropping it uncommitted removes it. A failed run never leaves a
-/// truncated file under the real name.
+/// Temporary files not yet renamed into place: removed if the process is interrupted.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Notes a temporary file to remove if the process is interrupted.
+pub fn track_temporary(path: &Path) {
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.push(path.to_path_buf());
+    }
+}
+
+/// Forgets a temporary file (renamed into place, or removed).
+pub fn forget_temporary(path: &Path) {
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.retain(|p| p != path);
+    }
+}
+
+/// Removes every temporary file still pending and exits with 130 on SIGINT or SIGTERM.
+pub fn clean_up_on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(pending) = PENDING.lock() {
+            for path in pending.iter() {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        eprintln!("frontline: interrupted; temporary files removed");
+        std::process::exit(130);
+    });
+}
+
+/// The file an output to `target` really replaces: `target` itself when it is a regular
+/// file or does not exist yet, the file a symbolic link points to; an error for anything
+/// else, which is left untouched.
+pub fn output_target(target: &Path) -> anyhow::Result<PathBuf> {
+    let kind = |m: &std::fs::Metadata| {
+        let t = m.file_type();
+        if t.is_dir() {
+            "a folder"
+        } else if is_special(&t) {
+            "a device, FIFO or socket"
+        } else {
+            "not a regular file"
+        }
+    };
+    match std::fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !parent.is_dir() {
+                bail!(
+                    "cannot write {}: the folder {} does not exist (create it first)",
+                    target.display(),
+                    parent.display()
+                );
+            }
+            Ok(target.to_path_buf())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot write {}", target.display())),
+        Ok(m) if m.file_type().is_symlink() => {
+            let real = std::fs::canonicalize(target).map_err(|_| {
+                anyhow::anyhow!("refusing to write {}: it is a symbolic link to nothing", target.display())
+            })?;
+            let meta = std::fs::metadata(&real).with_context(|| format!("cannot write {}", real.display()))?;
+            if !meta.is_file() {
+                bail!(
+                    "refusing to write {}: it is a symbolic link to {}, which is {}; name a regular file",
+                    target.display(),
+                    real.display(),
+                    kind(&meta)
+                );
+            }
+            Ok(real)
+        }
+        Ok(m) if m.is_file() => Ok(target.to_path_buf()),
+        Ok(m) => bail!(
+            "refusing to write {}: it is {}, not a regular file; it was left as it was (name a regular file)",
+            target.display(),
+            kind(&m)
+        ),
+    }
+}
+
+#[cfg(unix)]
+fn is_special(t: &std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    t.is_block_device() || t.is_char_device() || t.is_fifo() || t.is_socket()
+}
+
+#[cfg(not(unix))]
+fn is_special(_: &std::fs::FileType) -> bool {
+    false
+}
+
+/// A file being written under a unique temporary name beside its destination; `commit`
+/// renames it into place, and dropping it uncommitted removes it.
 pub struct AtomicFile {
-    temp: PathBuf,
+    temp: Option<tempfile::NamedTempFile>,
     target: PathBuf,
-    file: Option<File>,
+    /// The path as the user gave it, for messages.
+    named: PathBuf,
 }
 
 impl AtomicFile {
+    /// Starts writing `target` (see [`output_target`] for what is refused).
     pub fn create(target: &Path) -> anyhow::Result<AtomicFile> {
-        let name = target.file_name().with_context(|| format!("{} is not a file name", target.display()))?;
-        let temp = target.with_file_name(format!(".{}.partial", name.to_string_lossy()));
-        let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
-        Ok(AtomicFile { temp, target: target.to_path_buf(), file: Some(file) })
+        let real = output_target(target)?;
+        let name = real.file_name().with_context(|| format!("{} is not a file name", target.display()))?;
+        let dir = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", name.to_string_lossy()))
+            .suffix(".partial")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        track_temporary(temp.path());
+        Ok(AtomicFile { temp: Some(temp), target: real, named: target.to_path_buf() })
     }
 
+    /// Renames the finished file into place.
     pub fn commit(mut self) -> anyhow::Result<()> {
-        let file = self.file.take().expect("committed once");
-        let result = file
-            .sync_all()
-            .and_then(|_| {
-                drop(file);
-                std::fs::rename(&self.temp, &self.target)
-            })
-            .with_context(|| format!("writing {}", self.target.display()));
-        if result.is_err() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
-        result
+        let temp = self.temp.take().expect("committed once");
+        let path = temp.path().to_path_buf();
+        let result = temp.persist(&self.target).map(|_| ()).map_err(|e| e.error);
+        forget_temporary(&path);
+        result.with_context(|| format!("writing {}", self.named.display()))
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.file.as_mut().expect("open until committed").write(buf)
+        self.temp.as_mut().expect("open until committed").write(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file.as_mut().expect("open until committed").flush()
+        self.temp.as_mut().expect("open until committed").flush()
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+        if let Some(temp) = self.temp.take() {
+            forget_temporary(temp.path());
+            // NamedTempFile removes itself.
         }
     }
 }

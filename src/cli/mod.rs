@@ -185,6 +185,7 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    files::clean_up_on_interrupt();
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -15,7 +15,7 @@ use frontline::render::{Atlas, Style, render_pixmap, render_svg};
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 
-use super::files::{AtomicFile, write_atomic};
+use super::files::{AtomicFile, output_target, track_temporary, write_atomic};
 
 /// Image formats for frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -111,7 +111,11 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         None => None,
     };
     let mut mp4 = match &job.mp4 {
-        Some(path) => Some(Mp4Writer::new(path, job.size.width, job.size.height, job.fps)?),
+        Some(path) => {
+            let writer = Mp4Writer::new(output_target(path)?, job.size.width, job.size.height, job.fps)?;
+            track_temporary(writer.temporary_path());
+            Some(writer)
+        }
         None => None,
     };
     let needs_pixels = job.format == FrameFormat::Png || gif.is_some() || mp4.is_some();

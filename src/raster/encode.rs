@@ -555,6 +555,11 @@ pub struct Mp4Writer {
 }
 
 impl Mp4Writer {
+    /// Where ffmpeg writes until [`Mp4Writer::finish`] renames the video into place.
+    pub fn temporary_path(&self) -> &Path {
+        &self.tmp_path
+    }
+
     /// Starts `ffmpeg` (found on `PATH`) to encode `width` x `height` frames
     /// at `fps` frames per second into `out`. Sides must be even (H.264 with
     /// 4:2:0 chroma needs that).
