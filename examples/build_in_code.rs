@@ -75,6 +75,7 @@ fn main() -> anyhow::Result<()> {
         events: vec![capture],
         sources: vec![],
         zones: vec![],
+        first_day_note: None,
         regions,
         inference: frontline::inference::Settings::default(),
         basemap: Basemap { countries: vec![Country { name: "Squareland".into(), role: Role::Focus, shape: land }] },

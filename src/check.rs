@@ -60,23 +60,30 @@ fn place_conflicts(
                 format!("{} captures {name} which it already holds (since {since})", faction(e.faction)),
             ));
         }
-        if !after.state.is_supported_by(e) {
-            let winners: Vec<String> = group
-                .iter()
-                .filter(|w| after.state.is_supported_by(w))
-                .map(|w| format!("line {} ({} {} {})", w.line, faction(w.faction), w.action, w.confidence))
-                .collect();
-            problems.push(Problem::warning(
-                at,
-                format!(
-                    "conflicting claims for {name} on {day}: this row ({} {} {}) loses to {}",
-                    faction(e.faction),
-                    e.action,
-                    e.confidence,
-                    if winners.is_empty() { "the rule".to_string() } else { winners.join(", ") }
-                ),
-            ));
+    }
+    // One warning per group of conflicting rows, listing the losers (linear in the rows).
+    let line = |w: &Event| format!("line {} ({} {} {})", w.line, faction(w.faction), w.action, w.confidence);
+    let (winners, losers): (Vec<&Event>, Vec<&Event>) =
+        group.iter().filter(|e| e.action != Action::Dissolved).partition(|e| after.state.is_supported_by(e));
+    if let Some(first) = losers.first() {
+        const SHOWN: usize = 5;
+        let mut lost: Vec<String> = losers.iter().take(SHOWN).map(|w| line(w)).collect();
+        if losers.len() > SHOWN {
+            lost.push(format!("and {} more", losers.len() - SHOWN));
         }
+        let mut won: Vec<String> = winners.iter().take(SHOWN).map(|w| line(w)).collect();
+        if winners.len() > SHOWN {
+            won.push(format!("and {} more", winners.len() - SHOWN));
+        }
+        problems.push(Problem::warning(
+            Location::line(events_file, first.line),
+            format!(
+                "conflicting claims for {name} on {day}: {} row(s) lose: {}; to {}",
+                losers.len(),
+                lost.join(", "),
+                if won.is_empty() { "the rule".to_string() } else { won.join(", ") }
+            ),
+        ));
     }
 }
 
@@ -92,8 +99,11 @@ fn region_conflicts(
 ) {
     let day = group[0].date;
     let region = scenario.regions.get(region);
-    let named_today: Vec<PlaceId> =
-        scenario.events.iter().filter(|e| e.date == day).filter_map(|e| e.place()).collect();
+    // Events are sorted by date: the rows of the day are one run.
+    let from = scenario.events.partition_point(|e| e.date < day);
+    let to = scenario.events.partition_point(|e| e.date <= day);
+    let named_today: std::collections::HashSet<PlaceId> =
+        scenario.events[from..to].iter().filter_map(|e| e.place()).collect();
     let governed: Vec<PlaceId> = region.members.iter().copied().filter(|p| !named_today.contains(p)).collect();
     for e in group.iter().filter(|e| e.action != Action::Dissolved) {
         if !governed.is_empty() && governed.iter().all(|p| !model.state(*p, day).is_supported_by(e)) {

@@ -59,7 +59,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A value did not have the expected form.
-    #[error("{at}: expected {expected}, found {found:?}")]
+    #[error("{at}: expected {expected}, found {:?}", shorten(found))]
     Parse {
         /// Where the value is.
         at: Location,
@@ -108,6 +108,12 @@ pub enum Error {
     /// Encoding an image or video failed.
     #[error("encoding failed: {0}")]
     Encode(String),
+}
+
+/// At most 60 characters of an offending value: enough to find it, never a whole line of
+/// someone else's file.
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 60 { text.chars().take(57).collect::<String>() + "..." } else { text.to_string() }
 }
 
 fn suggest(suggestions: &[String]) -> String {

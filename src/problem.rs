@@ -66,7 +66,16 @@ impl From<Error> for Problem {
                 let message = full.strip_prefix(&prefix).unwrap_or(&full).to_string();
                 Problem::error(at, message)
             }
-            None => Problem::error(Location::file("?"), e.to_string()),
+            None => {
+                // An I/O error names its file; anything else belongs to the scenario.
+                let file = match &e {
+                    Error::Io { path, .. } => path.display().to_string(),
+                    _ => "scenario".to_string(),
+                };
+                let full = e.to_string();
+                let message = full.strip_prefix(&format!("{file}: ")).unwrap_or(&full).to_string();
+                Problem::error(Location::file(file), message)
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! radius, the frontline lengths) works in projected metres; longitude and
 //! latitude are only the input and output format.
 
-use geo::{Coord, MapCoords, MultiLineString, MultiPolygon, Rect};
+use geo::{Coord, LineString, MapCoords, MultiLineString, MultiPolygon, Polygon, Rect};
 
 /// Radius of the sphere used by the projection: the mean Earth radius (IUGG),
 /// in metres.
@@ -229,6 +229,40 @@ impl Viewport {
     pub fn to_pixel_geometry<G: MapCoords<f64, f64>>(&self, geometry: &G) -> G::Output {
         geometry.map_coords(|c| self.to_pixel(c))
     }
+}
+
+/// The longest edge, in degrees, that [`densify_degrees`] leaves: about 5 km, short enough
+/// that a straight edge in lon/lat and the curve it becomes in the projection part by
+/// under a metre.
+pub const DENSIFY_DEGREES: f64 = 0.05;
+
+/// `shape` (lon/lat) with points added so that no edge is longer than `max_degrees`.
+/// A border drawn straight in lon/lat (the Syria–Iraq line, say) is a curve once
+/// projected; projecting only its ends would cut the corner by kilometres.
+pub fn densify_degrees(shape: &MultiPolygon<f64>, max_degrees: f64) -> MultiPolygon<f64> {
+    let ring = |line: &LineString<f64>| -> LineString<f64> {
+        let mut out: Vec<Coord<f64>> = Vec::with_capacity(line.0.len());
+        for pair in line.0.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let length = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+            let steps = if max_degrees > 0.0 && length.is_finite() {
+                ((length / max_degrees).ceil() as usize).clamp(1, 100_000)
+            } else {
+                1
+            };
+            for k in 0..steps {
+                let t = k as f64 / steps as f64;
+                out.push(Coord { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t });
+            }
+        }
+        if let Some(last) = line.0.last() {
+            out.push(*last);
+        }
+        LineString(out)
+    };
+    MultiPolygon(
+        shape.0.iter().map(|p| Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect())).collect(),
+    )
 }
 
 #[cfg(test)]

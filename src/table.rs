@@ -31,14 +31,17 @@ impl Table {
         };
         let headers: Vec<String> =
             reader.headers().map_err(|e| csv_error(file, e))?.iter().map(|h| h.trim().to_string()).collect();
-        for column in required {
-            if !headers.iter().any(|h| h == column) {
-                return Err(Error::Parse {
-                    at: Location::line(file, 1).field(*column),
-                    expected: format!("a header with the columns {}", required.join(",")),
-                    found: headers.join(","),
-                });
-            }
+        let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
+        if let Some(first) = missing.first() {
+            // Name what is missing; never echo the line itself, which may not be ours.
+            return Err(Error::Data {
+                at: Location::line(file, 1).field(*first),
+                message: format!(
+                    "expected a header line with the columns {}; missing: {} (is this the right file?)",
+                    required.join(","),
+                    missing.join(", ")
+                ),
+            });
         }
         let mut rows = Vec::new();
         for record in reader.records() {
@@ -70,7 +73,9 @@ fn csv_error(file: &str, e: csv::Error) -> Error {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("expected {expected_len} fields, found {len} (a stray comma or an unquoted field?)")
         }
-        csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
+        csv::ErrorKind::Utf8 { .. } => {
+            "expected UTF-8 text: the file is probably Latin-1 or Windows-1252; save it as UTF-8".to_string()
+        }
         _ => format!("unreadable CSV: {e}"),
     };
     Error::Data { at, message }

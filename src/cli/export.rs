@@ -45,14 +45,16 @@ pub fn export(
     match out {
         Some(path) => {
             let file = BufWriter::new(AtomicFile::create(&path)?);
-            let written = write(&scenario, &model, territory.as_ref(), &kind, file)?;
+            let (written, what) = write(&scenario, &model, territory.as_ref(), &kind, file)?;
             let file =
                 written.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?;
             file.commit()?;
+            eprintln!("wrote {what} to {}", path.display());
         }
         None => {
+            super::output::check_stdout()?;
             let stdout = BufWriter::new(std::io::stdout().lock());
-            write(&scenario, &model, territory.as_ref(), &kind, stdout)?.flush().context("writing to stdout")?;
+            write(&scenario, &model, territory.as_ref(), &kind, stdout)?.0.flush().context("writing to stdout")?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -64,14 +66,18 @@ fn write<W: Write>(
     territory: Option<&Territory>,
     kind: &ExportKind,
     w: W,
-) -> anyhow::Result<W> {
+) -> anyhow::Result<(W, String)> {
     let geojson = || -> anyhow::Result<Exporter<'_>> {
         Ok(Exporter { scenario, model, territory: territory.context("the territory is built for GeoJSON exports")? })
     };
+    let features = |(w, n): (W, usize)| (w, format!("{n} features"));
     Ok(match kind {
-        ExportKind::Snapshot(day) => geojson()?.snapshot(*day, w)?.0,
-        ExportKind::Timeline => geojson()?.timeline(w)?.0,
-        ExportKind::ControlCsv => export::control_csv(scenario, model, w)?,
-        ExportKind::EventsCsv => export::events_csv(scenario, w)?,
+        ExportKind::Snapshot(day) => features(geojson()?.snapshot(*day, w)?),
+        ExportKind::Timeline => features(geojson()?.timeline(w)?),
+        ExportKind::ControlCsv => {
+            let rows = scenario.days().count() * scenario.gazetteer.len();
+            (export::control_csv(scenario, model, w)?, format!("{rows} rows (places × days)"))
+        }
+        ExportKind::EventsCsv => (export::events_csv(scenario, w)?, format!("{} events", scenario.events.len())),
     })
 }

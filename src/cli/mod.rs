@@ -25,6 +25,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     scenario: Option<PathBuf>,
 
+    /// The largest input file read, in MB (inputs over it are refused with an error).
+    #[arg(long, global = true, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_input_mb: u64,
+
     /// Only what the rows say: no assessed control (succession, enclaves). Applies to
     /// control, timeline, diff, render, export, stats and site.
     #[arg(long, global = true)]
@@ -178,8 +182,7 @@ enum Command {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a date as YYYY-MM-DD, found {text:?}"))
+    frontline::scenario::parse_day(text)
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -201,15 +204,15 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn files(cli_scenario: &Option<PathBuf>) -> Box<dyn ScenarioFiles> {
+fn files(cli_scenario: &Option<PathBuf>, max_input_mb: u64) -> Box<dyn ScenarioFiles> {
     match cli_scenario {
-        Some(dir) => Box::new(Folder(dir.clone())),
+        Some(dir) => Box::new(Folder { dir: dir.clone(), max_bytes: max_input_mb.saturating_mul(1 << 20) }),
         None => Box::new(SYRIA_2024),
     }
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    let files = files(&cli.scenario);
+    let files = files(&cli.scenario, cli.max_input_mb);
     let mode = if cli.evidence_only { Mode::EvidenceOnly } else { Mode::Assessed };
     match cli.command {
         Command::Control { date, places, format } => query::control(files.as_ref(), mode, date, &places, format),

@@ -71,11 +71,13 @@ fn cell(v: &Value) -> String {
     }
 }
 
-/// Aligns columns with two spaces between them; long cells are shortened with "…".
+/// Aligns columns with two spaces between them. On a terminal, long cells are shortened
+/// with "…" so rows fit; into a file or a pipe nothing is cut.
 pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
-    const MAX: usize = 60;
+    use std::io::IsTerminal;
+    let max = if std::io::stdout().is_terminal() { 60 } else { usize::MAX };
     let shorten = |s: &str| -> String {
-        if s.chars().count() > MAX { s.chars().take(MAX - 1).collect::<String>() + "…" } else { s.to_string() }
+        if s.chars().count() > max { s.chars().take(max - 1).collect::<String>() + "…" } else { s.to_string() }
     };
     let rows: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| shorten(c)).collect()).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
@@ -101,8 +103,28 @@ pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
+/// Fails when standard output was closed (`>&-`): what is written would be lost without a
+/// word. Rust's runtime reopens a closed standard stream on `/dev/null`, read-write, before
+/// `main`; a shell's `> /dev/null` opens it write-only. So on Linux, `/dev/null` open
+/// read-write on descriptor 1 means the caller closed it.
+pub fn check_stdout() -> anyhow::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let target = std::fs::read_link("/proc/self/fd/1").ok();
+        let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").ok().and_then(|info| {
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?.trim().to_string();
+            u32::from_str_radix(&flags, 8).ok().map(|f| f & 0o3 == 0o2)
+        });
+        if target.as_deref() == Some(std::path::Path::new("/dev/null")) && read_write == Some(true) {
+            anyhow::bail!("standard output is closed: nothing could be written (redirect it to a file, or use --out)");
+        }
+    }
+    Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error, a closed stdout is.
 pub fn print(text: &str) -> anyhow::Result<()> {
+    check_stdout()?;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

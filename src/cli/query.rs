@@ -287,7 +287,10 @@ pub fn check(
         problems.extend(check::stale_places(s, &model, &graph, stale_since.unwrap_or(s.first_day)));
         if let Some(dir) = reports {
             if !dir.is_dir() {
-                bail!("--sources {}: not a folder", dir.display());
+                if dir.exists() {
+                    bail!("--sources {}: a file, not a folder; name the folder that holds the reports", dir.display());
+                }
+                bail!("--sources {}: no such folder; name the folder that holds the reports", dir.display());
             }
             problems.extend(check::quotes(s, dir, &events_file));
         }

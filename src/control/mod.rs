@@ -242,13 +242,10 @@ pub struct Rank<'a> {
 /// The ranks of the rows `group` of `events`, all about one place on one day, in the same
 /// order as `group`.
 pub fn ranks<'e>(events: &'e [Event], group: &[usize]) -> Vec<Rank<'e>> {
-    let mut agreeing: HashMap<(FactionId, Action), Vec<&str>> = HashMap::new();
+    let mut agreeing: HashMap<(FactionId, Action), std::collections::HashSet<&str>> = HashMap::new();
     for &i in group {
         let e = &events[i];
-        let sources = agreeing.entry((e.faction, e.action)).or_default();
-        if !sources.contains(&e.source.as_str()) {
-            sources.push(&e.source);
-        }
+        agreeing.entry((e.faction, e.action)).or_default().insert(&e.source);
     }
     group
         .iter()

@@ -15,7 +15,7 @@ use crate::basemap::Role;
 use crate::control::{ControlModel, PlaceState};
 use crate::error::{Error, Result};
 use crate::event::FactionId;
-use crate::projection::{Margins, Viewport};
+use crate::projection::{DENSIFY_DEGREES, Margins, Viewport, densify_degrees};
 use crate::raster::FontSet;
 use crate::scenario::Scenario;
 use crate::territory::{Territory, all_frontlines};
@@ -122,8 +122,9 @@ impl<'a> Atlas<'a> {
         let extent = territory.project_extent(scenario.map.extent);
         let viewport = Viewport::fit(extent, layout.map.width().round() as u32, height, Margins::default());
         let projection = territory.projection();
+        // Densified like the land the areas are clipped to, so outlines and areas agree.
         let to_pixels = |shape: &MultiPolygon<f64>| -> MultiPolygon<f64> {
-            shape.map_coords(|c| viewport.to_pixel(projection.project(c)))
+            densify_degrees(shape, DENSIFY_DEGREES).map_coords(|c| viewport.to_pixel(projection.project(c)))
         };
         let min_label_area = (90.0 * layout.scale).powi(2);
         let countries = scenario
@@ -208,9 +209,12 @@ impl<'a> Atlas<'a> {
             .enumerate()
             .filter_map(|(i, s)| {
                 let challenger = s.challenger?;
-                let cell = self.territory.cell(crate::gazetteer::PlaceId(i as u32)).map_coords(px);
+                // Clip first: the hatching of a whole cell at a street-level extent would be
+                // millions of lines; the cost must follow what is drawn.
+                let cell =
+                    clip_polygons(&self.territory.cell(crate::gazetteer::PlaceId(i as u32)).map_coords(px), view);
                 cell.bounding_rect()?;
-                Some((challenger, clip_lines(&hatch(&cell, spacing), view)))
+                Some((challenger, hatch(&cell, spacing)))
             })
             .collect();
         let assessed: Vec<(FactionId, MultiPolygon<f64>)> = self

@@ -27,11 +27,15 @@ impl DayChange {
 /// then each place a row names that changed hands (largest first), then the changes the
 /// program assessed, counted per faction.
 pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<DayChange> {
-    let Some(prev) = day.pred_opt().filter(|d| *d >= s.first_day) else {
-        return vec![DayChange::text("Lines before the offensive (an approximation: see the data's README).")];
-    };
+    // The day before the first is the baseline: first-day rows are listed like any other.
+    let Some(prev) = day.pred_opt() else { return Vec::new() };
     let name = |f: Option<FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
     let mut lines: Vec<DayChange> = Vec::new();
+    if day == s.first_day
+        && let Some(note) = &s.first_day_note
+    {
+        lines.push(DayChange::text(note.clone()));
+    }
     let mut said: Vec<(Target, FactionId, Action)> = Vec::new();
     for e in s.events.iter().filter(|e| e.date == day) {
         let key = (e.target, e.faction, e.action);
@@ -87,7 +91,7 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
         lines.push(DayChange::text(format!("• Assessed (no direct report): {}", parts.join(", "))));
     }
     lines.extend(place_lines);
-    if lines.is_empty() {
+    if lines.iter().all(|l| Some(&l.text) == s.first_day_note.as_ref()) {
         lines.push(DayChange::text("No change of control reported."));
     }
     lines

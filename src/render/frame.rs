@@ -270,7 +270,8 @@ fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
 /// Changes by region rows or inference are told in the panel instead, or a day of
 /// collapse would ring half the map.
 fn changed_today(p: &Painter<'_, '_, impl TextHaloBackend>, day: NaiveDate) -> Vec<PlaceId> {
-    match day.pred_opt().filter(|d| *d >= p.atlas.scenario.first_day) {
+    // Against the day before; before the first day, the baseline.
+    match day.pred_opt() {
         Some(prev) => p
             .atlas
             .model
@@ -394,16 +395,42 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
     Ok(())
 }
 
+/// A scale bar: its length in pixels and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaleBar {
+    /// The distance it stands for, in metres.
+    pub metres: f64,
+    /// Its length in pixels.
+    pub pixels: f64,
+    /// "50 km", "500 m".
+    pub label: String,
+}
+
+/// The longest round distance (1, 2, 2.5 or 5 times a power of ten, from 1 m to 10,000 km)
+/// whose bar is at most `max_pixels` long at `pixels_per_metre`; `None` when even 1 m is
+/// longer.
+pub fn scale_bar(pixels_per_metre: f64, max_pixels: f64) -> Option<ScaleBar> {
+    let mut best = None;
+    for exponent in 0..=7 {
+        for step in [1.0, 2.0, 2.5, 5.0] {
+            let metres = step * 10f64.powi(exponent);
+            let pixels = metres * pixels_per_metre;
+            if pixels.is_finite() && pixels <= max_pixels {
+                let label = if metres >= 1000.0 { format!("{} km", metres / 1000.0) } else { format!("{metres} m") };
+                best = Some(ScaleBar { metres, pixels, label });
+            }
+        }
+    }
+    best
+}
+
 fn draw_scale_bar<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>) -> Result<()> {
     let atlas = p.atlas;
     let scale = atlas.layout.scale;
-    let px_per_km = atlas.pixels_per_metre() * 1000.0;
-    let km = [10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0]
-        .into_iter()
-        .rev()
-        .find(|km| km * px_per_km <= 200.0 * scale)
-        .unwrap_or(10.0);
-    let length = km * px_per_km;
+    // At most 200 design pixels, and never more than a third of the map.
+    let max = (200.0 * scale).min(atlas.layout.map.width() / 3.0);
+    let Some(scale_bar) = scale_bar(atlas.pixels_per_metre(), max) else { return Ok(()) };
+    let length = scale_bar.pixels;
     let left = atlas.layout.map.min().x + 28.0 * scale;
     let base = atlas.layout.map.max().y - 30.0 * scale;
     let box_min = Coord { x: left - 12.0 * scale, y: base - 34.0 * scale };
@@ -420,7 +447,7 @@ fn draw_scale_bar<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>) -> Result<()> {
     ]);
     p.line(&bar, p.stroke(ink, 2.0))?;
     p.text(
-        &format!("{km:.0} km"),
+        &scale_bar.label,
         Coord { x: left + length / 2.0, y: base - 10.0 * scale },
         14.0,
         Weight::Regular,

@@ -21,7 +21,7 @@ mod style;
 
 pub use atlas::{Atlas, DayMap, Layout, MapCountry};
 pub use changes::{DayChange, day_changes as change_lines};
-pub use frame::{Layers, day_changes, day_sources, draw_frame, draw_layers};
+pub use frame::{Layers, ScaleBar, day_changes, day_sources, draw_frame, draw_layers, scale_bar};
 pub use style::Style;
 
 use chrono::NaiveDate;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 
 /// Something that can hand out a scenario's files by their path relative to the manifest.
 pub trait ScenarioFiles {
@@ -12,20 +12,83 @@ pub trait ScenarioFiles {
     fn display(&self, relative: &str) -> String;
 }
 
-/// A scenario folder on disk.
+/// A scenario folder on disk. It reads only regular files (never a device or a FIFO),
+/// each at most `max_bytes` long, as UTF-8.
 #[derive(Debug, Clone)]
-pub struct Folder(pub PathBuf);
+pub struct Folder {
+    /// The folder holding `scenario.toml`.
+    pub dir: PathBuf,
+    /// The largest file it reads, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Folder {
+    /// The default size cap of one input file: 256 MiB, far above any real gazetteer or
+    /// event log, far below the machine's memory.
+    pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
+
+    /// A folder read with the default size cap.
+    pub fn new(dir: impl Into<PathBuf>) -> Folder {
+        Folder { dir: dir.into(), max_bytes: Folder::DEFAULT_MAX_BYTES }
+    }
+}
 
 impl ScenarioFiles for Folder {
     fn read(&self, relative: &str) -> Result<String> {
-        let path = self.0.join(relative);
-        std::fs::read_to_string(&path).map_err(|e| Error::io(path, e))
+        let path = self.dir.join(relative);
+        let shown = self.display(relative);
+        let meta = std::fs::metadata(&path).map_err(|e| Error::io(&shown, e))?;
+        if !meta.is_file() {
+            let what = if meta.is_dir() { "a folder" } else { "a device, FIFO or socket" };
+            return Err(Error::Data {
+                at: Location::file(&shown),
+                message: format!("expected a regular file, found {what}; name a file in scenario.toml"),
+            });
+        }
+        let too_big = |size: u64| Error::Data {
+            at: Location::file(&shown),
+            message: format!(
+                "the file is {:.1} MB, over the {:.0} MB limit for one input; raise it with --max-input-mb if it is right",
+                size as f64 / 1e6,
+                self.max_bytes as f64 / 1e6
+            ),
+        };
+        if meta.len() > self.max_bytes {
+            return Err(too_big(meta.len()));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::fs::File::open(&path)
+            .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, self.max_bytes + 1), &mut bytes))
+            .map_err(|e| Error::io(&shown, e))?;
+        if bytes.len() as u64 > self.max_bytes {
+            return Err(too_big(bytes.len() as u64));
+        }
+        utf8(bytes, &shown)
     }
 
     fn display(&self, relative: &str) -> String {
-        let joined = self.0.join(relative);
+        let joined = self.dir.join(relative);
         clean(&joined).display().to_string()
     }
+}
+
+/// The text of a file, or an error that says where the first byte that is not UTF-8 is
+/// and what the file probably is.
+pub fn utf8(bytes: Vec<u8>, file: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            "the file is UTF-16; save it as UTF-8"
+        } else {
+            "it is probably Latin-1 or Windows-1252; save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+        };
+        Error::Data {
+            at: Location::line(file, line),
+            message: format!("expected UTF-8 text, found the byte 0x{:02x} at byte {valid}: {hint}", bytes[valid]),
+        }
+    })
 }
 
 /// Removes `.` and `a/..` from a path for display, without touching the file system.
@@ -48,7 +111,7 @@ fn clean(path: &Path) -> PathBuf {
 /// Files compiled into the binary, looked up by their relative path.
 #[derive(Debug, Clone, Copy)]
 pub struct Embedded {
-    /// How messages name the folder, e.g. `data/syria-2024 (built in)`.
+    /// How messages name the scenario, e.g. `(built-in Syria 2024)`.
     pub name: &'static str,
     /// `(relative path, contents)` pairs.
     pub files: &'static [(&'static str, &'static str)],
@@ -64,14 +127,14 @@ impl ScenarioFiles for Embedded {
     }
 
     fn display(&self, relative: &str) -> String {
-        format!("{}/{relative}", self.name)
+        format!("{} {}", self.name, clean(std::path::Path::new(relative)).display())
     }
 }
 
 /// The shipped Syria 2024 scenario, built into the binary so that `frontline` works from
 /// any folder.
 pub const SYRIA_2024: Embedded = Embedded {
-    name: "data/syria-2024",
+    name: "(built-in Syria 2024)",
     files: &[
         ("scenario.toml", include_str!("../../data/syria-2024/scenario.toml")),
         ("gazetteer.csv", include_str!("../../data/syria-2024/gazetteer.csv")),
@@ -129,7 +192,7 @@ mod tests {
 
     #[test]
     fn folder_paths_display_cleanly() {
-        let f = Folder(PathBuf::from("data/syria-2024"));
+        let f = Folder::new("data/syria-2024");
         assert_eq!(f.display("../basemap/x.geojson"), "data/basemap/x.geojson");
         assert_eq!(f.display("./events.csv"), "data/syria-2024/events.csv");
     }

@@ -50,6 +50,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     if gazetteer.is_empty() {
         return Err(Error::Data { at: Location::file(gazetteer_name), message: "expected at least one place".into() });
     }
+    problems.extend(shared_positions(&gazetteer, &gazetteer_name));
 
     let sources = match &manifest.sources {
         Some(path) => read_sources(&files.read(path)?, &files.display(path), problems)?,
@@ -111,8 +112,8 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     if manifest.map.reach_km.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
         return Err(Error::Parse {
             at: at("map.reach_km"),
-            expected: "a positive distance in km".into(),
-            found: format!("{:?}", manifest.map.reach_km),
+            expected: "a positive distance in km (or no reach_km at all)".into(),
+            found: manifest.map.reach_km.map(|r| r.to_string()).unwrap_or_default(),
         });
     }
 
@@ -136,6 +137,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
             label_population: manifest.map.label_population,
         },
         credits: manifest.credits,
+        first_day_note: manifest.first_day_note,
     })
 }
 
@@ -156,11 +158,7 @@ fn line_of(text: &str, offset: usize) -> u64 {
 }
 
 fn parse_date(text: &str, at: Location) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Error::Parse {
-        at,
-        expected: "a date as YYYY-MM-DD".into(),
-        found: text.to_string(),
-    })
+    super::parse_day(text).map_err(|message| Error::Data { at, message })
 }
 
 fn factions(manifest: &Manifest, file: &str) -> Result<Vec<Faction>> {
@@ -448,20 +446,7 @@ fn read_areas(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec
             let name = string_property(feature, "name")
                 .filter(|n| !n.trim().is_empty())
                 .ok_or_else(|| Error::Data { at: at.field("name"), message: "expected the area's name".into() })?;
-            let geometry = feature.geometry.as_ref().ok_or_else(|| Error::Data {
-                at: at.field("geometry"),
-                message: "expected a Polygon or MultiPolygon".into(),
-            })?;
-            let shape = match geo::Geometry::<f64>::try_from(geometry) {
-                Ok(geo::Geometry::Polygon(p)) => geo::MultiPolygon(vec![p]),
-                Ok(geo::Geometry::MultiPolygon(mp)) => mp,
-                _ => {
-                    return Err(Error::Data {
-                        at: at.field("geometry"),
-                        message: "expected a Polygon or MultiPolygon".into(),
-                    });
-                }
-            };
+            let shape = checked_shape(feature, &at)?;
             let aliases = string_property(feature, "aliases")
                 .unwrap_or_default()
                 .split('|')
@@ -487,12 +472,10 @@ fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<
         let property = |key: &str| string_property(feature, key).unwrap_or_default();
         let result = (|| -> Result<Zone> {
             let place = gazetteer.lookup(&property("place"), &at.field("place"))?;
-            let geometry = feature
-                .geometry
-                .as_ref()
-                .ok_or_else(|| Error::Data { at: at.field("geometry"), message: "expected a Polygon".into() })?;
-            let shape = geo::Polygon::try_from(geometry)
-                .map_err(|e| Error::Data { at: at.field("geometry"), message: format!("expected a Polygon: {e}") })?;
+            let shape = match checked_shape(feature, &at)?.0.as_slice() {
+                [one] => one.clone(),
+                _ => return Err(Error::Data { at: at.field("geometry"), message: "expected one Polygon".into() }),
+            };
             Ok(Zone { place, shape, note: property("note") })
         })();
         match result {
@@ -501,4 +484,74 @@ fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<
         }
     }
     Ok(zones)
+}
+
+/// Places at identical positions: all but the first get no area on the map, which a user
+/// should hear about rather than discover.
+fn shared_positions(gazetteer: &Gazetteer, file: &str) -> Vec<Problem> {
+    let mut at: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
+    for (i, p) in gazetteer.places().iter().enumerate() {
+        at.entry(((p.position.x + 0.0).to_bits(), (p.position.y + 0.0).to_bits())).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = at.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    groups
+        .into_iter()
+        .map(|g| {
+            let places = gazetteer.places();
+            let first = &places[g[0]];
+            let others: Vec<&str> = g[1..].iter().map(|&i| places[i].key.as_str()).collect();
+            Problem::warning(
+                Location::file(file).field("lat"),
+                format!(
+                    "{} share the position of {} ({}, {}): only {} gets an area on the map; move one a little, or make the others aliases",
+                    others.join(", "),
+                    first.key,
+                    first.lat(),
+                    first.lon(),
+                    first.key
+                ),
+            )
+        })
+        .collect()
+}
+
+/// A feature's Polygon or MultiPolygon, with every ring closed and no ring crossing itself
+/// or another.
+fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::MultiPolygon<f64>> {
+    use geo::Validation;
+    let at = at.field("geometry");
+    let geometry = feature
+        .geometry
+        .as_ref()
+        .ok_or_else(|| Error::Data { at: at.clone(), message: "expected a Polygon or MultiPolygon".into() })?;
+    let polygons: Vec<&geojson::PolygonType> = match &geometry.value {
+        geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        _ => return Err(Error::Data { at, message: "expected a Polygon or MultiPolygon".into() }),
+    };
+    for (i, rings) in polygons.iter().enumerate() {
+        for (j, ring) in rings.iter().enumerate() {
+            if ring.len() < 4 || ring.first() != ring.last() {
+                return Err(Error::Data {
+                    at,
+                    message: format!(
+                        "polygon {i}, ring {j} is not closed: a ring needs at least 4 positions and must end where it starts"
+                    ),
+                });
+            }
+        }
+    }
+    let shape = match geo::Geometry::<f64>::try_from(geometry) {
+        Ok(geo::Geometry::Polygon(p)) => geo::MultiPolygon(vec![p]),
+        Ok(geo::Geometry::MultiPolygon(mp)) => mp,
+        _ => return Err(Error::Data { at, message: "expected a Polygon or MultiPolygon".into() }),
+    };
+    if !shape.is_valid() {
+        return Err(Error::Data {
+            at,
+            message: "the outline crosses itself (or its rings overlap); redraw it so no edge crosses another".into(),
+        });
+    }
+    Ok(shape)
 }

@@ -38,6 +38,9 @@ pub struct Manifest {
     /// The assessed-control rules, optional.
     #[serde(default)]
     pub inference: InferenceEntry,
+    /// A line for the first day's panel, e.g. where the starting lines come from, optional.
+    #[serde(default)]
+    pub first_day_note: Option<String>,
     /// Lines of credit printed on every frame and in exports.
     #[serde(default)]
     pub credits: Vec<String>,

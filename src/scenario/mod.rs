@@ -94,6 +94,21 @@ pub struct Scenario {
     pub map: MapSettings,
     /// Credits printed on every frame.
     pub credits: Vec<String>,
+    /// A line for the first day's panel (say, where the starting lines come from).
+    pub first_day_note: Option<String>,
+}
+
+/// Reads a day written `YYYY-MM-DD`, saying what is wrong: not that form, or a day the
+/// calendar does not have ("2024-02-30").
+pub fn parse_day(text: &str) -> std::result::Result<NaiveDate, String> {
+    let t = text.trim();
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if shaped => Ok(d),
+        _ if shaped => Err(format!("{t:?} is not a day of the calendar (check the month's length)")),
+        _ => Err(format!("expected a date as YYYY-MM-DD, found {:?}", t.chars().take(40).collect::<String>())),
+    }
 }
 
 /// Whether the control model adds assessed control to the evidence.
@@ -129,7 +144,7 @@ impl Scenario {
 
     /// Loads a scenario from a folder holding `scenario.toml`.
     pub fn from_dir(dir: impl Into<std::path::PathBuf>) -> Result<Scenario> {
-        Scenario::load(&Folder(dir.into()))
+        Scenario::load(&Folder::new(dir))
     }
 
     /// The shipped Syria 2024 scenario, from the copy built into the binary.

@@ -38,7 +38,9 @@ impl Territory {
         let projection = Projection::new(scenario.map.extent.center());
         let sites: Vec<Coord<f64>> =
             scenario.gazetteer.places().iter().map(|p| projection.project(p.position)).collect();
-        let land = projection.project_multi_polygon(&scenario.basemap.focus_land());
+        let outline =
+            crate::projection::densify_degrees(&scenario.basemap.focus_land(), crate::projection::DENSIFY_DEGREES);
+        let land = projection.project_multi_polygon(&outline);
         let zones: Vec<Zone> = scenario
             .zones
             .iter()

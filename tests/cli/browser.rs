@@ -65,6 +65,8 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromium starts");
+        // Owned at once, so a failure below still ends the browser.
+        let mut child = KillOnDrop(Some(child));
         let port_file = profile.path().join("DevToolsActivePort");
         let started = Instant::now();
         let port = loop {
@@ -78,6 +80,7 @@ impl Browser {
         };
         let url = page_socket(port);
         let (ws, _) = tungstenite::connect(url.as_str()).expect("a DevTools connection");
+        let child = child.0.take().expect("the browser process");
         let mut b = Browser { child, ws, next: 0, _profile: profile, errors: Vec::new(), requests: Vec::new() };
         for method in ["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"] {
             b.call(method, json!({}));
@@ -182,6 +185,18 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Kills a process when dropped, unless taken.
+struct KillOnDrop(Option<Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -302,7 +317,7 @@ fn the_page_shows_the_last_day_then_hama_turns_hts_and_aleppo_lists_its_evidence
     // Hama's marker: the government's colour on 3 Dec, HTS's on 5 Dec.
     let gov = rgb("#c0392b");
     let hts = rgb("#2e7d4f");
-    let mut colour_on = |b: &mut Browser, day: &str| {
+    let colour_on = |b: &mut Browser, day: &str| {
         b.open(&format!("{url}#{day}"));
         assert_eq!(b.eval("document.getElementById('date').textContent"), json!(day_text(day)));
         let (x, y) = marker_xy(b, "hama");

@@ -16,7 +16,7 @@ fn the_shipped_scenario_checks_with_conflicts_as_warnings() {
     let run = w.run(&["check"]);
     run.success()
         .says("0 error(s)")
-        .says("warning: data/syria-2024/events.csv:")
+        .says("warning: (built-in Syria 2024) events.csv:")
         .says("conflicting claims for Damascus on 2024-12-07");
 }
 
