@@ -7,6 +7,7 @@ mod assessed;
 mod browser;
 mod check;
 mod export;
+mod fuzz_quick;
 mod hardening;
 mod queries;
 mod render;
