@@ -12,7 +12,7 @@ use crate::gazetteer::PlaceId;
 use crate::inference::NeighbourGraph;
 use crate::problem::Problem;
 use crate::region::RegionId;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, SourceKind};
 
 /// Checks a loaded scenario for claims that add nothing or contradict each other. These
 /// are warnings: the model's rule settles them, and the user should see how.
@@ -203,7 +203,12 @@ pub fn quotes(scenario: &Scenario, reports: &Path, events_file: &str) -> Vec<Pro
     let mut problems = Vec::new();
     for e in &scenario.events {
         let at = Location::line(events_file, e.line).field("quote");
-        if let Some(page) = scenario.source(&e.source).filter(|s| s.file.is_empty()) {
+        let source = scenario.source(&e.source);
+        if source.is_some_and(|s| s.kind == SourceKind::Dataset) {
+            // A dataset is not a text to quote from.
+            continue;
+        }
+        if let Some(page) = source.filter(|s| s.kind == SourceKind::Page) {
             // A public page is cited in the editor's words, never copied.
             if !e.quote.is_empty() {
                 problems.push(Problem::error(

@@ -119,6 +119,10 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Flush every file to the disk before it is renamed into place (safer against a
+        /// power cut, slower). Without it, outputs are still whole or absent.
+        #[arg(long)]
+        sync: bool,
     },
     /// Exports GeoJSON (a day's snapshot, or the time-enabled history) or CSV.
     #[command(group(clap::ArgGroup::new("what").required(true).args(["date", "timeline", "csv", "events_csv"])))]
@@ -221,7 +225,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { sources, stale_since, format } => {
             query::check(files.as_ref(), sources.as_deref(), stale_since, format)
         }
-        Command::Render { from, to, out, size, format, gif, no_gif, mp4, fps, threads, quiet } => {
+        Command::Render { from, to, out, size, format, gif, no_gif, mp4, fps, threads, quiet, sync } => {
+            files::set_sync(sync);
             let gif = if no_gif { None } else { Some(gif.unwrap_or_else(|| out.join("animation.gif"))) };
             let job = render::RenderJob {
                 from,

@@ -163,6 +163,13 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         writer.finish()?;
         wrote.push(job.mp4.as_ref().expect("mp4 path").display().to_string());
     }
+    // With --sync, the folders' entries too, once at the end rather than per frame.
+    super::files::sync_folder(&job.out)?;
+    for path in job.gif.iter().chain(job.mp4.iter()) {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && *d != job.out.as_path()) {
+            super::files::sync_folder(dir)?;
+        }
+    }
     if !job.quiet {
         eprintln!("wrote {} in {:.2} s", wrote.join(" and "), started.elapsed().as_secs_f64());
     }

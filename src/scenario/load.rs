@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use geo::{Coord, Rect};
 
-use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, Zone};
+use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind, Zone};
 use crate::basemap::{Basemap, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
 use crate::event::{Action, Colour, Event, Faction, FactionId, Target};
@@ -204,12 +204,34 @@ fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<V
         let source = (|| -> Result<Source> {
             let id = row.required("id")?;
             let (f, url) = (row.get("file"), row.get("url"));
-            if f.is_empty() && url.is_empty() {
-                return Err(Error::Parse {
-                    at: row.at(Some("file")),
-                    expected: "a report's file name, or a page's address in `url`".into(),
-                    found: String::new(),
-                });
+            let kind = match row.get("kind").trim().to_lowercase().as_str() {
+                "" if !f.is_empty() => SourceKind::Report,
+                "" if !url.is_empty() => SourceKind::Page,
+                "report" => SourceKind::Report,
+                "page" => SourceKind::Page,
+                "dataset" => SourceKind::Dataset,
+                "" => {
+                    return Err(Error::Parse {
+                        at: row.at(Some("file")),
+                        expected: "a report's file name, a page's address in `url`, or `kind` = dataset".into(),
+                        found: String::new(),
+                    });
+                }
+                other => {
+                    return Err(Error::Parse {
+                        at: row.at(Some("kind")),
+                        expected: "report, page or dataset".into(),
+                        found: other.to_string(),
+                    });
+                }
+            };
+            if (kind == SourceKind::Report && f.is_empty()) || (kind == SourceKind::Page && url.is_empty()) {
+                let (field, what) = if kind == SourceKind::Report {
+                    ("file", "a report's file name")
+                } else {
+                    ("url", "the page's address")
+                };
+                return Err(Error::Parse { at: row.at(Some(field)), expected: what.into(), found: String::new() });
             }
             if !url.is_empty()
                 && !((url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace))
@@ -221,6 +243,7 @@ fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<V
                 });
             }
             Ok(Source {
+                kind,
                 id: id.to_string(),
                 file: f.to_string(),
                 url: url.to_string(),
@@ -388,9 +411,17 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
             found: source.to_string(),
         });
     }
-    // A public page is cited, never copied: the note says what it reports.
-    let page = cited.is_some_and(|s| s.file.is_empty() && !s.url.is_empty());
-    let quote = if page {
+    // A public page is cited, never copied: the note says what it reports. A dataset's row
+    // may quote it or not; without a quote, the note says what it records.
+    let kind = cited.map(|s| s.kind);
+    let page = kind == Some(SourceKind::Page);
+    let quote = if kind == Some(SourceKind::Dataset) {
+        let quote = row.get("quote");
+        if quote.is_empty() {
+            row.required("note")?;
+        }
+        quote.to_string()
+    } else if page {
         let quote = row.get("quote");
         if !quote.is_empty() {
             return Err(Error::Parse {

@@ -19,9 +19,23 @@ use crate::inference::{NeighbourGraph, Settings};
 use crate::problem::Problem;
 use crate::region::Regions;
 
-/// A report or public page that events cite.
+/// What kind of thing a source is, which decides what its rows must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// A stored report (`file`): rows quote it verbatim.
+    Report,
+    /// A public page (`url`): rows copy nothing, the note states the fact.
+    Page,
+    /// A dataset (ACLED, a spreadsheet): rows may leave `quote` empty, with a `note`.
+    Dataset,
+}
+
+/// A report, public page or dataset that events cite.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Source {
+    /// Report, page or dataset (the `kind` column, else from `file` and `url`).
+    pub kind: SourceKind,
     /// A short id, e.g. `000`.
     pub id: String,
     /// The report's file name, as event rows cite it; empty for a public page.

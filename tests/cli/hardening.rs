@@ -356,3 +356,19 @@ fn areas_stay_inside_the_focus_outline_along_straight_borders() {
     }
     assert!(worst < 50.0, "an area reaches {worst:.0} m beyond the outline");
 }
+
+#[test]
+fn dataset_rows_need_no_quote_and_sync_is_an_option() {
+    let w = Workdir::with_mini();
+    w.write("mini/sources.csv", "id,file,outlet,title,published,url,kind\nr1,r1.txt,Invented Wire,An invented report,2024-03-05,,\nds,,Invented dataset,Rows of a spreadsheet,,,dataset\n");
+    let mut events = w.read("mini/events.csv");
+    events.push_str("2024-03-05,Bravo,red,captured,reported,ds,,Row 17 of the invented spreadsheet.\n");
+    w.write("mini/events.csv", &events);
+    w.run(&["--scenario", "mini", "check", "--sources", "mini/reports"]).success().says("0 error(s)");
+    // Without a quote, a dataset row needs its note.
+    w.write("mini/events.csv", &events.replace("Row 17 of the invented spreadsheet.", ""));
+    w.run(&["--scenario", "mini", "check"]).failure().says("note");
+    w.write("mini/events.csv", &events);
+    w.run(&["--scenario", "mini", "render", "--out", "f", "--sync", "--size", "320x240", "--quiet"]).success();
+    assert!(w.path("f/animation.gif").is_file() && w.path("f/2024-03-05.png").is_file());
+}
