@@ -23,6 +23,7 @@ fn place(key: &str, name: &str, lon: f64, lat: f64, population: u64) -> Place {
         admin1: "Centre".into(),
         kind: PlaceKind::Town,
         source: "invented".into(),
+        label: Default::default(),
     }
 }
 

@@ -4,7 +4,7 @@ mod normalize;
 mod place;
 
 pub use normalize::normalize_name;
-pub use place::{Place, PlaceId, PlaceKind};
+pub use place::{LabelRule, Place, PlaceId, PlaceKind};
 
 use std::collections::HashMap;
 
@@ -234,6 +234,7 @@ fn place_from_row(row: &Row<'_>) -> Result<Place> {
         admin1: row.get("admin1").to_string(),
         kind,
         source: row.get("source").to_string(),
+        label: row.parse_optional::<LabelRule>("label", "one of always, never, auto")?.unwrap_or_default(),
     })
 }
 

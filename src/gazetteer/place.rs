@@ -115,6 +115,33 @@ pub struct Place {
     pub kind: PlaceKind,
     /// Where the record comes from.
     pub source: String,
+    /// Whether frames label it.
+    pub label: LabelRule,
+}
+
+/// Whether a place gets a label on the frames (the gazetteer's optional `label` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelRule {
+    /// Labelled when it is large enough (`label_population`) or changed hands that day.
+    #[default]
+    Auto,
+    /// Always labelled: the story's own towns, whatever their size.
+    Always,
+    /// Never labelled (its marker stays).
+    Never,
+}
+
+impl std::str::FromStr for LabelRule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "" | "auto" => Ok(LabelRule::Auto),
+            "always" => Ok(LabelRule::Always),
+            "never" => Ok(LabelRule::Never),
+            _ => Err("one of always, never, auto".into()),
+        }
+    }
 }
 
 impl Place {

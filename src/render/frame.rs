@@ -15,7 +15,7 @@ use crate::basemap::Role;
 use crate::control::{Basis, Status};
 use crate::error::{Error, Result};
 use crate::event::Colour;
-use crate::gazetteer::{PlaceId, PlaceKind};
+use crate::gazetteer::{LabelRule, PlaceId, PlaceKind};
 use crate::raster::{Halo, HaloText, TextHaloBackend, Weight};
 
 fn colour(c: Colour) -> RGBColor {
@@ -342,7 +342,12 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
         }
         let is_changed = changed.contains(&place.id);
         let population = place.population.unwrap_or(0);
-        if !is_changed && population < s.map.label_population {
+        let wanted = match place.label {
+            LabelRule::Never => false,
+            LabelRule::Always => true,
+            LabelRule::Auto => is_changed || population >= s.map.label_population,
+        };
+        if !wanted {
             continue;
         }
         let size = if is_changed || population >= 500_000 { 17.0 } else { 15.0 };
@@ -354,7 +359,7 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
             bold: is_changed,
             // Cities of a million or more keep their labels first (a reader finds their
             // way by them), then the places that changed hands, then by size.
-            priority: if population >= 1_000_000 {
+            priority: if population >= 1_000_000 || place.label == LabelRule::Always {
                 0
             } else if is_changed {
                 1

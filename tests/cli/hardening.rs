@@ -372,3 +372,42 @@ fn dataset_rows_need_no_quote_and_sync_is_an_option() {
     w.run(&["--scenario", "mini", "render", "--out", "f", "--sync", "--size", "320x240", "--quiet"]).success();
     assert!(w.path("f/animation.gif").is_file() && w.path("f/2024-03-05.png").is_file());
 }
+
+#[test]
+fn the_label_column_forces_or_hides_labels() {
+    let w = Workdir::with_mini();
+    let g = w.read("mini/gazetteer.csv");
+    let mut out = String::new();
+    for (i, line) in g.lines().enumerate() {
+        let extra = match (i, line.split(',').next()) {
+            (0, _) => ",label",
+            (_, Some("alpha")) => ",never",
+            (_, Some("bravo")) => ",always",
+            _ => ",",
+        };
+        out.push_str(&format!("{line}{extra}\n"));
+    }
+    w.write("mini/gazetteer.csv", &out);
+    w.edit("mini/scenario.toml", "label_population = 1000", "label_population = 1000000");
+    w.run(&[
+        "--scenario",
+        "mini",
+        "render",
+        "--format",
+        "svg",
+        "--from",
+        "2024-03-02",
+        "--to",
+        "2024-03-02",
+        "--out",
+        "f",
+        "--no-gif",
+    ])
+    .success();
+    let svg = w.read("f/2024-03-02.svg");
+    assert!(!svg.contains("\nAlpha\n</text>"), "never: Alpha changed hands that day but stays unlabelled");
+    assert!(svg.contains("\nBravo\n</text>"), "always: Bravo is labelled though small and unchanged");
+    assert!(!svg.contains("\nCharlie\n</text>"), "auto: Charlie is below label_population");
+    w.edit("mini/gazetteer.csv", ",always", ",sometimes");
+    w.run(&["--scenario", "mini", "check"]).failure().says("one of always, never, auto");
+}
