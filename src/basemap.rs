@@ -40,6 +40,32 @@ pub(crate) fn read_feature_collection(text: &str, file: &str) -> Result<geojson:
     })
 }
 
+/// Checks that every position of `geometry` has a longitude and a latitude, both finite.
+/// The geojson crate reads `[20.9]` as a position and then panics converting it.
+pub(crate) fn check_positions(geometry: &geojson::Geometry, at: &Location) -> Result<()> {
+    use geojson::GeometryValue as V;
+    let bad = |p: &geojson::Position| p.len() < 2 || !p.as_slice().iter().all(|v| v.is_finite());
+    let any_bad: bool = match &geometry.value {
+        V::Point { coordinates } => bad(coordinates),
+        V::MultiPoint { coordinates } | V::LineString { coordinates } => coordinates.iter().any(bad),
+        V::MultiLineString { coordinates } | V::Polygon { coordinates } => coordinates.iter().flatten().any(bad),
+        V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().any(bad),
+        V::GeometryCollection { geometries } => {
+            for g in geometries {
+                check_positions(g, at)?;
+            }
+            false
+        }
+    };
+    if any_bad {
+        return Err(Error::Data {
+            at: at.field("geometry"),
+            message: "expected every position as [longitude, latitude] with two finite numbers".into(),
+        });
+    }
+    Ok(())
+}
+
 /// The string property `key` of a feature, if it has one.
 pub(crate) fn string_property(feature: &geojson::Feature, key: &str) -> Option<String> {
     feature.properties.as_ref().and_then(|p| p.get(key)).and_then(|v| v.as_str()).map(str::to_string)
@@ -70,6 +96,7 @@ impl Basemap {
             let Some(geometry) = &feature.geometry else {
                 continue;
             };
+            check_positions(geometry, &at())?;
             let shape: geo::Geometry<f64> = geo::Geometry::try_from(geometry).map_err(|e| Error::Data {
                 at: at().field("geometry"),
                 message: format!("expected a Polygon or MultiPolygon: {e}"),

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use geo::{Coord, Rect};
 
 use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind, Zone};
-use crate::basemap::{Basemap, read_feature_collection, string_property};
+use crate::basemap::{Basemap, check_positions, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
 use crate::event::{Action, Colour, Event, Faction, FactionId, Target};
 use crate::gazetteer::Gazetteer;
@@ -573,6 +573,7 @@ fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::Multi
             }
         }
     }
+    check_positions(geometry, &at)?;
     let shape = match geo::Geometry::<f64>::try_from(geometry) {
         Ok(geo::Geometry::Polygon(p)) => geo::MultiPolygon(vec![p]),
         Ok(geo::Geometry::MultiPolygon(mp)) => mp,

@@ -411,3 +411,25 @@ fn the_label_column_forces_or_hides_labels() {
     w.edit("mini/gazetteer.csv", ",always", ",sometimes");
     w.run(&["--scenario", "mini", "check"]).failure().says("one of always, never, auto");
 }
+
+/// Found by the geojson_loaders fuzz target: a position with one number panicked inside
+/// the geojson crate's conversion.
+#[test]
+fn a_position_with_one_number_is_an_error_not_a_panic() {
+    let w = Workdir::with_mini();
+    w.write(
+        "mini/basemap.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Testland","role":"focus"},"geometry":{"type":"Polygon","coordinates":[[[16.92,39.93],[20.93]]]}}]}"#,
+    );
+    w.run(&["--scenario", "mini", "check"]).failure().no_panic().says("two finite numbers");
+    w.write(
+        "mini/zones.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"place":"charlie"},"geometry":{"type":"Polygon","coordinates":[[[37.0,34.0],[37.2],[37.2,34.2],[37.0,34.0]]]}}]}"#,
+    );
+    w.write(
+        "mini/basemap.geojson",
+        &std::fs::read_to_string(crate::workdir::fixture("mini").join("basemap.geojson")).unwrap(),
+    );
+    w.edit("mini/scenario.toml", "basemap = ", "zones = \"zones.geojson\"\nbasemap = ");
+    w.run(&["--scenario", "mini", "check"]).failure().no_panic().says("two finite numbers");
+}
