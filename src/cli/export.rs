@@ -4,7 +4,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
 
 use frontline::export::{self, Exporter};
@@ -34,10 +34,8 @@ pub fn export(
     out: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(files)?;
-    if let ExportKind::Snapshot(day) = kind
-        && (day < scenario.first_day || day > scenario.last_day)
-    {
-        bail!("--date {day} is outside the scenario, which runs from {} to {}", scenario.first_day, scenario.last_day);
+    if let ExportKind::Snapshot(day) = kind {
+        super::in_range(&scenario, day, "--date")?;
     }
     let model = scenario.model_with(mode);
     let needs_territory = matches!(kind, ExportKind::Snapshot(_) | ExportKind::Timeline);

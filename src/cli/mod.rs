@@ -185,6 +185,29 @@ enum Command {
     },
 }
 
+/// Checks that `date` lies within the scenario; `what` names the flag in the message.
+fn in_range(s: &frontline::Scenario, date: NaiveDate, what: &str) -> anyhow::Result<()> {
+    if date < s.first_day || date > s.last_day {
+        anyhow::bail!("{what} {date} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
+    }
+    Ok(())
+}
+
+/// The days `--from` to `--to` ask for (the scenario's by default), checked.
+fn day_range(
+    s: &frontline::Scenario,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    let (from, to) = (from.unwrap_or(s.first_day), to.unwrap_or(s.last_day));
+    in_range(s, from, "--from")?;
+    in_range(s, to, "--to")?;
+    if to < from {
+        anyhow::bail!("--to {to} is before --from {from}");
+    }
+    Ok((from, to))
+}
+
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
     frontline::scenario::parse_day(text)
 }

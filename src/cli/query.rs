@@ -104,12 +104,7 @@ fn load(files: &dyn ScenarioFiles, mode: Mode) -> anyhow::Result<(Scenario, Cont
     Ok((scenario, model))
 }
 
-fn in_range(s: &Scenario, date: NaiveDate, what: &str) -> anyhow::Result<()> {
-    if date < s.first_day || date > s.last_day {
-        bail!("{what} {date} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
-    }
-    Ok(())
-}
+use super::in_range;
 
 fn resolve(s: &Scenario, name: &str) -> anyhow::Result<PlaceId> {
     Ok(s.gazetteer.lookup(name, &Location::file("command line"))?)

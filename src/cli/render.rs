@@ -68,20 +68,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("setting the number of threads")?;
     }
     let scenario = Scenario::load(files)?;
-    let from = job.from.unwrap_or(scenario.first_day);
-    let to = job.to.unwrap_or(scenario.last_day);
-    for (flag, d) in [("--from", from), ("--to", to)] {
-        if d < scenario.first_day || d > scenario.last_day {
-            bail!(
-                "{flag} {d} is outside the scenario, which runs from {} to {}",
-                scenario.first_day,
-                scenario.last_day
-            );
-        }
-    }
-    if to < from {
-        bail!("--to {to} is before --from {from}");
-    }
+    let (from, to) = super::day_range(&scenario, job.from, job.to)?;
     if job.mp4.is_some() && (job.size.width % 2 == 1 || job.size.height % 2 == 1) {
         bail!("--mp4 needs even frame sides (H.264), found {}x{}", job.size.width, job.size.height);
     }

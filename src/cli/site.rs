@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
 
 use frontline::Scenario;
@@ -23,15 +23,7 @@ pub fn site(
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let s = Scenario::load(files)?;
-    let (from, to) = (from.unwrap_or(s.first_day), to.unwrap_or(s.last_day));
-    for (flag, d) in [("--from", from), ("--to", to)] {
-        if d < s.first_day || d > s.last_day {
-            bail!("{flag} {d} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
-        }
-    }
-    if to < from {
-        bail!("--to {to} is before --from {from}");
-    }
+    let (from, to) = super::day_range(&s, from, to)?;
     let model = s.model_with(mode);
     let territory = Territory::new(&s);
     let html = frontline::site::page(&s, &model, &territory, from, to, mode == Mode::EvidenceOnly)?;

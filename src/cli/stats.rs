@@ -28,15 +28,7 @@ pub struct StatsJob {
 /// `frontline stats`.
 pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCode> {
     let s = Scenario::load(files)?;
-    let (from, to) = (job.from.unwrap_or(s.first_day), job.to.unwrap_or(s.last_day));
-    for (flag, d) in [("--from", from), ("--to", to)] {
-        if d < s.first_day || d > s.last_day {
-            bail!("{flag} {d} is outside the scenario, which runs from {} to {}", s.first_day, s.last_day);
-        }
-    }
-    if to < from {
-        bail!("--to {to} is before --from {from}");
-    }
+    let (from, to) = super::day_range(&s, job.from, job.to)?;
     let model = s.model_with(job.mode);
     let territory = Territory::new(&s);
     let rows = daily(&s, &model, &territory, from, to);

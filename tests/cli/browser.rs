@@ -17,6 +17,9 @@ use tungstenite::{Message, WebSocket};
 
 use crate::workdir::{Workdir, fixture};
 
+/// How every test starts chromium: headless, as root in a container, without a GPU.
+const HEADLESS: [&str; 3] = ["--headless=new", "--no-sandbox", "--disable-gpu"];
+
 fn chromium() -> Option<PathBuf> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         if let Ok(out) = Command::new("which").arg(name).output()
@@ -49,10 +52,8 @@ impl Browser {
         let exe = chromium()?;
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(exe)
+            .args(HEADLESS)
             .args([
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
                 "--hide-scrollbars",
                 "--no-first-run",
                 "--remote-debugging-port=0",
@@ -373,10 +374,8 @@ fn dump_dom_shows_the_date_and_the_days_changes() {
     let Some(exe) = chromium() else { return };
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(exe)
+        .args(HEADLESS)
         .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
             "--virtual-time-budget=5000",
             &format!("--user-data-dir={}", profile.path().display()),
             "--dump-dom",
