@@ -23,6 +23,7 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod gazetteer;
+pub mod import;
 pub mod inference;
 pub mod problem;
 pub mod projection;

@@ -2,6 +2,7 @@
 
 mod export;
 mod files;
+mod import;
 mod output;
 mod query;
 mod render;
@@ -175,6 +176,11 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         to: Option<NaiveDate>,
     },
+    /// Imports other people's data into a scenario (--scenario DIR).
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Searches the gazetteer and shows how a name resolves.
     Places {
         /// A name or part of one (all places if none).
@@ -206,6 +212,26 @@ fn day_range(
         anyhow::bail!("--to {to} is before --from {from}");
     }
     Ok((from, to))
+}
+
+/// What `frontline import` reads.
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// GeoNames' country dump (XX.txt, 19 tab-separated columns) into the gazetteer; rows
+    /// already there (by GeoNames id) are left as they are, so edits survive a re-import.
+    Geonames {
+        /// The dump, e.g. UA.txt from GeoNames' export.
+        file: PathBuf,
+        /// admin1CodesASCII.txt, for region names (else the codes are used).
+        #[arg(long, value_name = "FILE")]
+        admin1: Option<PathBuf>,
+        /// Leave out places with fewer people (unknown populations count as 0).
+        #[arg(long, default_value_t = 0)]
+        min_population: u64,
+        /// Keep city sections (PPLX) and historical or abandoned places too.
+        #[arg(long)]
+        all_codes: bool,
+    },
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -279,6 +305,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
         }
         Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
+        Command::Import { what: ImportCommand::Geonames { file, admin1, min_population, all_codes } } => {
+            import::geonames(
+                cli.scenario.as_deref(),
+                cli.max_input_mb.saturating_mul(1 << 20),
+                &file,
+                admin1.as_deref(),
+                frontline::import::geonames::Filter { min_population, all_codes },
+            )
+        }
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }
 }

@@ -1,6 +1,6 @@
 //! The query commands on the mini fixture and on the shipped Syria scenario.
 
-use crate::workdir::Workdir;
+use crate::workdir::{Workdir, fixture};
 
 #[test]
 fn control_answers_with_holder_since_and_sources() {
@@ -89,4 +89,39 @@ fn a_closed_pipe_is_not_an_error() {
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn import_geonames_adds_places_and_keeps_edits() {
+    let w = Workdir::with_mini();
+    let dump = fixture("geonames").join("XX.txt");
+    let admin1 = fixture("geonames").join("admin1CodesASCII.txt");
+    let (dump, admin1) = (dump.to_str().unwrap(), admin1.to_str().unwrap());
+    w.run(&["import", "geonames", dump]).failure().says("--scenario DIR");
+    w.run(&["--scenario", "mini", "import", "geonames", dump, "--admin1", admin1])
+        .success()
+        .says("3 places added, 0 already there");
+    let g = w.read("mini/gazetteer.csv");
+    assert!(
+        g.starts_with("id,name,aliases,lat,lon,population,admin1,kind,source\nalpha,"),
+        "the user's rows stay first:\n{g}"
+    );
+    assert!(g.contains("\nnova-vila,Nova Vila,Novavila|Nova-Vila,"), "{g}");
+    assert!(
+        g.contains("\nrybne-northern-province,Rybne,Rybnoye,") && g.contains("\nrybne-river-province,Rybne,,"),
+        "{g}"
+    );
+    assert!(!g.contains("Nova Vila Centre") && !g.contains("Stara Hora") && !g.contains("Hill 204"), "{g}");
+    w.run(&["--scenario", "mini", "check"]).success();
+    w.run(&["--scenario", "mini", "places", "Novavila"]).success().says("resolves to nova-vila");
+    // An edit survives a re-import.
+    w.edit("mini/gazetteer.csv", "nova-vila,Nova Vila,", "nova-vila,Nova Vila (edited),");
+    w.run(&["--scenario", "mini", "import", "geonames", dump, "--admin1", admin1])
+        .success()
+        .says("0 places added, 3 already there");
+    assert!(w.read("mini/gazetteer.csv").contains("Nova Vila (edited)"));
+    w.run(&["--scenario", "mini", "import", "geonames", dump, "--all-codes", "--min-population", "10000"])
+        .success()
+        .says("1 places added");
+    assert!(w.read("mini/gazetteer.csv").contains("Nova Vila Centre"));
 }
