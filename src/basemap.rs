@@ -73,25 +73,22 @@ pub(crate) fn string_property(feature: &geojson::Feature, key: &str) -> Option<S
 
 impl Basemap {
     /// Reads a GeoJSON FeatureCollection of (Multi)Polygons with `name` and `role`
-    /// (`focus` or `neighbour`) properties; `focus` overrides the file's roles when given,
-    /// naming the country to focus on.
-    pub fn from_geojson(text: &str, file: &str, focus: Option<&str>) -> Result<Basemap> {
+    /// (`focus` or `neighbour`) properties; `focus`, when not empty, overrides the file's
+    /// roles, naming the features to focus on (a country, and territory Natural Earth
+    /// assigns to a neighbour); their land is merged.
+    pub fn from_geojson(text: &str, file: &str, focus: &[String]) -> Result<Basemap> {
         let collection = read_feature_collection(text, file)?;
         let mut countries = Vec::new();
         for (i, feature) in collection.features.iter().enumerate() {
             let at = || Location::file(format!("{file} (feature {i})"));
             let property = |key: &str| string_property(feature, key);
             let name = property("name").unwrap_or_else(|| format!("feature {i}"));
-            let role = match focus {
-                Some(f) => {
-                    if name.eq_ignore_ascii_case(f) {
-                        Role::Focus
-                    } else {
-                        Role::Neighbour
-                    }
-                }
-                None if property("role").as_deref() == Some("focus") => Role::Focus,
-                None => Role::Neighbour,
+            let role = if !focus.is_empty() {
+                if focus.iter().any(|f| name.eq_ignore_ascii_case(f)) { Role::Focus } else { Role::Neighbour }
+            } else if property("role").as_deref() == Some("focus") {
+                Role::Focus
+            } else {
+                Role::Neighbour
             };
             let Some(geometry) = &feature.geometry else {
                 continue;
@@ -116,13 +113,16 @@ impl Basemap {
             };
             countries.push(Country { name, role, shape });
         }
+        if let Some(missing) = focus.iter().find(|f| !countries.iter().any(|c| c.name.eq_ignore_ascii_case(f))) {
+            return Err(Error::Data {
+                at: Location::file(file),
+                message: format!("expected a feature named {missing:?} to focus on"),
+            });
+        }
         if !countries.iter().any(|c| c.role == Role::Focus) {
             return Err(Error::Data {
                 at: Location::file(file),
-                message: match focus {
-                    Some(f) => format!("expected a feature named {f:?} to focus on"),
-                    None => "expected one feature with \"role\": \"focus\"".to_string(),
-                },
+                message: "expected one feature with \"role\": \"focus\"".to_string(),
             });
         }
         Ok(Basemap { countries })
@@ -146,19 +146,19 @@ mod tests {
 
     #[test]
     fn reads_roles_and_shapes() {
-        let m = Basemap::from_geojson(TWO, "m.geojson", None).unwrap();
+        let m = Basemap::from_geojson(TWO, "m.geojson", &[]).unwrap();
         assert_eq!(m.countries.len(), 2);
         assert_eq!(m.countries[0].role, Role::Focus);
         assert_eq!(m.focus_land().0.len(), 1);
-        let m = Basemap::from_geojson(TWO, "m.geojson", Some("b")).unwrap();
+        let m = Basemap::from_geojson(TWO, "m.geojson", &["b".to_string()]).unwrap();
         assert_eq!(m.countries[1].role, Role::Focus);
     }
 
     #[test]
     fn bad_files_say_what_was_expected() {
-        let err = Basemap::from_geojson("{", "m.geojson", None).err().unwrap().to_string();
+        let err = Basemap::from_geojson("{", "m.geojson", &[]).err().unwrap().to_string();
         assert!(err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"), "{err}");
-        let err = Basemap::from_geojson(TWO, "m.geojson", Some("Atlantis")).err().unwrap().to_string();
+        let err = Basemap::from_geojson(TWO, "m.geojson", &["Atlantis".to_string()]).err().unwrap().to_string();
         assert!(err.contains("\"Atlantis\""), "{err}");
     }
 }

@@ -25,6 +25,7 @@ pub mod export;
 pub mod gazetteer;
 pub mod import;
 pub mod inference;
+pub mod init;
 pub mod problem;
 pub mod projection;
 pub mod raster;

@@ -14,7 +14,12 @@ impl Table {
     /// `required` must be present in the header.
     pub fn parse(text: &str, file: &str, required: &[&str]) -> Result<Table> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::None).from_reader(text.as_bytes());
+        // Lines starting with `#` are comments (the examples `frontline init` writes).
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(false)
+            .trim(csv::Trim::None)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
         // The csv crate's own line count skips blank lines, so lines are counted from the
         // byte offset instead, incrementally as rows come in order.
         let mut counted = (0usize, 1u64);

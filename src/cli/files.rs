@@ -116,6 +116,23 @@ pub fn output_target(target: &Path) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// The permissions an output gets: those of the file it replaces, else readable by all
+/// (0644), as a plain `File::create` gives; temporary files would otherwise be 0600.
+fn output_permissions(target: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(meta) = std::fs::metadata(target) {
+        return Some(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 #[cfg(unix)]
 fn is_special(t: &std::fs::FileType) -> bool {
     use std::os::unix::fs::FileTypeExt;
@@ -142,11 +159,13 @@ impl AtomicFile {
         let real = output_target(target)?;
         let name = real.file_name().with_context(|| format!("{} is not a file name", target.display()))?;
         let dir = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", name.to_string_lossy()))
-            .suffix(".partial")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot write {}", target.display()))?;
+        let prefix = format!(".{}.", name.to_string_lossy());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        if let Some(permissions) = output_permissions(&real) {
+            builder.permissions(permissions);
+        }
+        let temp = builder.tempfile_in(dir).with_context(|| format!("cannot write {}", target.display()))?;
         track_temporary(temp.path());
         Ok(AtomicFile { temp: Some(temp), target: real, named: target.to_path_buf() })
     }

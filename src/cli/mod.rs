@@ -3,6 +3,7 @@
 mod export;
 mod files;
 mod import;
+mod init;
 mod output;
 mod query;
 mod render;
@@ -176,6 +177,18 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         to: Option<NaiveDate>,
     },
+    /// Starts a new scenario in DIR: the country and its neighbours from the built-in
+    /// Natural Earth map, a manifest fitted to them, and empty tables with examples.
+    Init {
+        /// The folder to create (it must not hold a scenario already).
+        dir: PathBuf,
+        /// The country, as Natural Earth names it, e.g. Ukraine.
+        #[arg(long)]
+        country: String,
+        /// What the frames show, west,south,east,north in degrees (default: the country and a margin).
+        #[arg(long, value_name = "W,S,E,N", value_parser = init::parse_extent, allow_hyphen_values = true)]
+        extent: Option<geo::Rect<f64>>,
+    },
     /// Imports other people's data into a scenario (--scenario DIR).
     Import {
         #[command(subcommand)]
@@ -305,6 +318,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
         }
         Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
+        Command::Init { dir, country, extent } => init::init(&dir, &country, extent),
         Command::Import { what: ImportCommand::Geonames { file, admin1, min_population, all_codes } } => {
             import::geonames(
                 cli.scenario.as_deref(),

@@ -48,7 +48,11 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     let (gazetteer, gazetteer_problems) = Gazetteer::from_csv(&files.read(&manifest.gazetteer)?, &gazetteer_name)?;
     problems.extend(gazetteer_problems);
     if gazetteer.is_empty() {
-        return Err(Error::Data { at: Location::file(gazetteer_name), message: "expected at least one place".into() });
+        // A new scenario starts empty; maps of it are empty too, so say so.
+        problems.push(Problem::warning(
+            Location::file(&gazetteer_name),
+            "no places yet: add rows, or import them with `frontline import geonames`",
+        ));
     }
     problems.extend(shared_positions(&gazetteer, &gazetteer_name));
 
@@ -90,11 +94,8 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         None => Vec::new(),
     };
 
-    let basemap = Basemap::from_geojson(
-        &files.read(&manifest.basemap)?,
-        &files.display(&manifest.basemap),
-        manifest.map.focus.as_deref(),
-    )?;
+    let focus = manifest.map.focus.as_ref().map(|f| f.names()).unwrap_or_default();
+    let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), &focus)?;
     let [west, south, east, north] = manifest.map.extent;
     if !(west < east
         && south < north

@@ -74,7 +74,7 @@ pub struct MapEntry {
     /// The name of the base map feature whose outline bounds the areas (defaults to the
     /// feature marked `"role": "focus"`).
     #[serde(default)]
-    pub focus: Option<String>,
+    pub focus: Option<Focus>,
     /// `[west, south, east, north]` in degrees: what the frame shows.
     pub extent: [f64; 4],
     /// Land farther than this from every place shows as not clearly held, optional.
@@ -106,5 +106,25 @@ impl Default for InferenceEntry {
     fn default() -> InferenceEntry {
         let d = crate::inference::Settings::default();
         InferenceEntry { enabled: d.enabled, max_km: d.max_km, enclave_days: d.enclave_days }
+    }
+}
+
+/// `focus`: one name, or several (a country and territory Natural Earth assigns elsewhere).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Focus {
+    /// One feature.
+    One(String),
+    /// Several features, whose land is merged.
+    Many(Vec<String>),
+}
+
+impl Focus {
+    /// The names.
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            Focus::One(n) => vec![n.clone()],
+            Focus::Many(ns) => ns.clone(),
+        }
     }
 }

@@ -5,7 +5,7 @@ mod load;
 mod manifest;
 
 pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
-pub use manifest::{FactionEntry, InferenceEntry, Manifest, MapEntry};
+pub use manifest::{FactionEntry, Focus, InferenceEntry, Manifest, MapEntry};
 
 use chrono::NaiveDate;
 use geo::{Polygon, Rect};

@@ -433,3 +433,15 @@ fn a_position_with_one_number_is_an_error_not_a_panic() {
     w.edit("mini/scenario.toml", "basemap = ", "zones = \"zones.geojson\"\nbasemap = ");
     w.run(&["--scenario", "mini", "check"]).failure().no_panic().says("two finite numbers");
 }
+
+#[test]
+fn outputs_are_readable_like_ordinary_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = Workdir::with_mini();
+    w.run(&["--scenario", "mini", "export", "--csv", "--out", "new.csv"]).success();
+    let mode = |p: &str| std::fs::metadata(w.path(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("new.csv"), 0o644, "a new output is readable by all");
+    std::fs::set_permissions(w.path("new.csv"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    w.run(&["--scenario", "mini", "export", "--csv", "--out", "new.csv"]).success();
+    assert_eq!(mode("new.csv"), 0o600, "a replaced output keeps its permissions");
+}

@@ -9,6 +9,7 @@ mod check;
 mod export;
 mod fuzz_quick;
 mod hardening;
+mod own_conflict;
 mod queries;
 mod render;
 mod syria;

@@ -1,0 +1,262 @@
+//! A new scenario from nothing: the country and its neighbours cut from the Natural Earth
+//! 1:10m countries built into the binary, a manifest fitted to them, and empty tables with
+//! their headers and a commented example row.
+
+use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Rect};
+use serde_json::{Value, json};
+
+use crate::error::{Error, Location, Result};
+use crate::render::shapes::clip_polygons;
+use crate::scenario::Memory;
+
+/// Natural Earth 1:10m admin-0 countries as packaged by world-atlas 2.0.2 (TopoJSON).
+/// Natural Earth is public domain; the packaging is ISC (`data/basemap/world-atlas.LICENSE`).
+const WORLD: &str = include_str!("../data/basemap/natural-earth-countries-10m.topojson");
+
+/// Where the built-in countries come from, for messages and credits.
+pub const WORLD_CREDIT: &str = "Borders: Natural Earth 1:10m (public domain), via world-atlas 2.0.2 (ISC)";
+
+/// A country of the built-in world.
+#[derive(Debug, Clone)]
+pub struct Country {
+    /// Its Natural Earth name, e.g. "Ukraine".
+    pub name: String,
+    /// Its outline, lon/lat.
+    pub shape: MultiPolygon<f64>,
+}
+
+/// Every country of the built-in Natural Earth 1:10m world.
+pub fn world() -> Result<Vec<Country>> {
+    let at = || Location::file("the built-in Natural Earth countries");
+    let topo: Value = serde_json::from_str(WORLD).map_err(|e| Error::Data { at: at(), message: e.to_string() })?;
+    let bad = |what: &str| Error::Data { at: at(), message: format!("unexpected TopoJSON: {what}") };
+    let scale = &topo["transform"]["scale"];
+    let translate = &topo["transform"]["translate"];
+    let (sx, sy) = (scale[0].as_f64().ok_or_else(|| bad("scale"))?, scale[1].as_f64().ok_or_else(|| bad("scale"))?);
+    let (tx, ty) = (
+        translate[0].as_f64().ok_or_else(|| bad("translate"))?,
+        translate[1].as_f64().ok_or_else(|| bad("translate"))?,
+    );
+    // Arcs are quantized and delta-encoded: positions are running sums.
+    let arcs: Vec<Vec<Coord<f64>>> = topo["arcs"]
+        .as_array()
+        .ok_or_else(|| bad("arcs"))?
+        .iter()
+        .map(|arc| {
+            let (mut x, mut y) = (0i64, 0i64);
+            arc.as_array()
+                .map(|points| {
+                    points
+                        .iter()
+                        .map(|p| {
+                            x += p[0].as_i64().unwrap_or(0);
+                            y += p[1].as_i64().unwrap_or(0);
+                            Coord { x: x as f64 * sx + tx, y: y as f64 * sy + ty }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    // A ring is a list of arc indices; ~i is arc i reversed. Consecutive arcs share an end.
+    let ring = |indices: &Value| -> LineString<f64> {
+        let mut out: Vec<Coord<f64>> = Vec::new();
+        for i in indices.as_array().into_iter().flatten().filter_map(Value::as_i64) {
+            let (arc, reversed) = if i < 0 { ((!i) as usize, true) } else { (i as usize, false) };
+            let Some(points) = arcs.get(arc) else { continue };
+            let mut points = points.clone();
+            if reversed {
+                points.reverse();
+            }
+            if !out.is_empty() {
+                points.remove(0);
+            }
+            out.extend(points);
+        }
+        LineString(out)
+    };
+    let polygon = |rings: &Value| -> Option<Polygon<f64>> {
+        let mut rings = rings.as_array()?.iter().map(ring);
+        Some(Polygon::new(rings.next()?, rings.collect()))
+    };
+    let geometries = topo["objects"]["countries"]["geometries"].as_array().ok_or_else(|| bad("countries"))?;
+    Ok(geometries
+        .iter()
+        .filter_map(|g| {
+            let name = g["properties"]["name"].as_str()?.to_string();
+            let polygons: Vec<Polygon<f64>> = match g["type"].as_str()? {
+                "Polygon" => polygon(&g["arcs"]).into_iter().collect(),
+                "MultiPolygon" => g["arcs"].as_array()?.iter().filter_map(polygon).collect(),
+                _ => return None,
+            };
+            Some(Country { name, shape: MultiPolygon(polygons) })
+        })
+        .collect())
+}
+
+/// The built-in country named `name` (any case), or an error suggesting the closest names.
+pub fn find_country<'w>(world: &'w [Country], name: &str) -> Result<&'w Country> {
+    if let Some(c) = world.iter().find(|c| c.name.eq_ignore_ascii_case(name.trim())) {
+        return Ok(c);
+    }
+    let mut near: Vec<(f64, &str)> = world
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&c.name.to_lowercase(), &name.to_lowercase()), c.name.as_str()))
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0));
+    Err(Error::Parse {
+        at: Location::file("--country"),
+        expected: format!(
+            "a country of Natural Earth, e.g. {}",
+            near.iter().take(3).map(|(_, n)| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+        ),
+        found: name.to_string(),
+    })
+}
+
+fn ring_json(line: &LineString<f64>) -> Value {
+    Value::Array(line.0.iter().map(|c| json!([(c.x * 1e5).round() / 1e5, (c.y * 1e5).round() / 1e5])).collect())
+}
+
+fn multi_polygon_json(mp: &MultiPolygon<f64>) -> Value {
+    let mut mp = mp.clone();
+    use geo::orient::{Direction, Orient};
+    mp = mp.orient(Direction::Default);
+    Value::Array(
+        mp.0.iter()
+            .map(|p| Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(ring_json).collect()))
+            .collect(),
+    )
+}
+
+/// The files of a new scenario for `country`, framed by `extent` (default: the country's
+/// bounding box with a margin).
+pub fn scaffold(country: &str, extent: Option<Rect<f64>>) -> Result<Memory> {
+    let world = world()?;
+    let focus = find_country(&world, country)?;
+    let bbox = focus.shape.bounding_rect().ok_or_else(|| Error::Data {
+        at: Location::file("--country"),
+        message: format!("{} has no outline in the built-in base map", focus.name),
+    })?;
+    let extent = extent.unwrap_or_else(|| {
+        let m = (bbox.width().max(bbox.height()) * 0.08).max(0.3);
+        Rect::new(
+            Coord { x: bbox.min().x - m, y: bbox.min().y - m },
+            Coord { x: bbox.max().x + m, y: bbox.max().y + m },
+        )
+    });
+    // Neighbours within a wider box, clipped to it so the file stays small.
+    let w = extent.width().max(extent.height()) * 0.5;
+    let around = Rect::new(
+        Coord { x: extent.min().x - w, y: extent.min().y - w },
+        Coord { x: extent.max().x + w, y: extent.max().y + w },
+    );
+    let mut features = vec![json!({
+        "type": "Feature",
+        "properties": {"name": focus.name, "role": "focus"},
+        "geometry": {"type": "MultiPolygon", "coordinates": multi_polygon_json(&focus.shape)},
+    })];
+    for c in world.iter().filter(|c| c.name != focus.name && c.shape.intersects(&around.to_polygon())) {
+        let clipped = clip_polygons(&c.shape, around);
+        if !clipped.0.is_empty() {
+            features.push(json!({
+                "type": "Feature",
+                "properties": {"name": c.name, "role": "neighbour"},
+                "geometry": {"type": "MultiPolygon", "coordinates": multi_polygon_json(&clipped)},
+            }));
+        }
+    }
+    let basemap = serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))
+        .map_err(|e| Error::Render(e.to_string()))?;
+    let today = chrono::Utc::now().date_naive();
+    let r = |v: f64| (v * 100.0).round() / 100.0;
+    let manifest = format!(
+        r##"# A new scenario for {name}, made by `frontline init`. Paths are relative to this file.
+# Next: add places (frontline import geonames XX.txt --scenario .), then events and the baseline,
+# then `frontline check --scenario DIR`. See the README's "Your own conflict".
+title = "{name}: who held what"
+subtitle = "Day by day"
+first_day = "{first}"
+last_day = "{last}"
+gazetteer = "gazetteer.csv"
+baseline = "baseline.csv"
+events = "events.csv"
+sources = "sources.csv"
+basemap = "basemap.geojson"
+credits = [
+  "{credit}",
+  "Places: GeoNames (geonames.org), CC BY 4.0",
+]
+
+[map]
+# focus may list several names: a country and territory Natural Earth assigns elsewhere.
+focus = ["{name}"]
+extent = [{w}, {s}, {e}, {n}]
+label_population = 100000
+
+[[factions]]
+id = "side-a"
+name = "Side A (rename me)"
+colour = "#c0392b"
+
+[[factions]]
+id = "side-b"
+name = "Side B (rename me)"
+colour = "#2f6db5"
+"##,
+        name = focus.name,
+        first = today,
+        last = today + chrono::Days::new(6),
+        credit = WORLD_CREDIT,
+        w = r(extent.min().x),
+        s = r(extent.min().y),
+        e = r(extent.max().x),
+        n = r(extent.max().y),
+    );
+    let mut files = Memory::default();
+    files.insert("scenario.toml", manifest);
+    files.insert("basemap.geojson", basemap);
+    files.insert(
+        "gazetteer.csv",
+        "id,name,aliases,lat,lon,population,admin1,kind,source,label\n\
+         # capital,Capital City,Other Spelling|Another,50.45,30.52,2900000,Capital Region,city,GeoNames 703448,always\n",
+    );
+    files.insert(
+        "events.csv",
+        format!(
+            "date,place,faction,action,confidence,source,quote,note\n\
+             # {today},Capital City,side-b,captured,reported,r1,,\"What the page reports, in your own words.\"\n"
+        ),
+    );
+    files.insert(
+        "baseline.csv",
+        "scope,target,faction,note\ndefault,,side-a,\"Who held everything not listed below, before the first day.\"\n\
+         # place,capital,side-b,\"A place held by the other side at the start.\"\n",
+    );
+    files.insert(
+        "sources.csv",
+        "id,file,outlet,title,published,url,kind\n\
+         # r1,,An outlet,What the page is about,2024-01-01,https://example.org/page,page\n",
+    );
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Area;
+
+    #[test]
+    fn the_world_decodes_and_countries_have_their_shapes() {
+        let world = world().unwrap();
+        assert!(world.len() > 200);
+        let syria = find_country(&world, "syria").unwrap();
+        let b = syria.shape.bounding_rect().unwrap();
+        assert!((35.5..36.0).contains(&b.min().x) && (42.0..42.5).contains(&b.max().x), "{b:?}");
+        // About 185,000 km² (1° ≈ 111 km × cos(lat) east-west).
+        let approx_km2 = syria.shape.unsigned_area() * 111.0 * 111.0 * 35f64.to_radians().cos();
+        assert!((160_000.0..210_000.0).contains(&approx_km2), "{approx_km2}");
+        let err = find_country(&world, "Ukrane").unwrap_err().to_string();
+        assert!(err.contains("\"Ukraine\""), "{err}");
+    }
+}
