@@ -245,6 +245,15 @@ enum ImportCommand {
         #[arg(long)]
         all_codes: bool,
     },
+    /// An ACLED export's territory changes into events (re-importing updates rows by
+    /// event_id_cnty); unknown places are matched by coordinates or added.
+    Acled {
+        /// The export (CSV).
+        file: PathBuf,
+        /// A TOML [actors] table: ACLED actor name = faction id; a name ending in * is a prefix.
+        #[arg(long, value_name = "FILE")]
+        actors: PathBuf,
+    },
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -327,6 +336,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 admin1.as_deref(),
                 frontline::import::geonames::Filter { min_population, all_codes },
             )
+        }
+        Command::Import { what: ImportCommand::Acled { file, actors } } => {
+            import::acled(cli.scenario.as_deref(), cli.max_input_mb.saturating_mul(1 << 20), &file, &actors)
         }
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }

@@ -49,3 +49,41 @@ fn init_import_events_render_and_export() {
     let json: serde_json::Value = serde_json::from_str(&w.read("history.geojson")).unwrap();
     assert!(json["features"].as_array().unwrap().iter().any(|f| f["properties"]["faction"] == "side-b"));
 }
+
+#[test]
+fn import_acled_turns_territory_changes_into_events_and_updates_on_reimport() {
+    let w = Workdir::with_mini();
+    let export = fixture("acled").join("export.csv");
+    let actors = fixture("acled").join("actors.toml");
+    let (export, actors) = (export.to_str().unwrap(), actors.to_str().unwrap());
+    w.run(&["--scenario", "mini", "import", "acled", export, "--actors", actors])
+        .success()
+        .says("imported 3 territory events as 4 rows (1 new places, 2 new sources)")
+        .says("1 other event types")
+        .says("Unknown Militia");
+    let events = w.read("mini/events.csv");
+    assert!(events.lines().next().unwrap().ends_with(",id"), "{events}");
+    assert!(events.contains("2024-03-02,alpha,blue,captured,reported,acled-invented-wire,,"), "{events}");
+    assert!(
+        events.contains("2024-03-03,charlie,red,captured,claimed,acled-invented-wire,,"),
+        "by coordinates: {events}"
+    );
+    assert!(events.contains("2024-03-04,acled-newtown,blue,captured,reported,acled-other-paper,,"), "{events}");
+    assert!(
+        w.read("mini/gazetteer.csv")
+            .contains("\nacled-newtown,Newtown,,35.00000,38.00000,,East,village,\"ACLED TST3 (position from ACLED")
+    );
+    assert!(w.read("mini/sources.csv").contains("acled-other-paper,,Other Paper,Coded by ACLED,,,dataset"));
+    w.run(&["--scenario", "mini", "check"]).success().says("0 error(s)");
+    w.run(&["--scenario", "mini", "control", "--date", "2024-03-05", "acled-newtown"]).success().says("blue");
+    // A re-import updates the rows rather than adding them again.
+    w.run(&["--scenario", "mini", "import", "acled", export, "--actors", actors])
+        .success()
+        .says("0 new places, 0 new sources");
+    let again = w.read("mini/events.csv");
+    assert_eq!(again.lines().count(), events.lines().count(), "no row added twice:\n{again}");
+    for id in ["TST1", "TST2", "TST3"] {
+        let count = |text: &str| text.lines().filter(|l| l.ends_with(&format!(",{id}"))).count();
+        assert_eq!(count(&again), count(&events), "{id}");
+    }
+}
