@@ -6,6 +6,7 @@ use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Re
 use serde_json::{Value, json};
 
 use crate::error::{Error, Location, Result};
+use crate::gazetteer::Folding;
 use crate::render::shapes::clip_polygons;
 use crate::scenario::Memory;
 
@@ -194,6 +195,11 @@ focus = ["{name}"]
 extent = [{w}, {s}, {e}, {n}]
 label_population = 100000
 
+[names]
+# Which spelling variants of a name meet when rows name places:
+{rules}
+fold = [{fold}]
+
 [[factions]]
 id = "side-a"
 name = "Side A (rename me)"
@@ -208,6 +214,8 @@ colour = "#2f6db5"
         first = today,
         last = today + chrono::Days::new(6),
         credit = WORLD_CREDIT,
+        rules = Folding::RULES.iter().map(|(name, what)| format!("#   {name}: {what}")).collect::<Vec<_>>().join("\n"),
+        fold = folding_for(&focus.name).iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "),
         w = r(extent.min().x),
         s = r(extent.min().y),
         e = r(extent.max().x),
@@ -239,6 +247,29 @@ colour = "#2f6db5"
          # r1,,An outlet,What the page is about,2024-01-01,https://example.org/page,page\n",
     );
     Ok(files)
+}
+
+/// Countries whose place names are mostly romanised from Cyrillic, and from Arabic, as
+/// Natural Earth names them: a new scenario starts with the matching folding rules.
+const CYRILLIC_COUNTRIES: &[&str] = &[
+    "Ukraine", "Russia", "Belarus", "Bulgaria", "Serbia", "North Macedonia", "Macedonia", "Kazakhstan",
+    "Kyrgyzstan", "Tajikistan", "Mongolia",
+];
+const ARABIC_COUNTRIES: &[&str] = &[
+    "Syria", "Iraq", "Lebanon", "Jordan", "Palestine", "Yemen", "Saudi Arabia", "Oman", "United Arab Emirates",
+    "Qatar", "Kuwait", "Bahrain", "Egypt", "Libya", "Sudan", "Tunisia", "Algeria", "Morocco", "W. Sahara",
+    "Mauritania",
+];
+
+/// The folding rules a new scenario of `country` starts with.
+fn folding_for(country: &str) -> &'static [&'static str] {
+    if CYRILLIC_COUNTRIES.iter().any(|c| c.eq_ignore_ascii_case(country)) {
+        &["cyrillic"]
+    } else if ARABIC_COUNTRIES.iter().any(|c| c.eq_ignore_ascii_case(country)) {
+        &["arabic-article", "arabic-ending", "double-letters"]
+    } else {
+        &["double-letters"]
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use geo::{Contains, MultiPolygon};
 use serde::Serialize;
 
-use crate::gazetteer::{Gazetteer, PlaceId, normalize_name};
+use crate::gazetteer::{Folding, Gazetteer, PlaceId};
 
 /// Index of a region in its scenario's region list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -95,6 +95,7 @@ pub struct Regions {
     regions: Vec<Region>,
     admin1_by_key: HashMap<String, RegionId>,
     area_by_key: HashMap<String, RegionId>,
+    folding: Folding,
 }
 
 /// The words that mark a name as an admin1 region, after or before the name.
@@ -125,20 +126,20 @@ fn province_form(text: &str) -> Option<&str> {
 
 /// The matching key of an admin1 name, without any "Governorate" it carries
 /// ("Damascus Governorate" and "Damascus province" meet).
-fn admin1_key(name: &str) -> String {
-    normalize_name(province_form(name).unwrap_or(name))
+fn admin1_key(name: &str, folding: Folding) -> String {
+    folding.key(province_form(name).unwrap_or(name))
 }
 
 impl Regions {
     /// The admin1 regions of `gazetteer` (in order of first appearance) followed by the
     /// named `areas` (each holding the places inside its outline).
     pub fn new(gazetteer: &Gazetteer, areas: Vec<AreaInput>) -> Regions {
-        let mut r = Regions::default();
+        let mut r = Regions { folding: gazetteer.folding(), ..Regions::default() };
         for place in gazetteer.places() {
             if place.admin1.trim().is_empty() {
                 continue;
             }
-            let key = admin1_key(&place.admin1);
+            let key = admin1_key(&place.admin1, r.folding);
             let id = *r.admin1_by_key.entry(key).or_insert_with(|| {
                 let id = RegionId(r.regions.len() as u32);
                 r.regions.push(Region {
@@ -158,7 +159,7 @@ impl Regions {
             let members =
                 gazetteer.places().iter().filter(|p| area.shape.contains(&p.position)).map(|p| p.id).collect();
             for spelling in std::iter::once(&area.name).chain(&area.aliases) {
-                r.area_by_key.entry(normalize_name(spelling)).or_insert(id);
+                r.area_by_key.entry(r.folding.key(spelling)).or_insert(id);
             }
             r.regions.push(Region {
                 id,
@@ -187,13 +188,13 @@ impl Regions {
     /// Latakia"). A bare admin1 name ("Latakia") is not a region: it is usually also a
     /// town.
     pub fn resolve(&self, text: &str) -> RegionMatch {
-        if let Some(id) = self.area_by_key.get(&normalize_name(text)) {
+        if let Some(id) = self.area_by_key.get(&self.folding.key(text)) {
             return RegionMatch::Found(*id);
         }
         let Some(name) = province_form(text) else {
             return RegionMatch::NotARegion;
         };
-        match self.admin1_by_key.get(&normalize_name(name)) {
+        match self.admin1_by_key.get(&self.folding.key(name)) {
             Some(id) => RegionMatch::Found(*id),
             None => RegionMatch::UnknownAdmin1 {
                 name: name.to_string(),
@@ -204,8 +205,8 @@ impl Regions {
 
     /// Regions whose names contain `query` (normalised); all regions for an empty query.
     pub fn search(&self, query: &str) -> Vec<RegionId> {
-        let key = admin1_key(query);
-        self.regions.iter().filter(|r| key.is_empty() || admin1_key(&r.name).contains(&key)).map(|r| r.id).collect()
+        let key = admin1_key(query, self.folding);
+        self.regions.iter().filter(|r| key.is_empty() || admin1_key(&r.name, self.folding).contains(&key)).map(|r| r.id).collect()
     }
 }
 

@@ -3,7 +3,7 @@
 mod normalize;
 mod place;
 
-pub use normalize::normalize_name;
+pub use normalize::{CYRILLIC, Folding, UnknownRule, normalize_name};
 pub use place::{LabelRule, Place, PlaceId, PlaceKind};
 
 use std::collections::HashMap;
@@ -32,6 +32,7 @@ pub struct Gazetteer {
     by_key: HashMap<String, PlaceId>,
     by_name: HashMap<String, Vec<PlaceId>>,
     by_alias: HashMap<String, Vec<PlaceId>>,
+    folding: Folding,
 }
 
 impl Gazetteer {
@@ -39,7 +40,12 @@ impl Gazetteer {
     /// Duplicate keys are reported as problems against `file`, and the later place is
     /// dropped.
     pub fn new(places: Vec<Place>) -> Gazetteer {
-        let mut g = Gazetteer::default();
+        Gazetteer::with_folding(places, Folding::default())
+    }
+
+    /// Builds a gazetteer whose names match under `folding`.
+    pub fn with_folding(places: Vec<Place>, folding: Folding) -> Gazetteer {
+        let mut g = Gazetteer { folding, ..Gazetteer::default() };
         for mut place in places {
             if g.by_key.contains_key(&place.key.to_lowercase()) {
                 continue;
@@ -47,10 +53,10 @@ impl Gazetteer {
             let id = PlaceId(g.places.len() as u32);
             place.id = id;
             g.by_key.insert(place.key.to_lowercase(), id);
-            let name_key = normalize_name(&place.name);
+            let name_key = folding.key(&place.name);
             g.by_name.entry(name_key.clone()).or_default().push(id);
             for alias in &place.aliases {
-                let k = normalize_name(alias);
+                let k = folding.key(alias);
                 if k != name_key && !k.is_empty() {
                     let ids = g.by_alias.entry(k).or_default();
                     if ids.last() != Some(&id) {
@@ -67,6 +73,11 @@ impl Gazetteer {
     /// aliases separated by `|`). Rows that cannot be read are returned as problems and
     /// left out.
     pub fn from_csv(text: &str, file: &str) -> Result<(Gazetteer, Vec<Problem>)> {
+        Gazetteer::from_csv_with_folding(text, file, Folding::default())
+    }
+
+    /// [`Gazetteer::from_csv`] with names matching under `folding`.
+    pub fn from_csv_with_folding(text: &str, file: &str, folding: Folding) -> Result<(Gazetteer, Vec<Problem>)> {
         let table = Table::parse(text, file, &["id", "name", "lat", "lon"])?;
         let mut places = Vec::with_capacity(table.len());
         let mut problems = Vec::new();
@@ -86,7 +97,17 @@ impl Gazetteer {
                 Err(e) => problems.push(e.into()),
             }
         }
-        Ok((Gazetteer::new(places), problems))
+        Ok((Gazetteer::with_folding(places, folding), problems))
+    }
+
+    /// The folding rules its names match under.
+    pub fn folding(&self) -> Folding {
+        self.folding
+    }
+
+    /// The matching key of `name` under this gazetteer's folding rules.
+    pub fn name_key(&self, name: &str) -> String {
+        self.folding.key(name)
     }
 
     /// All places, in id order.
@@ -122,7 +143,7 @@ impl Gazetteer {
         if let Some(id) = self.by_key.get(&name.trim().to_lowercase()) {
             return Resolution::Found(*id);
         }
-        let key = normalize_name(name);
+        let key = self.folding.key(name);
         for index in [&self.by_name, &self.by_alias] {
             match index.get(&key).map(Vec::as_slice) {
                 Some([one]) => return Resolution::Found(*one),
@@ -153,15 +174,15 @@ impl Gazetteer {
     /// Places whose names or aliases contain the query (normalised), largest first; an
     /// empty query lists every place.
     pub fn search(&self, query: &str) -> Vec<PlaceId> {
-        let key = normalize_name(query);
+        let key = self.folding.key(query);
         let mut hits: Vec<PlaceId> = self
             .places
             .iter()
             .filter(|p| {
                 key.is_empty()
                     || p.key.contains(&query.trim().to_lowercase())
-                    || normalize_name(&p.name).contains(&key)
-                    || p.aliases.iter().any(|a| normalize_name(a).contains(&key))
+                    || self.folding.key(&p.name).contains(&key)
+                    || p.aliases.iter().any(|a| self.folding.key(a).contains(&key))
             })
             .map(|p| p.id)
             .collect();

@@ -1,19 +1,146 @@
 //! Name normalisation: the key under which spellings of one place meet.
 //!
-//! News reports, GeoNames and local usage spell Arabic place names many ways ("Deir
-//! el-Zor", "Deir ez-Zor", "Dayr az Zawr"). The key folds away what varies without
-//! changing the name: case, diacritics, apostrophes and the letter ʿayn, hyphens and
-//! spaces, the Arabic article in its assimilated forms, doubled letters, and a final
-//! tāʾ marbūṭa written "-ah"/"-eh". What it cannot fold (Deir/Dayr, Zor/Zawr) the
-//! gazetteer lists as aliases.
+//! News reports, GeoNames and local usage spell place names many ways ("Deir el-Zor",
+//! "Deir ez-Zor", "Dayr az Zawr"; "Mykolaiv", "Mykolayiv", "Миколаїв"). The key always
+//! folds away case, diacritics, apostrophes and the letter ʿayn, hyphens and spaces. A
+//! scenario then chooses further [`Folding`] rules for its languages: the Arabic article
+//! in its assimilated forms, a final tāʾ marbūṭa written "-ah"/"-eh", doubled letters,
+//! and the common transliterations of Cyrillic. What no rule folds (Deir/Dayr,
+//! Kharkiv/Kharkov) the gazetteer lists as aliases.
+
+use std::fmt;
 
 /// Forms of the Arabic article "al-" as transliterated, including the sun-letter
 /// assimilations (ad-, ash-, az- ...). Dropped when another word remains.
 const ARTICLES: &[&str] =
     &["al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an", "ed", "er", "es", "et", "en", "ul"];
 
-/// The matching key of a name. Two spellings refer to the same name when their keys are
-/// equal.
+/// Cyrillic letters (Ukrainian, Russian, Belarusian) in one Latin spelling. The spelling
+/// only needs to land in the same [`Folding::cyrillic`] key as the usual romanisations,
+/// so г is "h" (Ukrainian usage; Russian "g" folds to it) and й is "i". The page's
+/// search box gets this table from the data, so both fold alike.
+pub const CYRILLIC: &[(char, &str)] = &[
+    ('а', "a"), ('б', "b"), ('в', "v"), ('г', "h"), ('ґ', "g"), ('д', "d"), ('е', "e"), ('є', "ie"),
+    ('ё', "io"), ('ж', "zh"), ('з', "z"), ('и', "y"), ('і', "i"), ('ї', "i"), ('й', "i"), ('к', "k"),
+    ('л', "l"), ('м', "m"), ('н', "n"), ('о', "o"), ('п', "p"), ('р', "r"), ('с', "s"), ('т', "t"),
+    ('у', "u"), ('ў', "u"), ('ф', "f"), ('х', "kh"), ('ц', "ts"), ('ч', "ch"), ('ш', "sh"),
+    ('щ', "shch"), ('ь', ""), ('ъ', ""), ('ы', "y"), ('э', "e"), ('ю', "iu"), ('я', "ia"),
+];
+
+/// Which spelling variants a scenario lets meet. Every key folds case, diacritics,
+/// punctuation and spaces; these rules fold more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Folding {
+    /// Drop the Arabic article (al-, el-, ash-, az- …) when another word remains.
+    pub arabic_article: bool,
+    /// Drop the "h" of a final "-ah"/"-eh" (tāʾ marbūṭa: Raqqah, Raqqa).
+    pub arabic_ending: bool,
+    /// Collapse doubled letters (Maarrat, Marat).
+    pub double_letters: bool,
+    /// Fold the usual romanisations of Cyrillic into one: kh/h/g, y/i/j, ts/c, w/v,
+    /// iotated vowels (ia/ya/a, ie/ye/e, iu/yu/u) and doubled letters, so "Kharkiv",
+    /// "Harkiv" and "Харків", or "Zaporizhzhia", "Zaporizhia" and "Запоріжжя", meet.
+    pub cyrillic: bool,
+}
+
+impl Default for Folding {
+    /// The rules of the first dataset (Syria): the Arabic article and ending and
+    /// doubled letters. A scenario without a `[names]` table keeps them.
+    fn default() -> Folding {
+        Folding { arabic_article: true, arabic_ending: true, double_letters: true, cyrillic: false }
+    }
+}
+
+/// A rule name that [`Folding::from_names`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRule(pub String);
+
+impl fmt::Display for UnknownRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = Folding::RULES.iter().map(|(name, _)| *name).collect();
+        write!(f, "unknown folding rule {:?}: expected one of {}", self.0, known.join(", "))
+    }
+}
+
+impl Folding {
+    /// The rules by name, with what each does, as `scenario.toml` names them.
+    pub const RULES: &'static [(&'static str, &'static str)] = &[
+        ("arabic-article", "drops al-, el-, ash-, az- and the other forms of the Arabic article"),
+        ("arabic-ending", "drops the h of a final -ah/-eh (Raqqah = Raqqa)"),
+        ("double-letters", "collapses doubled letters (Maarrat = Marat)"),
+        ("cyrillic", "folds Cyrillic and its common romanisations (Kharkiv = Harkiv = Харків)"),
+    ];
+
+    /// No rule beyond the ones every key applies.
+    pub fn none() -> Folding {
+        Folding { arabic_article: false, arabic_ending: false, double_letters: false, cyrillic: false }
+    }
+
+    /// The rules named, e.g. `["arabic-article", "double-letters"]`.
+    pub fn from_names<S: AsRef<str>>(names: &[S]) -> Result<Folding, UnknownRule> {
+        let mut folding = Folding::none();
+        for name in names {
+            let flag = match name.as_ref().trim() {
+                "arabic-article" => &mut folding.arabic_article,
+                "arabic-ending" => &mut folding.arabic_ending,
+                "double-letters" => &mut folding.double_letters,
+                "cyrillic" => &mut folding.cyrillic,
+                other => return Err(UnknownRule(other.to_string())),
+            };
+            *flag = true;
+        }
+        Ok(folding)
+    }
+
+    /// The names of the rules in force, in [`Folding::RULES`] order.
+    pub fn names(&self) -> Vec<&'static str> {
+        let on = [self.arabic_article, self.arabic_ending, self.double_letters, self.cyrillic];
+        Folding::RULES.iter().zip(on).filter(|(_, on)| *on).map(|((name, _), _)| *name).collect()
+    }
+
+    /// The matching key of a name under these rules. Two spellings refer to the same
+    /// name when their keys are equal.
+    ///
+    /// ```
+    /// use frontline::gazetteer::Folding;
+    /// let ukraine = Folding::from_names(&["cyrillic"]).unwrap();
+    /// assert_eq!(ukraine.key("Mykolaiv"), ukraine.key("Миколаїв"));
+    /// assert_eq!(ukraine.key("Zaporizhzhia"), ukraine.key("Zaporizhia"));
+    /// ```
+    pub fn key(&self, name: &str) -> String {
+        let lower = name.to_lowercase();
+        let latin = if self.cyrillic { transliterate_cyrillic(&lower) } else { lower };
+        let ascii = deunicode::deunicode(&latin).to_lowercase();
+        let cleaned: String = ascii
+            .chars()
+            .filter(|c| !matches!(c, '\'' | '"' | '`'))
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+            .collect();
+        let tokens: Vec<&str> = cleaned.split_whitespace().collect();
+        let keep_articles = !self.arabic_article || tokens.iter().all(|t| ARTICLES.contains(t));
+        let mut key = String::with_capacity(cleaned.len());
+        for token in tokens {
+            if !keep_articles && ARTICLES.contains(&token) {
+                continue;
+            }
+            key.push_str(&self.fold_token(token));
+        }
+        key
+    }
+
+    fn fold_token(&self, token: &str) -> String {
+        let mut out = if self.cyrillic { fold_romanisation(token) } else { token.to_string() };
+        if self.double_letters || self.cyrillic {
+            out = collapse_doubles(&out);
+        }
+        if self.arabic_ending && out.len() > 3 && (out.ends_with("ah") || out.ends_with("eh")) {
+            out.pop();
+        }
+        out
+    }
+}
+
+/// The matching key of a name under the default rules (see [`Folding::default`]).
 ///
 /// ```
 /// use frontline::gazetteer::normalize_name;
@@ -22,26 +149,46 @@ const ARTICLES: &[&str] =
 /// assert_eq!(normalize_name("Al Quşayr"), normalize_name("Qusayr"));
 /// ```
 pub fn normalize_name(name: &str) -> String {
-    let ascii = deunicode::deunicode(name).to_lowercase();
-    let cleaned: String = ascii
-        .chars()
-        .filter(|c| !matches!(c, '\'' | '"' | '`'))
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
-    let tokens: Vec<&str> = cleaned.split_whitespace().collect();
-    let keep_articles = tokens.iter().all(|t| ARTICLES.contains(t));
-    let mut key = String::with_capacity(cleaned.len());
-    for token in tokens {
-        if !keep_articles && ARTICLES.contains(&token) {
-            continue;
-        }
-        key.push_str(&fold_token(token));
-    }
-    key
+    Folding::default().key(name)
 }
 
-/// Collapses doubled letters and drops the "h" of a final "-ah"/"-eh".
-fn fold_token(token: &str) -> String {
+/// Lower-case Cyrillic letters in the [`CYRILLIC`] spelling; other characters as they are.
+fn transliterate_cyrillic(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match CYRILLIC.iter().find(|(letter, _)| *letter == c) {
+            Some((_, latin)) => out.push_str(latin),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// One spelling for the letters romanisations of Cyrillic disagree on. The key is
+/// internal, so "zh" may become an upper-case "Z" that no plain letter can imitate.
+fn fold_romanisation(token: &str) -> String {
+    let digraphs = token.replace("zh", "Z").replace("kh", "h").replace("ts", "c").replace("tz", "c");
+    let letters: Vec<char> = digraphs
+        .chars()
+        .map(|c| match c {
+            'g' => 'h',
+            'w' => 'v',
+            'y' | 'j' => 'i',
+            other => other,
+        })
+        .collect();
+    // An "i" before another vowel only marks iotation (ya/ia/ja, ye/ie/je, yu/iu/ju).
+    let mut out = String::with_capacity(letters.len());
+    for (i, &c) in letters.iter().enumerate() {
+        let iotation = c == 'i' && matches!(letters.get(i + 1), Some('a' | 'e' | 'o' | 'u'));
+        if !iotation {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn collapse_doubles(token: &str) -> String {
     let mut out = String::with_capacity(token.len());
     let mut last = None;
     for c in token.chars() {
@@ -49,9 +196,6 @@ fn fold_token(token: &str) -> String {
             out.push(c);
         }
         last = Some(c);
-    }
-    if out.len() > 3 && (out.ends_with("ah") || out.ends_with("eh")) {
-        out.pop();
     }
     out
 }
@@ -94,5 +238,59 @@ mod tests {
         assert_eq!(key("Al"), "al");
         assert_eq!(key(""), "");
         assert_eq!(key("  - ' "), "");
+    }
+}
+
+#[cfg(test)]
+mod folding_tests {
+    use super::Folding;
+
+    fn cyrillic() -> Folding {
+        Folding::from_names(&["cyrillic"]).unwrap()
+    }
+
+    #[test]
+    fn romanisations_of_one_cyrillic_name_meet() {
+        let f = cyrillic();
+        let groups: &[&[&str]] = &[
+            &["Mykolaiv", "Mykolayiv", "Mikolaiv", "Mykolajiv", "Миколаїв"],
+            &["Kharkiv", "Harkiv", "Харків"],
+            &["Zaporizhzhia", "Zaporizhia", "Zaporizhzhya", "Запоріжжя"],
+            &["Kyiv", "Kyyiv", "Київ"],
+            &["Izium", "Izyum", "Izjum", "Ізюм"],
+            &["Horlivka", "Gorlivka", "Горлівка"],
+            &["Sievierodonetsk", "Syeverodonetsk", "Severodonetsk", "Сєвєродонецьк"],
+            &["Huliaipole", "Hulyaipole", "Gulyaypole", "Гуляйполе"],
+            &["Mariinka", "Mar'inka", "Maryinka", "Мар'їнка"],
+            &["Lysychansk", "Lisichansk", "Лисичанськ"],
+            &["Vuhledar", "Wuhledar", "Вугледар"],
+            &["Donetsk", "Donieck", "Донецьк"],
+        ];
+        for group in groups {
+            let first = f.key(group[0]);
+            for name in &group[1..] {
+                assert_eq!(f.key(name), first, "{name} vs {}", group[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn different_cyrillic_names_stay_apart() {
+        let f = cyrillic();
+        for (a, b) in [("Kharkiv", "Kherson"), ("Kyiv", "Kiev"), ("Pokrovsk", "Popasna"), ("Bakhmut", "Balakliia")] {
+            assert_ne!(f.key(a), f.key(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn rules_are_chosen_by_name_and_only_apply_when_chosen() {
+        assert_eq!(Folding::from_names(&["arabic-article", "arabic-ending", "double-letters"]), Ok(Folding::default()));
+        let plain = Folding::none();
+        assert_ne!(plain.key("Al-Qusayr"), plain.key("Qusayr"));
+        assert_ne!(plain.key("Harkiv"), plain.key("Kharkiv"));
+        assert_eq!(plain.key("Ḩamāh"), plain.key("hamah"), "case and diacritics always fold");
+        let err = Folding::from_names(&["arabic", "cyrillic"]).unwrap_err().to_string();
+        assert!(err.contains("\"arabic\"") && err.contains("arabic-article, arabic-ending"), "{err}");
+        assert_eq!(cyrillic().names(), vec!["cyrillic"]);
     }
 }

@@ -9,7 +9,7 @@ use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind
 use crate::basemap::{Basemap, check_positions, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
 use crate::event::{Action, Colour, Event, Faction, FactionId, Target};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Folding, Gazetteer};
 use crate::inference::Settings;
 use crate::problem::Problem;
 use crate::region::{AreaInput, RegionMatch, Regions};
@@ -45,7 +45,13 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     let factions = factions(&manifest, &manifest_name)?;
 
     let gazetteer_name = files.display(&manifest.gazetteer);
-    let (gazetteer, gazetteer_problems) = Gazetteer::from_csv(&files.read(&manifest.gazetteer)?, &gazetteer_name)?;
+    let folding = match &manifest.names.fold {
+        Some(names) => Folding::from_names(names)
+            .map_err(|e| Error::Data { at: at("names.fold"), message: e.to_string() })?,
+        None => Folding::default(),
+    };
+    let (gazetteer, gazetteer_problems) =
+        Gazetteer::from_csv_with_folding(&files.read(&manifest.gazetteer)?, &gazetteer_name, folding)?;
     problems.extend(gazetteer_problems);
     if gazetteer.is_empty() {
         // A new scenario starts empty; maps of it are empty too, so say so.

@@ -46,6 +46,19 @@ pub struct Manifest {
     pub credits: Vec<String>,
     /// How the map is framed.
     pub map: MapEntry,
+    /// How names match, optional.
+    #[serde(default)]
+    pub names: NamesEntry,
+}
+
+/// The `[names]` table: which spelling variants of a name meet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamesEntry {
+    /// Folding rules by name (see `frontline::gazetteer::Folding::RULES`); when absent,
+    /// the Arabic article and ending and doubled letters.
+    #[serde(default)]
+    pub fold: Option<Vec<String>>,
 }
 
 /// One faction as written in the manifest.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::basemap::Role;
 use crate::control::{ControlModel, PlaceState};
 use crate::event::Target;
-use crate::gazetteer::normalize_name;
+use crate::gazetteer::CYRILLIC;
 use crate::render::shapes::clip_polygons;
 use crate::render::{Style, change_lines};
 use crate::scenario::Scenario;
@@ -182,7 +182,7 @@ impl PageData<'_> {
             .iter()
             .map(|p| {
                 let mut keys: Vec<String> =
-                    std::iter::once(&p.name).chain(&p.aliases).map(|n| normalize_name(n)).collect();
+                    std::iter::once(&p.name).chain(&p.aliases).map(|n| s.gazetteer.name_key(n)).collect();
                 keys.sort();
                 keys.dedup();
                 json!({"id": p.key, "name": p.name, "aliases": p.aliases, "keys": keys, "lat": round(p.lat()),
@@ -234,6 +234,8 @@ impl PageData<'_> {
             "states": states, "dayState": day_state, "cells": cells,
             "control": control, "changes": changes, "events": events, "sources": sources,
             "stats": stats, "chart": self.chart_svg,
+            "folding": s.gazetteer.folding().names(),
+            "cyrillic": CYRILLIC.iter().map(|(c, latin)| (c.to_string(), Value::from(*latin))).collect::<serde_json::Map<String, Value>>(),
         })
     }
 }

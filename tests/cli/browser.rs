@@ -396,6 +396,13 @@ fn dump_dom_shows_the_date_and_the_days_changes() {
 #[test]
 fn the_page_works_for_another_scenario_and_on_a_phone() {
     let w = Workdir::with_mini();
+    // This scenario folds names as Cyrillic romanisations: Bravo is renamed, with no alias.
+    let manifest = w.read("mini/scenario.toml");
+    w.write("mini/scenario.toml", &manifest.replacen("[map]", "[names]\nfold = [\"cyrillic\"]\n\n[map]", 1));
+    let gazetteer = w.read("mini/gazetteer.csv");
+    w.write("mini/gazetteer.csv", &gazetteer.replace("bravo,Bravo,,", "bravo,Zaporizhzhia,,"));
+    let baseline = w.read("mini/baseline.csv");
+    w.write("mini/baseline.csv", &baseline.replace("place,Bravo,", "place,Zaporizhia,"));
     w.run(&["--scenario", "mini", "site", "--out", "mini-site"]).success();
     let Some(mut b) = Browser::launch(360, 740) else { return };
     let url = file_url(&w.path("mini-site/index.html"));
@@ -414,6 +421,10 @@ fn the_page_works_for_another_scenario_and_on_a_phone() {
     let (x, y) = marker_xy(&mut b, "alpha");
     let shot = b.screenshot("mini-phone");
     assert!(close(shot.at(x, y), rgb("#c0392b")), "{:?}", shot.at(x, y));
+    // The search box folds as the scenario says: Cyrillic finds the romanised name.
+    b.eval("(() => { const s = document.getElementById('search'); s.value = 'Запоріжжя'; s.dispatchEvent(new Event('input')); })()");
+    let found = b.eval("document.getElementById('results').innerText").as_str().unwrap_or_default().to_string();
+    assert!(found.starts_with("Zaporizhzhia"), "{found}");
     assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
     let _ = fixture("mini");
 }

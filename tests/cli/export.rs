@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::workdir::Workdir;
 
 /// Runs `ogrinfo` on a file; `None` when GDAL is not installed (outside CI only).
-fn ogrinfo(path: &std::path::Path) -> Option<String> {
+pub(crate) fn ogrinfo(path: &std::path::Path) -> Option<String> {
     match std::process::Command::new("ogrinfo").args(["-ro", "-al", "-so"]).arg(path).output() {
         Ok(out) => {
             assert!(

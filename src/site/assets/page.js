@@ -12,20 +12,36 @@
   };
   const SVG = "http://www.w3.org/2000/svg";
 
-  // ---- Names: the same matching key as the command line (see gazetteer/normalize.rs).
+  // ---- Names: the same matching key as the command line (see gazetteer/normalize.rs),
+  // under the scenario's folding rules (D.folding) and Cyrillic table (D.cyrillic).
   const ARTICLES = new Set(["al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an",
     "ed", "er", "es", "et", "en", "ul"]);
-  function foldToken(t) {
+  const RULES = new Set(D.folding);
+  const collapse = (t) => {
     let out = "";
     for (const c of t) if (c !== out[out.length - 1]) out += c;
-    if (out.length > 3 && (out.endsWith("ah") || out.endsWith("eh"))) out = out.slice(0, -1);
+    return out;
+  };
+  function foldRomanisation(t) {
+    const letters = [...t.replace(/zh/g, "Z").replace(/kh/g, "h").replace(/ts|tz/g, "c")
+      .replace(/g/g, "h").replace(/w/g, "v").replace(/[yj]/g, "i")];
+    return letters.filter((c, i) => !(c === "i" && "aeou".includes(letters[i + 1] || "-"))).join("");
+  }
+  function foldToken(t) {
+    let out = RULES.has("cyrillic") ? foldRomanisation(t) : t;
+    if (RULES.has("double-letters") || RULES.has("cyrillic")) out = collapse(out);
+    if (RULES.has("arabic-ending") && out.length > 3 && (out.endsWith("ah") || out.endsWith("eh"))) {
+      out = out.slice(0, -1);
+    }
     return out;
   }
   function normalize(name) {
-    const ascii = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    let text = name.toLowerCase();
+    if (RULES.has("cyrillic")) text = [...text].map((c) => D.cyrillic[c] ?? c).join("");
+    const ascii = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[\u02bb-\u02bf\u2018\u2019'"`]/g, "").toLowerCase();
     const tokens = ascii.replace(/[^a-z0-9]+/g, " ").trim().split(/\s+/).filter(Boolean);
-    const keep = tokens.every((t) => ARTICLES.has(t));
+    const keep = !RULES.has("arabic-article") || tokens.every((t) => ARTICLES.has(t));
     return tokens.filter((t) => keep || !ARTICLES.has(t)).map(foldToken).join("");
   }
 
