@@ -1,26 +1,62 @@
 #!/usr/bin/env python3
-"""Convert the world-atlas 1:10m TopoJSON countries into the Levant base map.
+"""Cut a country and its neighbours out of the world-atlas 1:10m TopoJSON countries.
 
-Usage:
+Usage (from the project root):
+
     python3 tools/convert_basemap.py INPUT.topojson OUTPUT.geojson
+        [--country NAME_OR_ISO ...] [--box W,S,E,N | --margin DEG]
+
+The shipped base map is made with
+
+    python3 tools/convert_basemap.py ../shared/data-sources/natural-earth-countries-10m.topojson \\
+        data/basemap/levant-10m.geojson --country Syria --box 30,28,46,41
 
 Reads Natural Earth 1:10m admin-0 countries as packaged by world-atlas 2.0.2
 (TopoJSON with quantized, delta-encoded arcs) and writes an RFC 7946
-GeoJSON FeatureCollection holding Syria (whole, role "focus") and every
-country whose bounding box meets the box lon 30..46, lat 28..41 (role
-"neighbour"), the neighbours clipped to that box so the file stays small.
+GeoJSON FeatureCollection holding
 
-Only the standard library is used, and the output is deterministic: features
-are sorted (Syria first, then by name), coordinates are rounded to 5
-decimals (about 1 m), outer rings are counter-clockwise and holes clockwise.
+  * the focus: every feature picked with --country, whole, role "focus";
+  * every other feature whose bounding box meets the clip box, role
+    "neighbour", clipped to that box so the file stays small.
+
+Options
+  --country  a name as in the TopoJSON's properties.name (any case) or an
+             ISO 3166-1 numeric code (760 or 076 style). Repeat it to make
+             several features the focus, e.g. a country and a disputed area
+             that Natural Earth keeps as a separate feature. An ISO code
+             picks every feature that carries it.
+  --box      the clip box for the neighbours: west,south,east,north degrees.
+             Write it with "=" when west is negative (--box=-10,36,-6,42), or
+             argparse takes it for an option.
+  --margin   without --box, the clip box is the focus's bounding box grown by
+             this many degrees on every side (default 3).
+  With neither --country, --box nor --margin the script makes the shipped
+  Levant map: Syria (760) in the box 30,28,46,41.
+
+Each feature has the properties name, iso_n3 (null where the source has no
+code) and role. Only the standard library is used, and the output is
+deterministic: features are sorted (focus first, then by name), coordinates
+are rounded to 5 decimals (about 1 m), outer rings are counter-clockwise and
+holes clockwise. The output is written whole or not at all. Errors (unknown
+country, unreadable input) exit with status 2 and a one-line message.
 """
 
+import argparse
+import difflib
 import json
+import os
 import sys
+import tempfile
 
-FOCUS_ID = "760"  # ISO 3166-1 numeric code of Syria
-BOX = (30.0, 28.0, 46.0, 41.0)  # west, south, east, north (degrees)
+# The shipped Levant map, made when no focus or box is asked for.
+DEFAULT_COUNTRY = "760"  # ISO 3166-1 numeric code of Syria
+DEFAULT_BOX = (30.0, 28.0, 46.0, 41.0)  # west, south, east, north (degrees)
+DEFAULT_MARGIN = 3.0  # degrees around the focus when the box is derived
 DECIMALS = 5
+
+
+class InputError(Exception):
+    """A problem with the inputs or arguments, reported in one line, exit 2."""
 
 
 def decode_arcs(topology):
@@ -165,14 +201,14 @@ def geometry_polygons(geometry, arcs):
     return []
 
 
-def finish_polygons(polygons, clip):
-    """Clip (optionally), tidy and orient polygons; drop the empty ones."""
+def finish_polygons(polygons, box):
+    """Clip to box (unless None), tidy and orient polygons; drop the empty ones."""
     result = []
     for poly in polygons:
         rings = []
         for i, ring in enumerate(poly):
-            if clip:
-                ring = clip_ring(ring, BOX)
+            if box is not None:
+                ring = clip_ring(ring, box)
             tidy = tidy_ring(ring, outer=(i == 0))
             if tidy is None:
                 if i == 0:
@@ -184,58 +220,208 @@ def finish_polygons(polygons, clip):
     return result
 
 
-def convert(topology):
-    """Build the base-map FeatureCollection from a decoded topology."""
+def read_countries(topology):
+    """The countries with an area, as (name, iso_n3, open polygons) tuples."""
     arcs = decode_arcs(topology)
-    features = []
+    countries = []
     for geometry in topology["objects"]["countries"]["geometries"]:
         polygons = geometry_polygons(geometry, arcs)
-        if not polygons:
-            continue
-        iso = geometry.get("id")
-        name = geometry.get("properties", {}).get("name", "")
-        focus = iso == FOCUS_ID
-        if not focus and not boxes_meet(bbox_of(polygons), BOX):
-            continue
-        parts = finish_polygons(polygons, clip=not focus)
-        if not parts:
-            continue  # the bbox touched the box, but no land lies inside it
-        if len(parts) == 1:
-            geom = {"type": "Polygon", "coordinates": parts[0]}
+        if polygons:
+            name = geometry.get("properties", {}).get("name", "")
+            countries.append((name, geometry.get("id"), polygons))
+    return countries
+
+
+def pick_focus(countries, wanted, source):
+    """Indices into countries of the features that the --country values name.
+
+    A value of digits is an ISO 3166-1 numeric code (zero-padded to three, as
+    world-atlas writes them); anything else is a name, compared ignoring case.
+    Raises InputError naming the source and the closest names when a value
+    matches nothing.
+    """
+    picked = []
+    for value in wanted:
+        key = value.strip()
+        if key.isdigit():
+            hits = [i for i, (_, iso, _) in enumerate(countries) if iso == key.zfill(3)]
         else:
-            geom = {"type": "MultiPolygon", "coordinates": parts}
-        features.append({
-            "type": "Feature",
-            "properties": {
-                "name": name,
-                "iso_n3": iso,
-                "role": "focus" if focus else "neighbour",
-            },
-            "geometry": geom,
-        })
+            hits = [i for i, (name, _, _) in enumerate(countries)
+                    if name.casefold() == key.casefold()]
+        if not hits and key.isdigit():
+            raise InputError("%s: no country with ISO 3166-1 numeric code %s in "
+                             "objects.countries" % (source, key.zfill(3)))
+        if not hits:
+            raise InputError("%s: no country %r in objects.countries%s"
+                             % (source, value, close_names(countries, key)))
+        picked.extend(i for i in hits if i not in picked)
+    return picked
+
+
+def close_names(countries, key):
+    """'; close names: A, B' for the names nearest to key, or '' when none are."""
+    names = {name.casefold(): name for name, _, _ in countries if name}
+    near = difflib.get_close_matches(key.casefold(), sorted(names), n=5, cutoff=0.6)
+    if not near:
+        return " and no close names (give properties.name or an ISO numeric code)"
+    return "; close names: " + ", ".join(names[n] for n in near)
+
+
+def grown_box(boxes, margin):
+    """The union of boxes grown by margin degrees, kept inside the world."""
+    west = min(b[0] for b in boxes) - margin
+    south = min(b[1] for b in boxes) - margin
+    east = max(b[2] for b in boxes) + margin
+    north = max(b[3] for b in boxes) + margin
+    return (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))
+
+
+def make_feature(name, iso, parts, role):
+    """A GeoJSON Feature: Polygon for one part, MultiPolygon for several."""
+    if len(parts) == 1:
+        geom = {"type": "Polygon", "coordinates": parts[0]}
+    else:
+        geom = {"type": "MultiPolygon", "coordinates": parts}
+    return {
+        "type": "Feature",
+        "properties": {"name": name, "iso_n3": iso, "role": role},
+        "geometry": geom,
+    }
+
+
+def convert(topology, wanted, box=None, margin=DEFAULT_MARGIN, source="input"):
+    """Build the base-map FeatureCollection from a decoded topology.
+
+    wanted lists the --country values; box is the neighbours' clip box, or
+    None to derive it from the focus and margin. Returns (collection, box).
+    """
+    countries = read_countries(topology)
+    focus = set(pick_focus(countries, wanted, source))
+    if box is None:
+        box = grown_box([bbox_of(countries[i][2]) for i in focus], margin)
+    features = []
+    for i, (name, iso, polygons) in enumerate(countries):
+        if i in focus:
+            parts, role = finish_polygons(polygons, None), "focus"
+        elif boxes_meet(bbox_of(polygons), box):
+            parts, role = finish_polygons(polygons, box), "neighbour"
+        else:
+            continue
+        if parts:  # a neighbour's bbox may touch the box with no land inside it
+            features.append(make_feature(name, iso, parts, role))
     features.sort(key=lambda f: (f["properties"]["role"] != "focus",
                                  f["properties"]["name"]))
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": features}, box
 
 
-def main(argv):
-    if len(argv) != 3:
-        sys.stderr.write(__doc__)
-        return 2
-    with open(argv[1], encoding="utf-8") as f:
-        topology = json.load(f)
-    collection = convert(topology)
-    if not any(f["properties"]["role"] == "focus" for f in collection["features"]):
-        sys.stderr.write("no feature with id %s in %s\n" % (FOCUS_ID, argv[1]))
-        return 1
-    # One feature per line keeps diffs of the file readable yet compact.
+def render(collection):
+    """The collection as text, one feature per line.
+
+    One feature per line keeps diffs of the file readable yet compact.
+    """
+    features = collection["features"]
     lines = ['{"type":"FeatureCollection","features":[']
-    for i, feature in enumerate(collection["features"]):
+    for i, feature in enumerate(features):
         text = json.dumps(feature, separators=(",", ":"), ensure_ascii=False)
-        lines.append(text + ("," if i + 1 < len(collection["features"]) else ""))
+        lines.append(text + ("," if i + 1 < len(features) else ""))
     lines.append("]}")
-    with open(argv[2], "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def write_whole(path, text):
+    """Write text as UTF-8 to path via a temporary file in the same folder.
+
+    os.replace is atomic within one file system, so a failed run never
+    leaves a half-written file. The new file takes the old one's mode (or
+    the umask's default) rather than the temporary file's private 0600.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def load_topology(path):
+    """The TopoJSON at path, checked to have arcs and objects.countries."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            topology = json.load(fh)
+    except OSError as e:
+        raise InputError("%s: cannot read: %s" % (path, e.strerror or e))
+    except ValueError as e:
+        raise InputError("%s: not JSON: %s" % (path, e))
+    if (not isinstance(topology, dict) or "arcs" not in topology
+            or "geometries" not in topology.get("objects", {}).get("countries", {})):
+        raise InputError("%s: not a TopoJSON topology with objects.countries" % path)
+    return topology
+
+
+def parse_box(text):
+    """argparse type for W,S,E,N: four numbers with west < east, south < north."""
+    try:
+        box = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        box = ()
+    if len(box) != 4 or not (box[0] < box[2] and box[1] < box[3]):
+        raise argparse.ArgumentTypeError(
+            "expected W,S,E,N in degrees with W < E and S < N, got %r" % text)
+    return box
+
+
+def parse_args(argv):
+    """Parse the command line (argv without the program name)."""
+    parser = argparse.ArgumentParser(
+        description="Cut a country and its neighbours out of Natural Earth TopoJSON.",
+        epilog="With no --country, --box or --margin: Syria in the box 30,28,46,41.")
+    parser.add_argument("input", metavar="INPUT.topojson")
+    parser.add_argument("output", metavar="OUTPUT.geojson")
+    parser.add_argument("--country", action="append", metavar="NAME_OR_ISO",
+                        help="focus feature by name or ISO numeric code; repeatable")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--box", type=parse_box, metavar="W,S,E,N",
+                       help="clip box for the neighbours; write --box=-10,36,-6,42 "
+                       "when it starts with a minus sign")
+    group.add_argument("--margin", type=float, metavar="DEG",
+                       help="degrees around the focus for the clip box (default %g)"
+                       % DEFAULT_MARGIN)
+    args = parser.parse_args(argv)
+    if args.margin is not None and args.margin < 0:
+        parser.error("--margin must not be negative")
+    return args
+
+
+def main(argv=None):
+    """Run the conversion; returns the exit status."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    box, margin = args.box, args.margin
+    if not args.country and box is None and margin is None:
+        box = DEFAULT_BOX  # the shipped Levant map, for the historic invocation
+    try:
+        topology = load_topology(args.input)
+        collection, box = convert(topology, args.country or [DEFAULT_COUNTRY], box,
+                                  DEFAULT_MARGIN if margin is None else margin,
+                                  source=args.input)
+        write_whole(args.output, render(collection))
+    except InputError as e:
+        sys.stderr.write("convert_basemap: %s\n" % e)
+        return 2
+    except OSError as e:
+        sys.stderr.write("convert_basemap: %s: cannot write: %s\n"
+                         % (args.output, e.strerror or e))
+        return 2
+    print("box        %s" % ",".join("%g" % v for v in box))
     for feature in collection["features"]:
         p = feature["properties"]
         print("%-10s %-5s %s" % (p["role"], p["iso_n3"], p["name"]))
@@ -243,4 +429,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

@@ -13,3 +13,4 @@ mod own_conflict;
 mod queries;
 mod render;
 mod syria;
+mod tools;
