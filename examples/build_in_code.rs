@@ -86,6 +86,7 @@ fn main() -> anyhow::Result<()> {
             label_population: 10_000,
         },
         credits: vec!["Invented data".into()],
+        text: frontline::scenario::Text::default(),
     };
     let model = scenario.model();
     let territory = Territory::new(&scenario);

@@ -252,12 +252,38 @@ colour = "#2f6db5"
 /// Countries whose place names are mostly romanised from Cyrillic, and from Arabic, as
 /// Natural Earth names them: a new scenario starts with the matching folding rules.
 const CYRILLIC_COUNTRIES: &[&str] = &[
-    "Ukraine", "Russia", "Belarus", "Bulgaria", "Serbia", "North Macedonia", "Macedonia", "Kazakhstan",
-    "Kyrgyzstan", "Tajikistan", "Mongolia",
+    "Ukraine",
+    "Russia",
+    "Belarus",
+    "Bulgaria",
+    "Serbia",
+    "North Macedonia",
+    "Macedonia",
+    "Kazakhstan",
+    "Kyrgyzstan",
+    "Tajikistan",
+    "Mongolia",
 ];
 const ARABIC_COUNTRIES: &[&str] = &[
-    "Syria", "Iraq", "Lebanon", "Jordan", "Palestine", "Yemen", "Saudi Arabia", "Oman", "United Arab Emirates",
-    "Qatar", "Kuwait", "Bahrain", "Egypt", "Libya", "Sudan", "Tunisia", "Algeria", "Morocco", "W. Sahara",
+    "Syria",
+    "Iraq",
+    "Lebanon",
+    "Jordan",
+    "Palestine",
+    "Yemen",
+    "Saudi Arabia",
+    "Oman",
+    "United Arab Emirates",
+    "Qatar",
+    "Kuwait",
+    "Bahrain",
+    "Egypt",
+    "Libya",
+    "Sudan",
+    "Tunisia",
+    "Algeria",
+    "Morocco",
+    "W. Sahara",
     "Mauritania",
 ];
 

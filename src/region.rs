@@ -206,7 +206,11 @@ impl Regions {
     /// Regions whose names contain `query` (normalised); all regions for an empty query.
     pub fn search(&self, query: &str) -> Vec<RegionId> {
         let key = admin1_key(query, self.folding);
-        self.regions.iter().filter(|r| key.is_empty() || admin1_key(&r.name, self.folding).contains(&key)).map(|r| r.id).collect()
+        self.regions
+            .iter()
+            .filter(|r| key.is_empty() || admin1_key(&r.name, self.folding).contains(&key))
+            .map(|r| r.id)
+            .collect()
     }
 }
 

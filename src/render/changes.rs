@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::control::{Basis, ControlModel, Status};
 use crate::event::{Action, FactionId, Target};
 use crate::gazetteer::PlaceId;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Text};
 
 /// One line of a day's changes, and the place it is about, if one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,7 +29,9 @@ impl DayChange {
 pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<DayChange> {
     // The day before the first is the baseline: first-day rows are listed like any other.
     let Some(prev) = day.pred_opt() else { return Vec::new() };
-    let name = |f: Option<FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).name.clone());
+    let t = &s.text;
+    let name = |f: Option<FactionId>| f.map_or(t.nobody.clone(), |f| s.faction(f).name.clone());
+    let fill = |template: &str, values: &[(&str, &str)]| format!("• {}", Text::fill(template, values));
     let mut lines: Vec<DayChange> = Vec::new();
     if day == s.first_day
         && let Some(note) = &s.first_day_note
@@ -43,17 +45,17 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
             continue;
         }
         let line = match (e.action, e.target) {
-            (Action::Dissolved, Target::Everywhere) => format!("• {} ceased to hold territory", name(Some(e.faction))),
+            (Action::Dissolved, Target::Everywhere) => fill(&t.dissolved, &[("faction", &name(Some(e.faction)))]),
             (Action::Dissolved, Target::Region(r)) => {
-                format!("• {} left the region {}", name(Some(e.faction)), s.regions.get(r).name)
+                fill(&t.left_region, &[("faction", &name(Some(e.faction))), ("region", &s.regions.get(r).name)])
             }
             (action, Target::Region(r)) if action != Action::Held => {
-                let verb = match action {
-                    Action::Captured => "taken by",
-                    Action::Entered => "entered by",
-                    _ => "left by",
+                let template = match action {
+                    Action::Captured => &t.region_taken,
+                    Action::Entered => &t.region_entered,
+                    _ => &t.region_left,
                 };
-                format!("• Region {}: {verb} {} (region report)", s.regions.get(r).name, name(Some(e.faction)))
+                fill(template, &[("faction", &name(Some(e.faction))), ("region", &s.regions.get(r).name)])
             }
             _ => continue,
         };
@@ -75,9 +77,9 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
             _ => {
                 let place = &s.gazetteer.get(c.place).name;
                 let text = match after.status() {
-                    Status::Held => format!("• {place}: taken by {}", name(after.holder)),
-                    Status::Contested => format!("• {place}: contested, {} fighting inside", name(after.challenger)),
-                    Status::Unheld => format!("• {place}: left by {}", name(c.before.holder)),
+                    Status::Held => fill(&t.taken, &[("place", place), ("faction", &name(after.holder))]),
+                    Status::Contested => fill(&t.contested, &[("place", place), ("faction", &name(after.challenger))]),
+                    Status::Unheld => fill(&t.left, &[("place", place), ("faction", &name(c.before.holder))]),
                 };
                 place_lines.push(DayChange { text, place: Some(c.place) });
             }
@@ -86,13 +88,16 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
     if !assessed.is_empty() {
         let parts: Vec<String> = assessed
             .iter()
-            .map(|(f, n)| format!("{n} place{} to {}", if *n == 1 { "" } else { "s" }, name(Some(*f))))
+            .map(|(f, n)| {
+                let template = if *n == 1 { &t.assessed_one } else { &t.assessed_many };
+                Text::fill(template, &[("n", &n.to_string()), ("faction", &name(Some(*f)))])
+            })
             .collect();
-        lines.push(DayChange::text(format!("• Assessed (no direct report): {}", parts.join(", "))));
+        lines.push(DayChange::text(fill(&t.assessed, &[("list", &parts.join(", "))])));
     }
     lines.extend(place_lines);
     if lines.iter().all(|l| Some(&l.text) == s.first_day_note.as_ref()) {
-        lines.push(DayChange::text("No change of control reported."));
+        lines.push(DayChange::text(t.no_change.clone()));
     }
     lines
 }

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::event::Colour;
 use crate::gazetteer::{LabelRule, PlaceId, PlaceKind};
 use crate::raster::{Halo, HaloText, TextHaloBackend, Weight};
+use crate::scenario::Text as Words;
 
 fn colour(c: Colour) -> RGBColor {
     RGBColor(c.r, c.g, c.b)
@@ -495,11 +496,12 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     if let Some(sub) = &s.subtitle {
         write(p, sub, 17.0, Weight::Regular, style.muted, &mut y, 14.0, bg)?;
     }
-    write(p, &day.format("%-d %B %Y").to_string(), 50.0, Weight::Bold, style.text, &mut y, 0.0, fg)?;
+    let t = &s.text;
+    write(p, &t.date(day), 50.0, Weight::Bold, style.text, &mut y, 0.0, fg)?;
     let total = s.day_number(s.last_day);
     write(
         p,
-        &format!("Day {} of {total} · state at the end of the day", s.day_number(day)),
+        &Words::fill(&t.day_of, &[("day", &s.day_number(day).to_string()), ("days", &total.to_string())]),
         17.0,
         Weight::Regular,
         style.muted,
@@ -550,7 +552,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             ]);
             p.line(&seg, p.stroke(colour(style.muted).to_rgba(), 2.5))?;
         }
-        legend_text(p, "Contested: fighting inside (hatched)", y)?;
+        legend_text(p, &t.legend_contested, y)?;
         y += 27.0 * scale;
         swatch(p, y, colour(style.assessed_colour(style.muted)).to_rgba())?;
         let dots: Vec<Coord<f64>> = (0..4)
@@ -561,7 +563,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             })
             .collect();
         p.dots(&dots, colour(style.muted).to_rgba(), 1.1)?;
-        legend_text(p, "Assessed: no direct report (dotted)", y)?;
+        legend_text(p, &t.legend_assessed, y)?;
         y += 27.0 * scale;
         let seg = LineString(vec![
             Coord { x: left, y: y + 11.0 * scale },
@@ -569,7 +571,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         ]);
         p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
         p.line(&seg, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
-        legend_text(p, "Frontline", y)?;
+        legend_text(p, &t.legend_frontline, y)?;
         y += 27.0 * scale;
         let ring_at = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
         p.area
@@ -579,14 +581,14 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
                 p.stroke(colour(style.frontline).to_rgba(), 2.5),
             ))
             .map_err(fail)?;
-        legend_text(p, "Changed hands this day", y)?;
+        legend_text(p, &t.legend_changed, y)?;
     }
     y = legend_top + ((s.factions.len() + 3) as f64 * 27.0 + 40.0) * scale;
 
     // The day's changes.
     let credits_top = panel.max().y - (s.credits.len() as f64 * 19.0 + 30.0) * scale;
     let changes = day_changes(atlas, day);
-    write(p, "This day", 19.0, Weight::Bold, style.text, &mut y, 2.0, bg)?;
+    write(p, &t.this_day, 19.0, Weight::Bold, style.text, &mut y, 2.0, bg)?;
     let sources_block = 80.0 * scale;
     let mut shown = 0;
     for line in &changes {
@@ -598,7 +600,16 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         shown += 1;
     }
     if shown < changes.len() {
-        write(p, &format!("and {} more", changes.len() - shown), 16.0, Weight::Regular, style.muted, &mut y, 2.0, fg)?;
+        write(
+            p,
+            &Words::fill(&t.more, &[("n", &(changes.len() - shown).to_string())]),
+            16.0,
+            Weight::Regular,
+            style.muted,
+            &mut y,
+            2.0,
+            fg,
+        )?;
     }
     y += 8.0 * scale;
     let sources = day_sources(atlas, day);
@@ -609,8 +620,12 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         let mut shown = sources.len();
         let text = |n: usize| {
             let rest = sources.len() - n;
-            let more = if rest > 0 { format!(" and {rest} more") } else { String::new() };
-            format!("Sources this day: {}{more}", sources[..n].join("; "))
+            let more = if rest > 0 {
+                format!(" {}", Words::fill(&t.more, &[("n", &rest.to_string())]))
+            } else {
+                String::new()
+            };
+            Words::fill(&t.sources, &[("list", &format!("{}{more}", sources[..n].join("; ")))])
         };
         while shown > 1 && p.wrap(&text(shown), 14.0, Weight::Regular, width).len() > 3 {
             shown -= 1;
@@ -621,7 +636,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     for credit in &s.credits {
         write(p, credit, 13.0, Weight::Regular, style.muted, &mut y, 0.0, bg)?;
     }
-    write(p, "Projection: Lambert azimuthal equal-area", 13.0, Weight::Regular, style.muted, &mut y, 0.0, bg)?;
+    write(p, &t.projection, 13.0, Weight::Regular, style.muted, &mut y, 0.0, bg)?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use geo::{Coord, Rect};
 
-use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind, Zone};
+use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind, Text, Zone};
 use crate::basemap::{Basemap, check_positions, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
 use crate::event::{Action, Colour, Event, Faction, FactionId, Target};
@@ -43,11 +43,13 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         });
     }
     let factions = factions(&manifest, &manifest_name)?;
+    let text = Text::from_entry(&manifest.text).map_err(|p| Error::Data { at: at(&p.field), message: p.message })?;
 
     let gazetteer_name = files.display(&manifest.gazetteer);
     let folding = match &manifest.names.fold {
-        Some(names) => Folding::from_names(names)
-            .map_err(|e| Error::Data { at: at("names.fold"), message: e.to_string() })?,
+        Some(names) => {
+            Folding::from_names(names).map_err(|e| Error::Data { at: at("names.fold"), message: e.to_string() })?
+        }
         None => Folding::default(),
     };
     let (gazetteer, gazetteer_problems) =
@@ -145,6 +147,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         },
         credits: manifest.credits,
         first_day_note: manifest.first_day_note,
+        text,
     })
 }
 

@@ -49,6 +49,9 @@ pub struct Manifest {
     /// How names match, optional.
     #[serde(default)]
     pub names: NamesEntry,
+    /// The panel's words and date format, optional (English by default).
+    #[serde(default)]
+    pub text: super::TextEntry,
 }
 
 /// The `[names]` table: which spelling variants of a name meet.

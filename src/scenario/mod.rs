@@ -3,9 +3,11 @@
 mod files;
 mod load;
 mod manifest;
+mod text;
 
 pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
-pub use manifest::{FactionEntry, Focus, InferenceEntry, Manifest, MapEntry};
+pub use manifest::{FactionEntry, Focus, InferenceEntry, Manifest, MapEntry, NamesEntry};
+pub use text::{Text, TextEntry, TextProblem};
 
 use chrono::NaiveDate;
 use geo::{Polygon, Rect};
@@ -110,6 +112,8 @@ pub struct Scenario {
     pub credits: Vec<String>,
     /// A line for the first day's panel (say, where the starting lines come from).
     pub first_day_note: Option<String>,
+    /// The panel's words and the date format.
+    pub text: Text,
 }
 
 /// Reads a day written `YYYY-MM-DD`, saying what is wrong: not that form, or a day the

@@ -226,6 +226,8 @@ impl PageData<'_> {
         json!({
             "title": s.title, "subtitle": s.subtitle, "credits": s.credits,
             "days": days.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "dayLabels": days.iter().map(|d| s.text.date(*d)).collect::<Vec<_>>(),
+            "dayOf": s.text.day_of,
             "extent": [[extent.min().y, extent.min().x], [extent.max().y, extent.max().x]],
             "evidenceOnly": self.evidence_only,
             "colours": {"sea": style.sea.to_string(), "neighbour": style.neighbour.to_string(), "land": unheld,

@@ -49,7 +49,10 @@ admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatal
         row("UKR9002", 3, "Government regains territory", "Military Forces of Testland (2019-)", "Khutir", 49.0, 38.5),
     ];
     w.write("export.csv", &format!("\u{feff}{header}\n{}\n", rows.join("\n")));
-    w.write("actors.toml", "[actors]\n\"Military Forces of Testland*\" = \"side-a\"\n\"Side B Volunteer Battalion\" = \"side-b\"\n");
+    w.write(
+        "actors.toml",
+        "[actors]\n\"Military Forces of Testland*\" = \"side-a\"\n\"Side B Volunteer Battalion\" = \"side-b\"\n",
+    );
 }
 
 #[test]

@@ -324,3 +324,54 @@ fn the_cached_background_gives_the_same_picture_as_drawing_everything() {
         assert!(layered.data() == whole.data(), "{d}: the layered frame differs from the whole one");
     }
 }
+
+/// A `[text]` table in Ukrainian, as a scenario in another language would write it.
+const UKRAINIAN_TEXT: &str = r#"
+[text]
+date_format = "%-d %B %Y р."
+months = ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"]
+day_of = "День {day} з {days} · стан на кінець дня"
+this_day = "Цього дня"
+taken = "{place}: зайняли {faction}"
+contested = "{place}: бої, всередині {faction}"
+legend_frontline = "Лінія фронту"
+sources = "Джерела дня: {list}"
+"#;
+
+#[test]
+fn the_panel_speaks_the_scenarios_language() {
+    let w = Workdir::with_mini();
+    let manifest = w.read("mini/scenario.toml");
+    w.write("mini/scenario.toml", &format!("{manifest}{UKRAINIAN_TEXT}"));
+    w.run(&[
+        "--scenario",
+        "mini",
+        "render",
+        "--format",
+        "svg",
+        "--no-gif",
+        "--from",
+        "2024-03-02",
+        "--to",
+        "2024-03-03",
+    ])
+    .success();
+    let svg = w.read("frames/2024-03-03.svg");
+    for words in
+        ["3 березня 2024 р.", "День 3 з 5", "Цього дня", "Alpha: зайняли Blue front", "Лінія фронту", "Джерела дня:"]
+    {
+        assert!(svg.contains(words), "{words:?} is not on the frame");
+    }
+    for english in ["March", "This day", "taken by", "Frontline", "Sources this day"] {
+        assert!(!svg.contains(english), "{english:?} is still on the frame");
+    }
+    let svg = w.read("frames/2024-03-02.svg");
+    assert!(svg.contains("Alpha: бої, всередині Blue front"), "the contested line");
+    // The page uses the same words for its days.
+    w.run(&["--scenario", "mini", "site", "--out", "site"]).success();
+    assert!(w.read("site/index.html").contains("2 березня 2024 р."));
+
+    // A template with a field it cannot have is refused, naming the field.
+    w.write("mini/scenario.toml", &format!("{manifest}[text]\ntaken = \"{{place}} taken by {{side}}\"\n"));
+    w.run(&["--scenario", "mini", "check"]).failure().says("field `text.taken`").says("{side} is not a field here");
+}

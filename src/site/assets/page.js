@@ -48,7 +48,10 @@
   // ---- Formatting.
   const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
+  // The scenario's own date words ([text] in scenario.toml) for its days; English otherwise.
+  const dayLabel = new Map(D.days.map((d, i) => [d, D.dayLabels[i]]));
   const longDate = (iso) => {
+    if (dayLabel.has(iso)) return dayLabel.get(iso);
     const [y, m, d] = iso.split("-").map(Number);
     return `${d} ${MONTHS[m - 1]} ${y}`;
   };
@@ -162,7 +165,7 @@
     const iso = D.days[day];
     $("date").textContent = longDate(iso);
     $("date").dataset.date = iso;
-    $("dayinfo").textContent = `Day ${day + 1} of ${D.days.length} · state at the end of the day`;
+    $("dayinfo").textContent = D.dayOf.replace("{day}", day + 1).replace("{days}", D.days.length);
     slider.value = String(day);
     const list = $("changes");
     list.replaceChildren(...D.changes[day].map((c) => {
