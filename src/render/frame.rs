@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle, TextStyle};
 
 use super::atlas::{Atlas, DayMap};
-use super::labels::{LabelRequest, place_labels};
+use super::labels::{LabelRequest, SegmentIndex, place_labels_preferring};
 use super::shapes::keyhole_ring;
 use crate::basemap::Role;
 use crate::control::{Basis, Status};
@@ -386,7 +386,11 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
         let e = fonts.measure(text, size as f32, if bold { Weight::Bold } else { Weight::Regular });
         (f64::from(e.width), size * 1.0)
     };
-    let labels = place_labels(&requests, measure, bounds, &obstacles);
+    // Prefer spots on the place's side of the front (a name written across the line reads
+    // as the other side's town).
+    let fronts = SegmentIndex::new(&map.frontlines, 48.0 * scale);
+    let labels =
+        place_labels_preferring(&requests, measure, bounds, &obstacles, |r, spot| !fronts.separates(r.anchor, spot));
     for label in labels {
         let weight = if label.bold { Weight::Bold } else { Weight::Regular };
         p.halo_text(

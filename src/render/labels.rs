@@ -1,6 +1,9 @@
-//! Placing place-name labels so that none overlaps another.
+//! Placing place-name labels so that none overlaps another, and each stays on its
+//! place's side of the front when it can.
 
-use geo::{Coord, Rect};
+use std::collections::HashMap;
+
+use geo::{Coord, Intersects, Line, MultiLineString, Rect};
 
 /// A label that would like a place on the map.
 #[derive(Debug, Clone)]
@@ -44,6 +47,20 @@ pub fn place_labels(
     bounds: Rect<f64>,
     obstacles: &[Rect<f64>],
 ) -> Vec<PlacedLabel> {
+    place_labels_preferring(requests, measure, bounds, obstacles, |_, _| true)
+}
+
+/// [`place_labels`], taking the first free spot that `prefer(request, spot)` accepts, and
+/// the first free spot only when none is preferred. Frames prefer spots on the place's
+/// side of the front (see [`SegmentIndex::separates`]), so that a town's name does not
+/// sit on the other side's ground.
+pub fn place_labels_preferring(
+    requests: &[LabelRequest],
+    measure: impl Fn(&str, f64, bool) -> (f64, f64),
+    bounds: Rect<f64>,
+    obstacles: &[Rect<f64>],
+    prefer: impl Fn(&LabelRequest, &Rect<f64>) -> bool,
+) -> Vec<PlacedLabel> {
     let mut order: Vec<&LabelRequest> = requests.iter().collect();
     order.sort_by(|a, b| a.priority.cmp(&b.priority).then(a.text.cmp(&b.text)));
     let mut placed: Vec<PlacedLabel> = Vec::new();
@@ -67,15 +84,69 @@ pub fn place_labels(
                 && !placed.iter().any(|p| intersects(&grow(&p.rect, pad), r))
                 && !obstacles.iter().any(|o| intersects(o, r))
         };
-        if let Some(rect) = spots
+        let free_spots: Vec<Rect<f64>> = spots
             .iter()
             .map(|&(x0, y0)| Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + w, y: y0 + h }))
-            .find(|r| free(r))
-        {
+            .filter(|r| free(r))
+            .collect();
+        if let Some(rect) = free_spots.iter().find(|r| prefer(request, r)).or(free_spots.first()).copied() {
             placed.push(PlacedLabel { text: request.text.clone(), rect, size: request.size, bold: request.bold });
         }
     }
     placed
+}
+
+/// Line segments (a frame's fronts) bucketed on a square grid, to ask quickly whether a
+/// label's box is cut off from its place by one.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentIndex {
+    cell: f64,
+    segments: Vec<Line<f64>>,
+    buckets: HashMap<(i64, i64), Vec<u32>>,
+}
+
+impl SegmentIndex {
+    /// Indexes every segment of `lines` in square buckets of `cell` pixels.
+    pub fn new(lines: &MultiLineString<f64>, cell: f64) -> SegmentIndex {
+        let mut index = SegmentIndex { cell: cell.max(1.0), ..SegmentIndex::default() };
+        for line in lines.0.iter().flat_map(|l| l.lines()) {
+            let i = index.segments.len() as u32;
+            let (lo, hi) = index.range(Rect::new(line.start, line.end));
+            for bx in lo.0..=hi.0 {
+                for by in lo.1..=hi.1 {
+                    index.buckets.entry((bx, by)).or_default().push(i);
+                }
+            }
+            index.segments.push(line);
+        }
+        index
+    }
+
+    fn range(&self, r: Rect<f64>) -> ((i64, i64), (i64, i64)) {
+        let b = |v: f64| (v / self.cell).floor() as i64;
+        ((b(r.min().x), b(r.min().y)), (b(r.max().x), b(r.max().y)))
+    }
+
+    /// Whether a segment crosses `rect` or the straight way from `from` to its centre:
+    /// then a label there is not on the same side as a place at `from`.
+    pub fn separates(&self, from: Coord<f64>, rect: &Rect<f64>) -> bool {
+        let path = Line::new(from, rect.center());
+        let reach = Rect::new(
+            Coord { x: rect.min().x.min(from.x), y: rect.min().y.min(from.y) },
+            Coord { x: rect.max().x.max(from.x), y: rect.max().y.max(from.y) },
+        );
+        let (lo, hi) = self.range(reach);
+        (lo.0..=hi.0).any(|bx| {
+            (lo.1..=hi.1).any(|by| {
+                self.buckets.get(&(bx, by)).is_some_and(|ids| {
+                    ids.iter().any(|&i| {
+                        let s = &self.segments[i as usize];
+                        s.intersects(rect) || s.intersects(&path)
+                    })
+                })
+            })
+        })
+    }
 }
 
 fn grow(r: &Rect<f64>, by: f64) -> Rect<f64> {
@@ -121,6 +192,32 @@ mod tests {
                 assert!(!intersects(&a.rect, &b.rect), "{} overlaps {}", a.text, b.text);
             }
         }
+    }
+
+    #[test]
+    fn labels_stay_on_their_side_of_a_front_when_they_can() {
+        // A front runs down x = 110; a place just west of it would label to the east first.
+        let front = MultiLineString(vec![geo::LineString::from(vec![(110.0, 0.0), (110.0, 500.0)])]);
+        let fronts = SegmentIndex::new(&front, 32.0);
+        let requests = [request("Westtown", 100.0, 200.0, 0)];
+        let sided = |r: &LabelRequest, spot: &Rect<f64>| !fronts.separates(r.anchor, spot);
+        let placed = place_labels_preferring(&requests, measure, bounds(), &[], sided);
+        assert!(placed[0].rect.max().x <= 110.0, "the label crossed the front: {:?}", placed[0].rect);
+        let unsided = place_labels(&requests, measure, bounds(), &[]);
+        assert!(unsided[0].rect.max().x > 110.0, "without the preference it takes the first spot");
+        // With no room on its own side, the label still goes somewhere.
+        let wall = Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 99.0, y: 500.0 });
+        let placed = place_labels_preferring(&requests, measure, bounds(), &[wall], sided);
+        assert_eq!(placed.len(), 1);
+        // A label beyond the front, not touching it, is still across it.
+        assert!(fronts.separates(
+            Coord { x: 100.0, y: 200.0 },
+            &Rect::new(Coord { x: 130.0, y: 190.0 }, Coord { x: 180.0, y: 210.0 })
+        ));
+        assert!(!fronts.separates(
+            Coord { x: 100.0, y: 200.0 },
+            &Rect::new(Coord { x: 20.0, y: 190.0 }, Coord { x: 90.0, y: 210.0 })
+        ));
     }
 
     #[test]
