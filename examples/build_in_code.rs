@@ -84,6 +84,7 @@ fn main() -> anyhow::Result<()> {
             extent: Rect::new(Coord { x: 9.8, y: 44.8 }, Coord { x: 12.2, y: 47.2 }),
             reach_km: None,
             label_population: 10_000,
+            insets: vec![],
         },
         credits: vec!["Invented data".into()],
         text: frontline::scenario::Text::default(),

@@ -182,6 +182,19 @@ impl Viewport {
         Viewport { width, height, scale, origin, placed }
     }
 
+    /// The same view moved `by` pixels: what landed on pixel p lands on p + `by`. An
+    /// inset fits its extent into a box of its own size, then moves into its corner.
+    pub fn shifted(&self, by: Coord<f64>) -> Viewport {
+        let origin = Coord { x: self.origin.x - by.x / self.scale, y: self.origin.y + by.y / self.scale };
+        let placed = Rect::new(self.placed.min() + by, self.placed.max() + by);
+        Viewport { origin, placed, ..*self }
+    }
+
+    /// Where the fitted map lands in the image, in pixels.
+    pub fn placed(&self) -> Rect<f64> {
+        self.placed
+    }
+
     /// Image width in pixels.
     pub fn width(&self) -> u32 {
         self.width

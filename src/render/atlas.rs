@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use geo::{Area, BoundingRect, Coord, InteriorPoint, MapCoords, MultiLineString, MultiPolygon, Rect};
+use geo::{Area, BoundingRect, Coord, InteriorPoint, LineString, MapCoords, MultiLineString, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use super::shapes::{clip_lines, clip_polygons, hatch, stipple};
@@ -18,7 +18,8 @@ use crate::event::FactionId;
 use crate::projection::{DENSIFY_DEGREES, Margins, Viewport, densify_degrees};
 use crate::raster::FontSet;
 use crate::scenario::Scenario;
-use crate::territory::{Territory, all_frontlines};
+use crate::scenario::{Corner, Inset};
+use crate::territory::{StateMap, Territory, all_frontlines};
 
 /// Where the parts of a frame go, in pixels.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +81,17 @@ pub struct DayMap {
     pub assessed: Vec<(FactionId, MultiPolygon<f64>)>,
     /// The stipple dots over the assessed areas, per faction.
     pub stipple: Vec<(FactionId, Vec<Coord<f64>>)>,
+    /// The same state in each of the atlas's insets, in their order.
+    pub insets: Vec<DayMap>,
+}
+
+/// What an inset draws around itself.
+#[derive(Debug, Clone)]
+pub struct InsetFrame {
+    /// Written in its top-left corner.
+    pub title: Option<String>,
+    /// Its extent, outlined on the main map, in frame pixels.
+    pub locator: LineString<f64>,
 }
 
 /// A scenario prepared for drawing frames of one size.
@@ -100,6 +112,13 @@ pub struct Atlas<'a> {
     pub countries: Vec<MapCountry>,
     /// Each place's position in pixels (indexed by place).
     pub positions: Vec<Coord<f64>>,
+    /// Places with at least this population get a label.
+    pub label_population: u64,
+    /// Close-ups in corners of the map (see [`crate::scenario::Inset`]): each an atlas
+    /// whose map is its box in the frame.
+    pub insets: Vec<Atlas<'a>>,
+    /// For an inset: its title, and the outline of its extent on the main map (pixels).
+    pub inset: Option<InsetFrame>,
     /// The raster background (what is the same every day), drawn on first use.
     pub(crate) background: std::sync::OnceLock<std::result::Result<tiny_skia::Pixmap, String>>,
 }
@@ -121,6 +140,27 @@ impl<'a> Atlas<'a> {
         let layout = Layout::new(width, height, &style);
         let extent = territory.project_extent(scenario.map.extent);
         let viewport = Viewport::fit(extent, layout.map.width().round() as u32, height, Margins::default());
+        let mut atlas =
+            Atlas::view(scenario, model, territory, style, layout, viewport, fonts, scenario.map.label_population);
+        for inset in &scenario.map.insets {
+            let child = atlas.inset_atlas(inset);
+            atlas.insets.push(child);
+        }
+        Ok(atlas)
+    }
+
+    /// An atlas of one view: `viewport` maps projected metres into `layout.map`.
+    #[allow(clippy::too_many_arguments)]
+    fn view(
+        scenario: &'a Scenario,
+        model: &'a ControlModel,
+        territory: &'a Territory,
+        style: Style,
+        layout: Layout,
+        viewport: Viewport,
+        fonts: &'static FontSet,
+        label_population: u64,
+    ) -> Atlas<'a> {
         let projection = territory.projection();
         // Densified like the land the areas are clipped to, so outlines and areas agree.
         let to_pixels = |shape: &MultiPolygon<f64>| -> MultiPolygon<f64> {
@@ -144,7 +184,7 @@ impl<'a> Atlas<'a> {
             .collect();
         let positions =
             scenario.gazetteer.places().iter().map(|p| viewport.to_pixel(projection.project(p.position))).collect();
-        Ok(Atlas {
+        Atlas {
             scenario,
             model,
             style,
@@ -154,8 +194,52 @@ impl<'a> Atlas<'a> {
             viewport,
             countries,
             positions,
+            label_population,
+            insets: Vec::new(),
+            inset: None,
             background: std::sync::OnceLock::new(),
-        })
+        }
+    }
+
+    /// The atlas of an inset: its extent fitted into a box of `inset.width` of the map's
+    /// width (at most 60 % of its height), in its corner, a margin from the edges.
+    fn inset_atlas(&self, inset: &Inset) -> Atlas<'a> {
+        let map = self.layout.map;
+        let margin = 16.0 * self.layout.scale;
+        let extent = self.territory.project_extent(inset.extent);
+        let aspect = extent.height().max(1.0) / extent.width().max(1.0);
+        let mut w = map.width() * inset.width;
+        let mut h = w * aspect;
+        if h > map.height() * 0.6 {
+            h = map.height() * 0.6;
+            w = h / aspect;
+        }
+        let x = match inset.corner {
+            Corner::TopLeft | Corner::BottomLeft => map.min().x + margin,
+            Corner::TopRight | Corner::BottomRight => map.max().x - margin - w,
+        };
+        let y = match inset.corner {
+            Corner::TopLeft | Corner::TopRight => map.min().y + margin,
+            Corner::BottomLeft | Corner::BottomRight => map.max().y - margin - h,
+        };
+        let viewport =
+            Viewport::fit(extent, w.round() as u32, h.round() as u32, Margins::default()).shifted(Coord { x, y });
+        let layout = Layout { map: viewport.placed(), ..self.layout };
+        let mut child = Atlas::view(
+            self.scenario,
+            self.model,
+            self.territory,
+            self.style.clone(),
+            layout,
+            viewport,
+            self.fonts,
+            inset.label_population,
+        );
+        let projection = self.territory.projection();
+        let outline = densify_degrees(&MultiPolygon(vec![inset.extent.to_polygon()]), DENSIFY_DEGREES);
+        let locator = outline.0[0].exterior().map_coords(|c| self.viewport.to_pixel(projection.project(c)));
+        child.inset = Some(InsetFrame { title: inset.title.clone(), locator });
+        child
     }
 
     /// Frame pixels per metre on the ground (at the projection's centre).
@@ -193,7 +277,21 @@ impl<'a> Atlas<'a> {
     }
 
     fn map_of(&self, states: Vec<PlaceState>) -> DayMap {
+        // The areas are merged once; each view (the map, its insets) projects and clips them.
         let state_map = self.territory.state_map(&states);
+        let assessed = self.territory.assessed_areas(&states);
+        let insets =
+            self.insets.iter().map(|a| a.geometry(&state_map, &assessed, states.clone(), Vec::new())).collect();
+        self.geometry(&state_map, &assessed, states, insets)
+    }
+
+    fn geometry(
+        &self,
+        state_map: &StateMap,
+        assessed: &[(FactionId, MultiPolygon<f64>)],
+        states: Vec<PlaceState>,
+        insets: Vec<DayMap>,
+    ) -> DayMap {
         let view = self.layout.map;
         let px = |c: Coord<f64>| self.viewport.to_pixel(c);
         let areas = state_map
@@ -202,7 +300,7 @@ impl<'a> Atlas<'a> {
             .map(|(f, shape)| (*f, clip_polygons(&shape.map_coords(px), view)))
             .filter(|(_, shape)| !shape.0.is_empty())
             .collect();
-        let frontlines = clip_lines(&all_frontlines(&state_map).map_coords(px), view);
+        let frontlines = clip_lines(&all_frontlines(state_map).map_coords(px), view);
         let spacing = 9.0 * self.layout.scale;
         let hatching = states
             .iter()
@@ -217,15 +315,13 @@ impl<'a> Atlas<'a> {
                 Some((challenger, hatch(&cell, spacing)))
             })
             .collect();
-        let assessed: Vec<(FactionId, MultiPolygon<f64>)> = self
-            .territory
-            .assessed_areas(&states)
+        let assessed: Vec<(FactionId, MultiPolygon<f64>)> = assessed
             .iter()
             .map(|(f, shape)| (*f, clip_polygons(&shape.map_coords(px), view)))
             .filter(|(_, shape)| !shape.0.is_empty())
             .collect();
         let dot_spacing = 7.0 * self.layout.scale;
         let stipple = assessed.iter().map(|(f, shape)| (*f, stipple(shape, dot_spacing))).collect();
-        DayMap { states, areas, frontlines, hatching, assessed, stipple }
+        DayMap { states, areas, frontlines, hatching, assessed, stipple, insets }
     }
 }

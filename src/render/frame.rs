@@ -1,7 +1,7 @@
 //! Drawing one day's frame into any plotters drawing area.
 
 use chrono::NaiveDate;
-use geo::{Coord, LineString, MultiPolygon, Rect};
+use geo::{Coord, Intersects, LineString, MultiPolygon, Rect};
 use plotters::coord::Shift;
 use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::{DrawingArea, DrawingBackend};
@@ -211,21 +211,44 @@ pub fn draw_layers<DB: TextHaloBackend>(
 
 fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap, layers: Layers) -> Result<()> {
     let atlas = p.atlas;
-    let style = &atlas.style;
-    let s = atlas.scenario;
-    let view = atlas.layout.map;
     if layers.background() {
-        p.area.draw(&Rectangle::new([p.at(view.min()), p.at(view.max())], colour(style.sea).filled())).map_err(fail)?;
-        for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
-            p.fill(&c.shape, colour(style.neighbour).to_rgba())?;
-        }
-        for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
-            p.outline(&c.shape, p.stroke(colour(style.border).to_rgba(), 0.8))?;
-        }
-        for c in atlas.countries.iter().filter(|c| c.role == Role::Focus) {
-            p.fill(&c.shape, colour(style.unheld).to_rgba())?;
-        }
-        // Country names sit outside the focus country, where nothing else is drawn.
+        draw_base(p, true)?;
+    }
+    if !layers.foreground() {
+        return Ok(());
+    }
+    draw_day(p, day, map)?;
+    // Where each inset looks, outlined on the main map (over the areas, under nothing).
+    for inset in atlas.insets.iter().filter_map(|a| a.inset.as_ref()) {
+        p.line(&inset.locator, p.stroke(RGBAColor(255, 255, 255, 0.9), 3.5))?;
+        p.line(&inset.locator, p.stroke(colour(atlas.style.text).to_rgba(), 1.4))?;
+    }
+    draw_scale_bar(p)?;
+    // Insets change every day, so they are drawn whole over the day's map.
+    for (inset, inset_map) in atlas.insets.iter().zip(&map.insets) {
+        draw_inset(&Painter { area: p.area, atlas: inset, k: p.k }, day, inset_map)?;
+    }
+    Ok(())
+}
+
+/// What is the same every day: the sea, the neighbours, the focus country's land, and
+/// (on the main map) the neighbours' names.
+fn draw_base<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, country_names: bool) -> Result<()> {
+    let atlas = p.atlas;
+    let style = &atlas.style;
+    let view = atlas.layout.map;
+    p.area.draw(&Rectangle::new([p.at(view.min()), p.at(view.max())], colour(style.sea).filled())).map_err(fail)?;
+    for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
+        p.fill(&c.shape, colour(style.neighbour).to_rgba())?;
+    }
+    for c in atlas.countries.iter().filter(|c| c.role == Role::Neighbour) {
+        p.outline(&c.shape, p.stroke(colour(style.border).to_rgba(), 0.8))?;
+    }
+    for c in atlas.countries.iter().filter(|c| c.role == Role::Focus) {
+        p.fill(&c.shape, colour(style.unheld).to_rgba())?;
+    }
+    // Country names sit outside the focus country, where nothing else is drawn.
+    if country_names {
         for c in &atlas.countries {
             if let Some(at) = c.label_at {
                 let centre = Pos::new(HPos::Center, VPos::Center);
@@ -233,9 +256,15 @@ fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
             }
         }
     }
-    if !layers.foreground() {
-        return Ok(());
-    }
+    Ok(())
+}
+
+/// What changes from day to day: the areas, assessed stipple, hatching, outline, fronts,
+/// places and labels.
+fn draw_day<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap) -> Result<()> {
+    let atlas = p.atlas;
+    let style = &atlas.style;
+    let s = atlas.scenario;
     for (faction, shape) in &map.areas {
         p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
     }
@@ -263,8 +292,50 @@ fn draw_map<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     for l in &map.frontlines.0 {
         p.line(l, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
     }
-    draw_places(p, day, map)?;
-    draw_scale_bar(p)
+    draw_places(p, day, map)
+}
+
+/// An inset, whole: a white mat, the base, the day, a border, its title and scale bar.
+fn draw_inset<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap) -> Result<()> {
+    let atlas = p.atlas;
+    let scale = atlas.layout.scale;
+    let view = atlas.layout.map;
+    let mat = 4.0 * scale;
+    let (a, b) = (
+        Coord { x: view.min().x - mat, y: view.min().y - mat },
+        Coord { x: view.max().x + mat, y: view.max().y + mat },
+    );
+    p.area.draw(&Rectangle::new([p.at(a), p.at(b)], RGBColor(255, 255, 255).filled())).map_err(fail)?;
+    draw_base(p, false)?;
+    draw_day(p, day, map)?;
+    draw_scale_bar(p)?;
+    p.area
+        .draw(&Rectangle::new([p.at(view.min()), p.at(view.max())], p.stroke(colour(atlas.style.text).to_rgba(), 1.4)))
+        .map_err(fail)?;
+    if let Some(title) = inset_title_box(atlas) {
+        p.area
+            .draw(&Rectangle::new([p.at(title.min()), p.at(title.max())], RGBColor(255, 255, 255).filled()))
+            .map_err(fail)?;
+        p.area
+            .draw(&Rectangle::new(
+                [p.at(title.min()), p.at(title.max())],
+                p.stroke(colour(atlas.style.text).to_rgba(), 1.4),
+            ))
+            .map_err(fail)?;
+        let at = Coord { x: title.min().x + 8.0 * scale, y: title.min().y + 5.0 * scale };
+        let text = atlas.inset.as_ref().and_then(|i| i.title.as_deref()).unwrap_or_default();
+        p.text(text, at, 16.0, Weight::Bold, atlas.style.text, Pos::new(HPos::Left, VPos::Top))?;
+    }
+    Ok(())
+}
+
+/// The box of an inset's title, in its top-left corner: its labels keep clear of it.
+fn inset_title_box(atlas: &Atlas<'_>) -> Option<Rect<f64>> {
+    let title = atlas.inset.as_ref()?.title.as_deref()?;
+    let scale = atlas.layout.scale;
+    let width = f64::from(atlas.fonts.measure(title, (16.0 * scale) as f32, Weight::Bold).width) + 16.0 * scale;
+    let view = atlas.layout.map;
+    Some(Rect::new(view.min(), Coord { x: view.min().x + width, y: view.min().y + 28.0 * scale }))
 }
 
 /// The places a row names that changed hands on `day`: they get a ring and a label.
@@ -343,10 +414,14 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
         }
         let is_changed = changed.contains(&place.id);
         let population = place.population.unwrap_or(0);
+        // Places an inset shows close up keep only the largest labels on the main map.
+        let in_inset = atlas.insets.iter().any(|a| a.inset.is_some())
+            && s.map.insets.iter().any(|i| i.extent.intersects(&place.position));
         let wanted = match place.label {
             LabelRule::Never => false,
             LabelRule::Always => true,
-            LabelRule::Auto => is_changed || population >= s.map.label_population,
+            LabelRule::Auto if in_inset => population >= 1_000_000,
+            LabelRule::Auto => is_changed || population >= atlas.label_population,
         };
         if !wanted {
             continue;
@@ -370,13 +445,20 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
                 + (u32::MAX as u64 - population.min(u32::MAX as u64)) / 8,
         });
     }
-    let obstacles: Vec<Rect<f64>> = requests
+    let mut obstacles: Vec<Rect<f64>> = requests
         .iter()
         .map(|r| {
             let m = r.clearance - 2.0 * scale;
             Rect::new(Coord { x: r.anchor.x - m, y: r.anchor.y - m }, Coord { x: r.anchor.x + m, y: r.anchor.y + m })
         })
         .collect();
+    obstacles.extend(inset_title_box(atlas));
+    // The insets cover their corners: no main-map label may run under one.
+    let mat = 8.0 * scale;
+    obstacles.extend(atlas.insets.iter().map(|a| {
+        let r = a.layout.map;
+        Rect::new(Coord { x: r.min().x - mat, y: r.min().y - mat }, Coord { x: r.max().x + mat, y: r.max().y + mat })
+    }));
     let bounds = Rect::new(
         Coord { x: view.min().x + 6.0 * scale, y: view.min().y + 6.0 * scale },
         Coord { x: view.max().x - 6.0 * scale, y: view.max().y - 60.0 * scale },
@@ -597,7 +679,8 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     let mut shown = 0;
     for line in &changes {
         let wrapped = p.wrap(line, 16.0, Weight::Regular, width);
-        if y + wrapped.len() as f64 * 21.0 * scale > credits_top - sources_block {
+        // Keep a line free for "and N more", so it never runs into the sources.
+        if y + (wrapped.len() + 1) as f64 * 21.0 * scale > credits_top - sources_block {
             break;
         }
         write(p, line, 16.0, Weight::Regular, style.text, &mut y, 2.0, fg)?;

@@ -19,7 +19,7 @@ pub mod labels;
 pub mod shapes;
 mod style;
 
-pub use atlas::{Atlas, DayMap, Layout, MapCountry};
+pub use atlas::{Atlas, DayMap, InsetFrame, Layout, MapCountry};
 pub use changes::{DayChange, day_changes as change_lines};
 pub use frame::{Layers, ScaleBar, day_changes, day_sources, draw_frame, draw_layers, scale_bar};
 pub use style::Style;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use geo::{Coord, Rect};
 
-use super::{LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind, Text, Zone};
+use super::{Inset, LoadReport, MapSettings, Scenario, ScenarioFiles, Source, SourceKind, Text, Zone};
 use crate::basemap::{Basemap, check_positions, read_feature_collection, string_property};
 use crate::error::{Error, Location, Result};
 use crate::event::{Action, Colour, Event, Faction, FactionId, Target};
@@ -104,18 +104,24 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
 
     let focus = manifest.map.focus.as_ref().map(|f| f.names()).unwrap_or_default();
     let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), &focus)?;
-    let [west, south, east, north] = manifest.map.extent;
-    if !(west < east
-        && south < north
-        && (-180.0..=180.0).contains(&west)
-        && (-180.0..=180.0).contains(&east)
-        && (-90.0..=90.0).contains(&south)
-        && (-90.0..=90.0).contains(&north))
-    {
-        return Err(Error::Parse {
-            at: at("map.extent"),
-            expected: "[west, south, east, north] in degrees with west < east and south < north".into(),
-            found: format!("{:?}", manifest.map.extent),
+    let extent = extent_rect(manifest.map.extent, at("map.extent"))?;
+    let mut insets = Vec::new();
+    for (i, entry) in manifest.map.insets.iter().enumerate() {
+        let field = |name: &str| at(&format!("map.insets[{}].{name}", i + 1));
+        let width = entry.width.unwrap_or(0.3);
+        if !(0.1..=0.6).contains(&width) {
+            return Err(Error::Parse {
+                at: field("width"),
+                expected: "a fraction of the map's width from 0.1 to 0.6".into(),
+                found: width.to_string(),
+            });
+        }
+        insets.push(Inset {
+            title: entry.title.clone(),
+            extent: extent_rect(entry.extent, field("extent"))?,
+            corner: entry.corner,
+            width,
+            label_population: entry.label_population.unwrap_or(manifest.map.label_population / 10),
         });
     }
     if manifest.map.reach_km.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
@@ -141,9 +147,10 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         inference,
         basemap,
         map: MapSettings {
-            extent: Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north }),
+            extent,
             reach_km: manifest.map.reach_km,
             label_population: manifest.map.label_population,
+            insets,
         },
         credits: manifest.credits,
         first_day_note: manifest.first_day_note,
@@ -596,4 +603,23 @@ fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::Multi
         });
     }
     Ok(shape)
+}
+
+/// `[west, south, east, north]` in degrees as a rectangle, or what is wrong with it.
+fn extent_rect(extent: [f64; 4], at: Location) -> Result<Rect<f64>> {
+    let [west, south, east, north] = extent;
+    if !(west < east
+        && south < north
+        && (-180.0..=180.0).contains(&west)
+        && (-180.0..=180.0).contains(&east)
+        && (-90.0..=90.0).contains(&south)
+        && (-90.0..=90.0).contains(&north))
+    {
+        return Err(Error::Parse {
+            at,
+            expected: "[west, south, east, north] in degrees with west < east and south < north".into(),
+            found: format!("{extent:?}"),
+        });
+    }
+    Ok(Rect::new(Coord { x: west, y: south }, Coord { x: east, y: north }))
 }

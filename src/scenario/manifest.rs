@@ -100,6 +100,43 @@ pub struct MapEntry {
     /// that changes hands are labelled anyway).
     #[serde(default = "default_label_population")]
     pub label_population: u64,
+    /// Close-ups drawn in a corner of the map, optional.
+    #[serde(default)]
+    pub insets: Vec<InsetEntry>,
+}
+
+/// One `[[map.insets]]` entry: a close-up of a crowded area in a corner of the map.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsetEntry {
+    /// A title written in the inset, e.g. "Damascus and suburbs", optional.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// `[west, south, east, north]` in degrees: what the inset shows.
+    pub extent: [f64; 4],
+    /// The corner of the map it sits in.
+    pub corner: Corner,
+    /// Its width as a fraction of the map's width (default 0.3).
+    #[serde(default)]
+    pub width: Option<f64>,
+    /// Places with at least this population get a label in the inset (default: a tenth
+    /// of the map's `label_population`).
+    #[serde(default)]
+    pub label_population: Option<u64>,
+}
+
+/// A corner of the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Corner {
+    /// Top left.
+    TopLeft,
+    /// Top right.
+    TopRight,
+    /// Bottom left.
+    BottomLeft,
+    /// Bottom right.
+    BottomRight,
 }
 
 fn default_label_population() -> u64 {

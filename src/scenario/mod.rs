@@ -6,7 +6,7 @@ mod manifest;
 mod text;
 
 pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
-pub use manifest::{FactionEntry, Focus, InferenceEntry, Manifest, MapEntry, NamesEntry};
+pub use manifest::{Corner, FactionEntry, Focus, InferenceEntry, InsetEntry, Manifest, MapEntry, NamesEntry};
 pub use text::{Text, TextEntry, TextProblem};
 
 use chrono::NaiveDate;
@@ -74,6 +74,23 @@ pub struct MapSettings {
     /// Land farther than this from every place is left unheld, in kilometres.
     pub reach_km: Option<f64>,
     /// Label places with at least this many people.
+    pub label_population: u64,
+    /// Close-ups drawn in corners of the map.
+    pub insets: Vec<Inset>,
+}
+
+/// A close-up of a crowded area, drawn at a larger scale in a corner of the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inset {
+    /// Written in the inset's top-left corner.
+    pub title: Option<String>,
+    /// What it shows, lon/lat degrees.
+    pub extent: Rect<f64>,
+    /// The corner of the map it sits in.
+    pub corner: Corner,
+    /// Its width as a fraction of the map's width.
+    pub width: f64,
+    /// Places with at least this population get a label in it.
     pub label_population: u64,
 }
 

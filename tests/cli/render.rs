@@ -375,3 +375,70 @@ fn the_panel_speaks_the_scenarios_language() {
     w.write("mini/scenario.toml", &format!("{manifest}[text]\ntaken = \"{{place}} taken by {{side}}\"\n"));
     w.run(&["--scenario", "mini", "check"]).failure().says("field `text.taken`").says("{side} is not a field here");
 }
+
+#[test]
+fn the_damascus_inset_shows_the_capital_change_hands_at_a_larger_scale() {
+    let prepared = prepare(Scenario::syria_2024().unwrap());
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 1280, 720, Style::default()).unwrap();
+    assert_eq!(atlas.insets.len(), 1, "the Syria scenario has one inset");
+    let inset = &atlas.insets[0];
+    let (map, boxed) = (atlas.layout.map, inset.layout.map);
+    assert!(boxed.min().x > map.center().x && boxed.min().y > map.center().y, "bottom-right: {boxed:?}");
+    assert!(inset.pixels_per_metre() > 4.0 * atlas.pixels_per_metre(), "drawn at a larger scale");
+    let damascus = s.gazetteer.lookup("Damascus", &Location::file("test")).unwrap();
+    let at = inset.positions[damascus.index()];
+    assert!(boxed.contains(&Point::from(at)), "Damascus is inside the inset");
+    let marker = |key: &str| s.faction_by_key(key).unwrap().colour.rgb();
+    for (d, key) in [("2024-12-06", "gov"), ("2024-12-08", "hts")] {
+        let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
+        assert_eq!(pixel_at(&pixmap, at), marker(key), "Damascus's marker in the inset on {d}");
+        // The areas in the inset are drawn too: its cell has the holder's area colour.
+        let area = atlas.style.area_colour(s.faction_by_key(key).unwrap().colour).rgb();
+        let cell = clip_to(&inset.cell_in_pixels(damascus), boxed);
+        let counts = count_colours(&pixmap, &cell);
+        assert!(counts.get(&area).copied().unwrap_or(0) > 20, "{key}'s area around Damascus in the inset on {d}");
+    }
+}
+
+fn clip_to(shape: &geo::MultiPolygon<f64>, rect: geo::Rect<f64>) -> geo::MultiPolygon<f64> {
+    use geo::BooleanOps;
+    shape.intersection(&geo::MultiPolygon(vec![rect.to_polygon()]))
+}
+
+fn count_colours(pixmap: &tiny_skia::Pixmap, shape: &geo::MultiPolygon<f64>) -> HashMap<[u8; 3], usize> {
+    let mut counts = HashMap::new();
+    for y in 0..pixmap.height() {
+        for x in 0..pixmap.width() {
+            if shape.contains(&Point::new(x as f64 + 0.5, y as f64 + 0.5)) {
+                let p = pixmap.pixel(x, y).unwrap();
+                *counts.entry([p.red(), p.green(), p.blue()]).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+#[test]
+fn a_bad_inset_is_refused_with_its_field() {
+    let w = Workdir::with_mini();
+    let manifest = w.read("mini/scenario.toml");
+    let inset = "\n[[map.insets]]\nextent = [36.0, 33.0, 36.5, 33.5]\ncorner = \"top-left\"\nwidth = 0.9\n";
+    w.write(
+        "mini/scenario.toml",
+        &manifest.replacen("label_population = 1000\n", &format!("label_population = 1000\n{inset}"), 1),
+    );
+    w.run(&["--scenario", "mini", "check"]).failure().says("map.insets[1].width").says("0.1 to 0.6");
+    let inset = inset.replace("width = 0.9", "width = 0.3").replace("top-left", "middle");
+    w.write(
+        "mini/scenario.toml",
+        &manifest.replacen("label_population = 1000\n", &format!("label_population = 1000\n{inset}"), 1),
+    );
+    w.run(&["--scenario", "mini", "check"]).failure().says("top-left");
+    let inset = inset.replace("middle", "top-left");
+    w.write(
+        "mini/scenario.toml",
+        &manifest.replacen("label_population = 1000\n", &format!("label_population = 1000\n{inset}"), 1),
+    );
+    w.run(&["--scenario", "mini", "render", "--out", "f", "--no-gif", "--size", "640x360"]).success();
+}
