@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use frontline::Scenario;
 use frontline::raster::{GifWriter, Mp4Writer};
@@ -106,39 +105,37 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         None => None,
     };
     let needs_pixels = job.format == FrameFormat::Png || gif.is_some() || mp4.is_some();
-    // Frames are made a few at a time, in parallel, so memory stays bounded whatever the
-    // number of days; each chunk is written in day order, so the output does not depend
-    // on the number of threads.
-    let chunk_len = rayon::current_num_threads().max(1) * 2;
-    let indices: Vec<usize> = (0..days.len()).collect();
-    for chunk in indices.chunks(chunk_len) {
-        let rendered: Vec<(Option<tiny_skia::Pixmap>, PathBuf)> = chunk
-            .par_iter()
-            .map(|&i| -> anyhow::Result<(Option<tiny_skia::Pixmap>, PathBuf)> {
-                let day = days[i];
-                let target = frame_path(&job.out, day, job.format);
-                let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
-                match job.format {
-                    FrameFormat::Png => {
-                        let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
-                        write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
-                    }
-                    FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
-                }
-                progress.inc(1);
-                Ok((pixmap, target))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let pixmaps: Vec<&tiny_skia::Pixmap> = rendered.iter().filter_map(|(p, _)| p.as_ref()).collect();
+    let keeps_pixels = gif.is_some() || mp4.is_some();
+    // Every thread renders and writes frames as fast as it can; the animations take them
+    // in day order on this thread, so the output does not depend on the number of threads.
+    // At most `window` frames wait for the animations, so memory stays bounded whatever
+    // the number of days, and no thread waits for a slow frame of another (as it would
+    // with frames made in batches).
+    let threads = job.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+    let make = |i: usize| -> anyhow::Result<Option<tiny_skia::Pixmap>> {
+        let day = days[i];
+        let target = frame_path(&job.out, day, job.format);
+        let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
+        match job.format {
+            FrameFormat::Png => {
+                let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
+                write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
+            }
+            FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
+        }
+        progress.inc(1);
+        Ok(if keeps_pixels { pixmap } else { None })
+    };
+    in_order(days.len(), threads, threads * 2, make, |_, pixmap| {
+        let Some(pixmap) = pixmap else { return Ok(()) };
         if let Some((writer, _)) = gif.as_mut() {
-            writer.add_frames(&pixmaps)?;
+            writer.add_frames(&[&pixmap])?;
         }
         if let Some(writer) = mp4.as_mut() {
-            for p in &pixmaps {
-                writer.write_frame(p)?;
-            }
+            writer.write_frame(&pixmap)?;
         }
-    }
+        Ok(())
+    })?;
     progress.finish_and_clear();
     let mut wrote = vec![format!("{} {} frames in {}", days.len(), frame_ext(job.format), job.out.display())];
     if let Some((writer, path)) = gif {
@@ -195,5 +192,116 @@ mod tests {
         assert!(parse_size("100x100").is_err());
         assert!(parse_size("1920").is_err());
         assert!(parse_size("axb").is_err());
+    }
+}
+
+/// Makes items `0..count` on `threads` threads and hands each to `consume` in order, on the
+/// calling thread. A thread starts item `i` only once fewer than `window` items wait to be
+/// consumed. The first error stops the work and is returned.
+fn in_order<T: Send>(
+    count: usize,
+    threads: usize,
+    window: usize,
+    make: impl Fn(usize) -> anyhow::Result<T> + Sync,
+    mut consume: impl FnMut(usize, T) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let consumed = (Mutex::new(0usize), Condvar::new());
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (tx, rx) = mpsc::channel::<(usize, anyhow::Result<T>)>();
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            let (next, stop, consumed, make) = (&next, &stop, &consumed, &make);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count {
+                        return;
+                    }
+                    let (lock, ready) = consumed;
+                    let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *done + window && !stop.load(Ordering::Relaxed) {
+                        done = ready.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if stop.load(Ordering::Relaxed) || tx.send((i, make(i))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting: BTreeMap<usize, anyhow::Result<T>> = BTreeMap::new();
+        let mut expected = 0;
+        let outcome = (|| {
+            for (i, item) in rx.iter() {
+                waiting.insert(i, item);
+                while let Some(item) = waiting.remove(&expected) {
+                    consume(expected, item?)?;
+                    expected += 1;
+                    let (lock, ready) = &consumed;
+                    *lock.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+                    ready.notify_all();
+                }
+            }
+            Ok(())
+        })();
+        if outcome.is_err() {
+            // Wake and stop the workers; they send nothing more.
+            stop.store(true, Ordering::Relaxed);
+            consumed.1.notify_all();
+        }
+        outcome
+    })
+}
+
+#[cfg(test)]
+mod in_order_tests {
+    use super::in_order;
+
+    #[test]
+    fn items_come_in_order_whatever_the_threads() {
+        for threads in [1, 2, 5] {
+            let mut seen = Vec::new();
+            in_order(
+                50,
+                threads,
+                3,
+                |i| Ok(i * 10),
+                |i, v| {
+                    seen.push((i, v));
+                    Ok(())
+                },
+            )
+            .unwrap();
+            assert_eq!(seen, (0..50).map(|i| (i, i * 10)).collect::<Vec<_>>(), "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn the_first_error_stops_the_work() {
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let mut consumed = 0;
+        let result = in_order(
+            1000,
+            2,
+            4,
+            |i| {
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i == 7 { anyhow::bail!("frame 7 failed") } else { Ok(i) }
+            },
+            |_, _| {
+                consumed += 1;
+                Ok(())
+            },
+        );
+        assert_eq!(result.unwrap_err().to_string(), "frame 7 failed");
+        assert_eq!(consumed, 7, "frames before the failure are consumed");
+        assert!(made.load(std::sync::atomic::Ordering::Relaxed) < 20, "the work stopped soon after");
     }
 }
