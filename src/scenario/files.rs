@@ -142,6 +142,7 @@ pub const SYRIA_2024: Embedded = Embedded {
         ("baseline.csv", include_str!("../../data/syria-2024/baseline.csv")),
         ("sources.csv", include_str!("../../data/syria-2024/sources.csv")),
         ("zones.geojson", include_str!("../../data/syria-2024/zones.geojson")),
+        ("areas.geojson", include_str!("../../data/syria-2024/areas.geojson")),
         ("../basemap/levant-10m.geojson", include_str!("../../data/basemap/levant-10m.geojson")),
     ],
 };
