@@ -126,16 +126,26 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         progress.inc(1);
         Ok(if keeps_pixels { pixmap } else { None })
     };
-    in_order(days.len(), threads, threads * 2, make, |_, pixmap| {
-        let Some(pixmap) = pixmap else { return Ok(()) };
+    // The GIF maps and compresses a batch of frames in parallel: batches of one per thread.
+    let mut batch: Vec<tiny_skia::Pixmap> = Vec::with_capacity(threads);
+    let mut animate = |batch: &mut Vec<tiny_skia::Pixmap>| -> anyhow::Result<()> {
+        let frames: Vec<&tiny_skia::Pixmap> = batch.iter().collect();
         if let Some((writer, _)) = gif.as_mut() {
-            writer.add_frames(&[&pixmap])?;
+            writer.add_frames(&frames)?;
         }
         if let Some(writer) = mp4.as_mut() {
-            writer.write_frame(&pixmap)?;
+            for frame in frames {
+                writer.write_frame(frame)?;
+            }
         }
+        batch.clear();
         Ok(())
+    };
+    in_order(days.len(), threads, threads * 2, make, |_, pixmap| {
+        batch.extend(pixmap);
+        if batch.len() >= threads { animate(&mut batch) } else { Ok(()) }
     })?;
+    animate(&mut batch)?;
     progress.finish_and_clear();
     let mut wrote = vec![format!("{} {} frames in {}", days.len(), frame_ext(job.format), job.out.display())];
     if let Some((writer, path)) = gif {
