@@ -44,9 +44,9 @@ country, unreadable input) exit with status 2 and a one-line message.
 import argparse
 import difflib
 import json
-import os
 import sys
-import tempfile
+
+from atomic_write import write_whole  # beside this script: Python puts its folder on the path
 
 # The shipped Levant map, made when no focus or box is asked for.
 DEFAULT_COUNTRY = "760"  # ISO 3166-1 numeric code of Syria
@@ -326,31 +326,6 @@ def render(collection):
         lines.append(text + ("," if i + 1 < len(features) else ""))
     lines.append("]}")
     return "\n".join(lines) + "\n"
-
-
-def write_whole(path, text):
-    """Write text as UTF-8 to path via a temporary file in the same folder.
-
-    os.replace is atomic within one file system, so a failed run never
-    leaves a half-written file. The new file takes the old one's mode (or
-    the umask's default) rather than the temporary file's private 0600.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def load_topology(path):

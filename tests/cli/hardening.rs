@@ -389,22 +389,8 @@ fn the_label_column_forces_or_hides_labels() {
     }
     w.write("mini/gazetteer.csv", &out);
     w.edit("mini/scenario.toml", "label_population = 1000", "label_population = 1000000");
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--format",
-        "svg",
-        "--from",
-        "2024-03-02",
-        "--to",
-        "2024-03-02",
-        "--out",
-        "f",
-        "--no-gif",
-    ])
-    .success();
-    let svg = w.read("f/2024-03-02.svg");
+    w.mini_svg_frames("2024-03-02", "2024-03-02");
+    let svg = w.read("frames/2024-03-02.svg");
     assert!(!svg.contains("\nAlpha\n</text>"), "never: Alpha changed hands that day but stays unlabelled");
     assert!(svg.contains("\nBravo\n</text>"), "always: Bravo is labelled though small and unchanged");
     assert!(!svg.contains("\nCharlie\n</text>"), "auto: Charlie is below label_population");

@@ -229,19 +229,7 @@ fn the_shipped_scenario_renders_fifteen_frames_and_the_gif() {
 #[test]
 fn svg_frames_parse_as_xml() {
     let w = Workdir::with_mini();
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--format",
-        "svg",
-        "--no-gif",
-        "--from",
-        "2024-03-02",
-        "--to",
-        "2024-03-03",
-    ])
-    .success();
+    w.mini_svg_frames("2024-03-02", "2024-03-03");
     for d in ["2024-03-02", "2024-03-03"] {
         let text = w.read(&format!("frames/{d}.svg"));
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{d}.svg does not parse: {e}"));
@@ -343,19 +331,7 @@ fn the_panel_speaks_the_scenarios_language() {
     let w = Workdir::with_mini();
     let manifest = w.read("mini/scenario.toml");
     w.write("mini/scenario.toml", &format!("{manifest}{UKRAINIAN_TEXT}"));
-    w.run(&[
-        "--scenario",
-        "mini",
-        "render",
-        "--format",
-        "svg",
-        "--no-gif",
-        "--from",
-        "2024-03-02",
-        "--to",
-        "2024-03-03",
-    ])
-    .success();
+    w.mini_svg_frames("2024-03-02", "2024-03-03");
     let svg = w.read("frames/2024-03-03.svg");
     for words in
         ["3 березня 2024 р.", "День 3 з 5", "Цього дня", "Alpha: зайняли Blue front", "Лінія фронту", "Джерела дня:"]

@@ -84,6 +84,12 @@ impl Workdir {
         w
     }
 
+    /// Renders the mini scenario's SVG frames from `from` to `to` into `frames/`, no GIF.
+    pub fn mini_svg_frames(&self, from: &str, to: &str) {
+        self.run(&["--scenario", "mini", "render", "--format", "svg", "--no-gif", "--from", from, "--to", to])
+            .success();
+    }
+
     /// A scratch folder with a copy of the fixture `name` in `name/`.
     pub fn with_fixture(name: &str) -> Workdir {
         let w = Workdir::new();
