@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::event::{EventId, FactionId, Target};
 use crate::gazetteer::{Place, PlaceId};
 use crate::scenario::Scenario;
-use crate::territory::Territory;
+use crate::territory::{LandClass, Territory};
 
 pub use json::{write_multi_line_string, write_multi_polygon, write_number, write_point};
 
@@ -198,10 +198,13 @@ impl Exporter<'_> {
     /// serialised.
     fn state_features(&self, states: &[PlaceState], when: Validity) -> io::Result<Vec<Vec<u8>>> {
         let map = self.territory.state_map(states);
-        let areas = self.territory.areas_by(|i| states.get(i).and_then(|s| Some((s.holder?, s.basis))));
+        let areas = self.territory.areas_by(|cell| {
+            let s = states.get(cell.place)?;
+            Some((s.holder?, s.basis, LandClass::of(cell.kind)))
+        });
         let projection = self.territory.projection();
         let mut out = Vec::with_capacity(areas.len() + map.frontlines.len());
-        for ((faction, basis), shape) in &areas {
+        for ((faction, basis, land), shape) in &areas {
             let f = self.scenario.faction(*faction);
             let mut p = Map::new();
             p.insert("layer".into(), json!("area"));
@@ -210,6 +213,7 @@ impl Exporter<'_> {
             p.insert("colour".into(), json!(f.colour.to_string()));
             p.insert("basis".into(), json!(basis.as_str()));
             p.insert("inferred_by".into(), json!(basis.inferred_by().map(|r| r.as_str())));
+            p.insert("land".into(), json!(land.as_str()));
             p.insert("area_km2".into(), json!((shape.unsigned_area() / 1e6 * 10.0).round() / 10.0));
             when.add_to(&mut p);
             let lonlat: MultiPolygon<f64> = shape.map_coords(|c| projection.unproject(c));

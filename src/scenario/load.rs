@@ -124,13 +124,39 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
             label_population: entry.label_population.unwrap_or(manifest.map.label_population / 10),
         });
     }
-    if manifest.map.reach_km.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
+    let reach_field = if manifest.land.reach_km.is_some() { "land.reach_km" } else { "map.reach_km" };
+    let reach_km = manifest.land.reach_km.or(manifest.map.reach_km);
+    if reach_km.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
         return Err(Error::Parse {
-            at: at("map.reach_km"),
+            at: at(reach_field),
             expected: "a positive distance in km (or no reach_km at all)".into(),
-            found: manifest.map.reach_km.map(|r| r.to_string()).unwrap_or_default(),
+            found: reach_km.map(|r| r.to_string()).unwrap_or_default(),
         });
     }
+    if !(manifest.land.crossing_km >= 0.0 && manifest.land.crossing_km.is_finite()) {
+        return Err(Error::Parse {
+            at: at("land.crossing_km"),
+            expected: "a distance in km, 0 or more".into(),
+            found: manifest.land.crossing_km.to_string(),
+        });
+    }
+    if !(64..=8192).contains(&manifest.land.grid) {
+        return Err(Error::Parse {
+            at: at("land.grid"),
+            expected: "a number of pixels from 64 to 8192".into(),
+            found: manifest.land.grid.to_string(),
+        });
+    }
+    let lines = match &manifest.land.lines {
+        Some(path) => read_lines(&files.read(path)?, &files.display(path), manifest.land.crossing_km)?,
+        None => Vec::new(),
+    };
+    let land = crate::scenario::LandSettings {
+        lines,
+        crossing_km: manifest.land.crossing_km,
+        reach_km: reach_km.unwrap_or(crate::scenario::LandSettings::DEFAULT_REACH_KM),
+        grid: manifest.land.grid,
+    };
 
     Ok(Scenario {
         title: manifest.title,
@@ -146,12 +172,8 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         regions,
         inference,
         basemap,
-        map: MapSettings {
-            extent,
-            reach_km: manifest.map.reach_km,
-            label_population: manifest.map.label_population,
-            insets,
-        },
+        map: MapSettings { extent, label_population: manifest.map.label_population, insets },
+        land,
         credits: manifest.credits,
         first_day_note: manifest.first_day_note,
         text,
@@ -510,6 +532,57 @@ fn read_areas(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec
         }
     }
     Ok(areas)
+}
+
+/// Reads `[land] lines`: LineString or MultiLineString features with an optional `name` and
+/// `cost_km` (a number, 0 or more; `default_km` without it).
+fn read_lines(text: &str, file: &str, default_km: f64) -> Result<Vec<crate::scenario::LandLine>> {
+    let collection = read_feature_collection(text, file)?;
+    let mut lines = Vec::new();
+    for (i, feature) in collection.features.iter().enumerate() {
+        let at = Location::file(format!("{file} (feature {i})"));
+        let name = string_property(feature, "name").unwrap_or_else(|| format!("line {i}"));
+        let cost_km = match feature.properties.as_ref().and_then(|p| p.get("cost_km")) {
+            None | Some(serde_json::Value::Null) => default_km,
+            Some(v) => match v.as_f64() {
+                Some(km) if km >= 0.0 && km.is_finite() => km,
+                _ => {
+                    return Err(Error::Data {
+                        at: at.field("cost_km"),
+                        message: format!(
+                            "expected a distance in km, 0 or more; found {}",
+                            v.to_string().chars().take(60).collect::<String>()
+                        ),
+                    });
+                }
+            },
+        };
+        let geometry = feature.geometry.as_ref().ok_or_else(|| Error::Data {
+            at: at.field("geometry"),
+            message: "expected a LineString or MultiLineString".into(),
+        })?;
+        check_positions(geometry, &at.field("geometry"))?;
+        let parts: Vec<geo::LineString<f64>> = match geo::Geometry::<f64>::try_from(geometry) {
+            Ok(geo::Geometry::LineString(l)) => vec![l],
+            Ok(geo::Geometry::MultiLineString(ml)) => ml.0,
+            _ => {
+                return Err(Error::Data {
+                    at: at.field("geometry"),
+                    message: "expected a LineString or MultiLineString".into(),
+                });
+            }
+        };
+        for line in parts {
+            if line.0.iter().any(|c| !(c.x.abs() <= 180.0 && c.y.abs() <= 90.0)) {
+                return Err(Error::Data {
+                    at: at.field("geometry"),
+                    message: "expected longitude/latitude positions in degrees".into(),
+                });
+            }
+            lines.push(crate::scenario::LandLine { name: name.clone(), line, cost_km });
+        }
+    }
+    Ok(lines)
 }
 
 fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<Zone>> {

@@ -38,6 +38,9 @@ pub struct Manifest {
     /// The assessed-control rules, optional.
     #[serde(default)]
     pub inference: InferenceEntry,
+    /// How land is allocated to places, optional.
+    #[serde(default)]
+    pub land: LandEntry,
     /// A line for the first day's panel, e.g. where the starting lines come from, optional.
     #[serde(default)]
     pub first_day_note: Option<String>,
@@ -93,7 +96,7 @@ pub struct MapEntry {
     pub focus: Option<Focus>,
     /// `[west, south, east, north]` in degrees: what the frame shows.
     pub extent: [f64; 4],
-    /// Land farther than this from every place shows as not clearly held, optional.
+    /// The older name of `[land] reach_km`, still read.
     #[serde(default)]
     pub reach_km: Option<f64>,
     /// Places with at least this population get a label (the capital and every place
@@ -159,6 +162,28 @@ impl Default for InferenceEntry {
     fn default() -> InferenceEntry {
         let d = crate::inference::Settings::default();
         InferenceEntry { enabled: d.enabled, max_km: d.max_km, enclave_days: d.enclave_days }
+    }
+}
+
+/// The `[land]` table: how the land between places is allocated (see `frontline::territory`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LandEntry {
+    /// A GeoJSON of lines that are costly to cross (rivers, lakes, a line of contact), optional.
+    pub lines: Option<String>,
+    /// What crossing a line costs, in km of travel, unless the line says (`cost_km`).
+    pub crossing_km: f64,
+    /// How far a place of a million people holds the land around it, km (smaller places
+    /// hold less). Defaults to `[map] reach_km`, else 60.
+    pub reach_km: Option<f64>,
+    /// Pixels along the longer side of the land's raster.
+    pub grid: usize,
+}
+
+impl Default for LandEntry {
+    fn default() -> LandEntry {
+        let d = super::LandSettings::default();
+        LandEntry { lines: None, crossing_km: d.crossing_km, reach_km: None, grid: d.grid }
     }
 }
 

@@ -71,12 +71,46 @@ pub struct Zone {
 pub struct MapSettings {
     /// What the frame shows, lon/lat degrees.
     pub extent: Rect<f64>,
-    /// Land farther than this from every place is left unheld, in kilometres.
-    pub reach_km: Option<f64>,
     /// Label places with at least this many people.
     pub label_population: u64,
     /// Close-ups drawn in corners of the map.
     pub insets: Vec<Inset>,
+}
+
+/// How the land between places is allocated (the `[land]` table; see
+/// [`crate::territory`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandSettings {
+    /// Lines that are costly to cross.
+    pub lines: Vec<LandLine>,
+    /// What crossing a line costs by default, km of travel.
+    pub crossing_km: f64,
+    /// How far a place of a million people holds the land around it, km.
+    pub reach_km: f64,
+    /// Pixels along the longer side of the land's raster.
+    pub grid: usize,
+}
+
+impl LandSettings {
+    /// The default reach of a city of a million people, km.
+    pub const DEFAULT_REACH_KM: f64 = 60.0;
+}
+
+impl Default for LandSettings {
+    fn default() -> LandSettings {
+        LandSettings { lines: Vec::new(), crossing_km: 60.0, reach_km: LandSettings::DEFAULT_REACH_KM, grid: 1200 }
+    }
+}
+
+/// A line that is costly to cross: a river, a lake, a ridge, a line of contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LandLine {
+    /// Its name (for messages and the README).
+    pub name: String,
+    /// The line, lon/lat degrees.
+    pub line: geo::LineString<f64>,
+    /// What crossing it costs, km of travel.
+    pub cost_km: f64,
 }
 
 /// A close-up of a crowded area, drawn at a larger scale in a corner of the map.
@@ -125,6 +159,8 @@ pub struct Scenario {
     pub basemap: Basemap,
     /// The frame.
     pub map: MapSettings,
+    /// How the land between places is allocated.
+    pub land: LandSettings,
     /// Credits printed on every frame.
     pub credits: Vec<String>,
     /// A line for the first day's panel (say, where the starting lines come from).

@@ -15,7 +15,7 @@ use crate::render::shapes::clip_polygons;
 use crate::render::{Style, change_lines};
 use crate::scenario::Scenario;
 use crate::stats::FactionDay;
-use crate::territory::Territory;
+use crate::territory::{LandClass, Territory};
 
 /// Simplification tolerance of areas and lines, in projected metres: well under a pixel at
 /// the page's usual zooms, and it keeps the Syria page far below its size budget.
@@ -92,11 +92,15 @@ impl PageData<'_> {
             .iter()
             .map(|states| {
                 let map = self.territory.state_map(states);
-                let areas = self.territory.areas_by(|i| states.get(i).and_then(|st| Some((st.holder?, st.basis))));
+                let areas = self.territory.areas_by(|cell| {
+                    let st = states.get(cell.place)?;
+                    Some((st.holder?, st.basis, LandClass::of(cell.kind)))
+                });
                 let areas: Vec<Value> = areas
                     .iter()
-                    .map(|((f, basis), shape)| {
+                    .map(|((f, basis, land), shape)| {
                         json!({"f": f.0, "basis": basis.as_str(), "rule": basis.inferred_by().map(|r| r.as_str()),
+                               "land": land.as_str(),
                                "g": multi_polygon(&to_latlng(shape))})
                     })
                     .collect();
@@ -119,7 +123,7 @@ impl PageData<'_> {
             .collect();
         let cells: serde_json::Map<String, Value> = contested_cells
             .iter()
-            .map(|&i| (i.to_string(), multi_polygon(&to_latlng(self.territory.cell(crate::PlaceId(i as u32))))))
+            .map(|&i| (i.to_string(), multi_polygon(&to_latlng(&self.territory.cell(crate::PlaceId(i as u32))))))
             .collect();
 
         // Who held what each day, with the rows behind it.

@@ -1,25 +1,60 @@
-//! Areas of control and frontlines of a scenario: each place's Voronoi cell among all
-//! places, clipped to the focus country, merged per faction.
+//! Areas of control and frontlines of a scenario.
+//!
+//! The land is allocated once per scenario ([`allocation`]): each place grows over a raster
+//! of the focus country, rivers and other lines are costly to cross, and borders are never
+//! crossed. The land a place reaches within its size-dependent reach is its **held** cell;
+//! the land beyond every place's reach that is still nearest to it is its **thin** cell
+//! (thinly held: shown and counted as assessed). Zones have fixed shapes. The allocation is
+//! traced into cells with shared edges ([`trace`], [`topology`]); each day then only merges
+//! cells by holder ([`merging`]).
+//!
+//! - [`grid`]: the raster, polygon filling and line walking;
+//! - [`allocation`]: the cost allocation of pixels to places;
+//! - [`trace`]: pixels to smooth cells with shared vertices;
+//! - [`topology`]: cells as directed edges that know their twin;
+//! - [`merging`]: areas and frontlines per owner;
+//! - [`zones`]: fixed land and how cells map to places;
+//! - [`neighbours`]: Delaunay neighbours of places (for the inference graph).
 
-mod tessellation;
+pub mod allocation;
+mod geometry;
+pub mod grid;
+mod merging;
+mod neighbours;
+mod topology;
+pub mod trace;
+mod zones;
 
-pub(crate) use tessellation::delaunay_neighbours;
-pub use tessellation::{Frontline, Tessellation, Zone};
+pub use merging::Frontline;
+pub(crate) use neighbours::delaunay_neighbours;
+pub use topology::{MIN_RING_AREA, Tessellation};
+pub use zones::{CellKind, LandCell, LandClass, reach_of};
 
-use geo::{Coord, MultiLineString, MultiPolygon, Rect};
+use geo::{Area, Coord, MultiLineString, MultiPolygon, Rect};
 
 use crate::control::PlaceState;
 use crate::event::FactionId;
 use crate::gazetteer::PlaceId;
 use crate::projection::Projection;
 use crate::scenario::Scenario;
+use allocation::{Allocation, Barrier, Source};
+use topology::NONE;
 
-/// A scenario's places tessellated once over its land; areas and frontlines can then be
+/// A scenario's land allocated once to its places; areas and frontlines can then be
 /// computed for any state cheaply. Geometry is in the projection's metres.
 #[derive(Debug, Clone)]
 pub struct Territory {
     projection: Projection,
+    land: MultiPolygon<f64>,
+    cells: Vec<LandCell>,
+    /// Per place, the cells of its own (held, thin, zones).
+    held_cells: Vec<Vec<usize>>,
     tessellation: Tessellation,
+    /// The whole focus land's area as allocated (every pixel of it), m².
+    land_area: f64,
+    /// Land no place reaches (cut off from every place), m².
+    unreached_area: f64,
+    pixel_m: f64,
 }
 
 /// The map of one state: who holds which land, and where they meet. Projected metres.
@@ -33,21 +68,52 @@ pub struct StateMap {
 
 impl Territory {
     /// Projects the scenario (Lambert azimuthal equal-area centred on its map extent) and
-    /// tessellates its places over the focus country, carving out its zones.
+    /// allocates the focus country's land to its places (see the module docs).
     pub fn new(scenario: &Scenario) -> Territory {
         let projection = Projection::new(scenario.map.extent.center());
-        let sites: Vec<Coord<f64>> =
-            scenario.gazetteer.places().iter().map(|p| projection.project(p.position)).collect();
+        let places = scenario.gazetteer.places();
+        let sources: Vec<Source> = places
+            .iter()
+            .map(|p| Source {
+                position: projection.project(p.position),
+                reach: reach_of(p.population, p.kind, scenario.land.reach_km) * 1000.0,
+            })
+            .collect();
         let outline =
             crate::projection::densify_degrees(&scenario.basemap.focus_land(), crate::projection::DENSIFY_DEGREES);
         let land = projection.project_multi_polygon(&outline);
-        let zones: Vec<Zone> = scenario
-            .zones
+        let barriers: Vec<Barrier> = scenario
+            .land
+            .lines
             .iter()
-            .map(|z| Zone { site: z.place.index(), polygon: projection.project_geometry(&z.shape) })
+            .map(|l| Barrier { line: projection.project_geometry(&l.line), cost: l.cost_km * 1000.0 })
             .collect();
-        let reach = scenario.map.reach_km.map(|km| km * 1000.0);
-        Territory { tessellation: Tessellation::new(&sites, &land, reach, &zones), projection }
+        let zone_shapes: Vec<MultiPolygon<f64>> =
+            scenario.zones.iter().map(|z| MultiPolygon::new(vec![projection.project_geometry(&z.shape)])).collect();
+        let allocation = Allocation::compute(&land, &sources, &barriers, &zone_shapes, scenario.land.grid);
+        let zone_places: Vec<usize> = scenario.zones.iter().map(|z| z.place.index()).collect();
+        let (cells, labels) = zones::label_pixels(&allocation, places.len(), &zone_places);
+        let (vertices, edges) = trace::trace(&allocation.grid, &labels, cells.len());
+        let tessellation = Tessellation::from_cell_edges(vertices, edges);
+        let mut held_cells = vec![Vec::new(); places.len()];
+        for (c, cell) in cells.iter().enumerate() {
+            if cell.kind != CellKind::Thin {
+                held_cells[cell.place].push(c);
+            }
+        }
+        let pixel = allocation.grid.pixel_area();
+        let land_pixels = allocation.land.iter().filter(|l| **l).count();
+        let unreached = labels.iter().zip(&allocation.land).filter(|(l, on)| **on && **l == NONE).count();
+        Territory {
+            projection,
+            land,
+            cells,
+            held_cells,
+            tessellation,
+            land_area: land_pixels as f64 * pixel,
+            unreached_area: unreached as f64 * pixel,
+            pixel_m: allocation.grid.step,
+        }
     }
 
     /// The projection the geometry is in.
@@ -57,31 +123,68 @@ impl Territory {
 
     /// The land the areas cover (projected).
     pub fn land(&self) -> &MultiPolygon<f64> {
-        self.tessellation.land()
+        &self.land
     }
 
-    /// The cell of one place (projected; empty for a place that shares its position with
-    /// an earlier one).
-    pub fn cell(&self, place: PlaceId) -> &MultiPolygon<f64> {
-        self.tessellation.cell(place.index())
+    /// The area of the focus land as allocated, m² (the sum of all cells and of land no
+    /// place reaches).
+    pub fn land_area(&self) -> f64 {
+        self.land_area
+    }
+
+    /// Land that no place can reach at all (cut off by the outline or by impassable lines),
+    /// m²: it is unknown, never given to anyone.
+    pub fn unreached_area(&self) -> f64 {
+        self.unreached_area
+    }
+
+    /// The side of the allocation's pixels, metres: the accuracy of every boundary.
+    pub fn pixel_m(&self) -> f64 {
+        self.pixel_m
+    }
+
+    /// The cells the land is cut into, each with its place and kind.
+    pub fn cells(&self) -> &[LandCell] {
+        &self.cells
+    }
+
+    /// The shape of one cell (projected).
+    pub fn cell_shape(&self, cell: usize) -> &MultiPolygon<f64> {
+        self.tessellation.cell(cell)
+    }
+
+    /// The land a place holds itself: its held cell and zones, not the thin land beyond its
+    /// reach (projected; empty for a place with no land of its own).
+    pub fn cell(&self, place: PlaceId) -> MultiPolygon<f64> {
+        let parts = self.held_cells.get(place.index()).map(Vec::as_slice).unwrap_or(&[]);
+        MultiPolygon::new(parts.iter().flat_map(|&c| self.tessellation.cell(c).0.iter().cloned()).collect())
     }
 
     /// Areas and frontlines when places are in `states` (one per place). A contested
     /// place counts for its holder; an unheld one for nobody.
     pub fn state_map(&self, states: &[PlaceState]) -> StateMap {
-        let owner = |i: usize| states.get(i).and_then(|s| s.holder);
+        let owner = |c: usize| states.get(self.cells[c].place).and_then(|s| s.holder);
         StateMap { areas: self.tessellation.areas(owner), frontlines: self.tessellation.frontlines(owner) }
     }
 
-    /// Areas merged by any key of a place (e.g. faction and basis), sorted by key; places
-    /// keyed `None` count for nobody.
-    pub fn areas_by<K: Ord + Copy>(&self, key: impl Fn(usize) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {
-        self.tessellation.areas(key)
+    /// Areas merged by any key of a cell (its place and kind), sorted by key; cells keyed
+    /// `None` count for nobody.
+    pub fn areas_by<K: Ord + Copy>(&self, key: impl Fn(&LandCell) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {
+        self.tessellation.areas(|c| key(&self.cells[c]))
     }
 
-    /// The areas whose control is assessed (inferred) rather than reported, per faction.
+    /// The areas whose control is assessed rather than reported, per faction: the land of
+    /// places held by inference, and all thinly held land.
     pub fn assessed_areas(&self, states: &[PlaceState]) -> Vec<(FactionId, MultiPolygon<f64>)> {
-        self.areas_by(|i| states.get(i).filter(|s| s.basis.is_inferred()).and_then(|s| s.holder))
+        self.areas_by(|cell| {
+            let s = states.get(cell.place)?;
+            (s.basis.is_inferred() || cell.kind == CellKind::Thin).then_some(s.holder).flatten()
+        })
+    }
+
+    /// Area of each cell, m² (index = cell).
+    pub fn cell_areas(&self) -> Vec<f64> {
+        (0..self.cells.len()).map(|c| self.tessellation.cell(c).unsigned_area()).collect()
     }
 
     /// The projected bounding box of a lon/lat rectangle (its edges sampled, since

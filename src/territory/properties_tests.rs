@@ -1,7 +1,9 @@
-//! Property tests: the fast merge against the boolean-union reference, and
-//! that owners tile the land without overlapping.
+//! Property tests: the fast merge against the boolean-union reference, and that owners
+//! tile the land without overlapping, on allocations of random places over a few lands.
 
-use super::{Tessellation, Zone};
+use super::Tessellation;
+use super::allocation::{Allocation, Source};
+use super::topology::NONE;
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation, Winding};
 use proptest::prelude::*;
 
@@ -49,6 +51,34 @@ fn sites() -> impl Strategy<Value = Vec<Coord<f64>>> {
     prop::collection::vec(site(), 1..70)
 }
 
+/// A fixed zone held by a site.
+struct Zone {
+    site: usize,
+    polygon: Polygon<f64>,
+}
+
+/// Allocates `land` to `sites` (each its own cell; zones are cells after them) on a
+/// 160-pixel grid, and traces the cells.
+fn tessellate(sites: &[Coord<f64>], land: &MultiPolygon<f64>, zones: &[Zone]) -> (Tessellation, f64) {
+    let sources: Vec<Source> = sites.iter().map(|&position| Source { position, reach: 10_000.0 }).collect();
+    let fixed: Vec<MultiPolygon<f64>> = zones.iter().map(|z| MultiPolygon::new(vec![z.polygon.clone()])).collect();
+    let a = Allocation::compute(land, &sources, &[], &fixed, 100);
+    let labels: Vec<u32> = (0..a.grid.len())
+        .map(|k| {
+            if !a.land[k] {
+                NONE
+            } else if a.fixed[k] != NONE {
+                zones[a.fixed[k] as usize].site as u32
+            } else {
+                a.source[k]
+            }
+        })
+        .collect();
+    let land_pixels = a.land.iter().filter(|l| **l).count() as f64 * a.grid.pixel_area();
+    let (vertices, edges) = super::trace::trace(&a.grid, &labels, sites.len());
+    (Tessellation::from_cell_edges(vertices, edges), land_pixels)
+}
+
 fn rel_close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()) + 1.0
 }
@@ -63,17 +93,16 @@ fn check_shape(mp: &MultiPolygon<f64>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 192, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
 
     #[test]
     fn fast_merge_matches_union(
         sites in sites(),
         kind in 0u8..3,
         owners in prop::collection::vec(prop::option::weighted(0.85, 0u8..4), 70),
-        reach in prop::option::of(8_000.0..60_000.0f64),
     ) {
         let land = land(kind);
-        let t = Tessellation::new(&sites, &land, reach, &[]);
+        let (t, _) = tessellate(&sites, &land, &[]);
         let owner = |i: usize| owners[i % owners.len()];
         let fast = t.areas(owner);
         let slow = t.areas_by_union(owner);
@@ -99,10 +128,12 @@ proptest! {
         owners in prop::collection::vec(0u8..5, 70),
     ) {
         let land = land(kind);
-        let t = Tessellation::new(&sites, &land, None, &[]);
+        let (t, _) = tessellate(&sites, &land, &[]);
         let areas = t.areas(|i| Some(owners[i % owners.len()]));
         let sum: f64 = areas.iter().map(|(_, a)| a.unsigned_area()).sum();
-        prop_assert!(rel_close(sum, land.unsigned_area()), "{} vs {}", sum, land.unsigned_area());
+        // An island no site is on is reached by nobody: compare with the cells.
+        let cells: f64 = (0..t.len()).map(|i| t.cell(i).unsigned_area()).sum();
+        prop_assert!(rel_close(sum, cells), "{} vs {}", sum, cells);
         for i in 0..areas.len() {
             for j in i + 1..areas.len() {
                 let overlap = areas[i].1.intersection(&areas[j].1).unsigned_area();
@@ -121,17 +152,16 @@ proptest! {
     ) {
         let land = land(1);
         let zone = Zone { site: zsite % sites.len(), polygon: Polygon::new(ring(&[(zx, zy), (zx + 30_000.0, zy + 5_000.0), (zx + 10_000.0, zy + 35_000.0)]), vec![]) };
-        let t = Tessellation::new(&sites, &land, None, std::slice::from_ref(&zone));
+        let (t, _) = tessellate(&sites, &land, std::slice::from_ref(&zone));
         let sum: f64 = (0..t.len()).map(|i| t.cell(i).unsigned_area()).sum();
-        prop_assert!(rel_close(sum, land.unsigned_area()), "{} vs {}", sum, land.unsigned_area());
-        // The zone's site holds all of the zone that is on land.
+        // Never more than the land (a site far off it reaches nothing, so less is fine).
+        prop_assert!(sum <= land.unsigned_area() * 1.04, "{} vs {}", sum, land.unsigned_area());
+        // The zone's site holds all of the zone that is on land, to within a pixel (1 km)
+        // along the zone's outline.
         let zone_on_land = zone.polygon.intersection(&land).unsigned_area();
         let held = t.cell(zone.site).intersection(&zone.polygon).unsigned_area();
-        // Where a zone edge meets the land edge at a shallow angle, the
-        // rounding of the boolean operations (≈0.1 mm here) moves the corner
-        // along the edge; allow 1 mm of shift along the zone's outline.
         let perimeter = geo::Length::length(&geo::Euclidean, zone.polygon.exterior());
-        prop_assert!((held - zone_on_land).abs() <= 1e-6 * zone_on_land + 1e-3 * perimeter, "{} vs {}", held, zone_on_land);
+        prop_assert!((held - zone_on_land).abs() <= 1_100.0 * perimeter, "{} vs {}", held, zone_on_land);
         let owner = |i: usize| Some(owners[i % owners.len()]);
         for ((_, a), (_, b)) in t.areas(owner).iter().zip(&t.areas_by_union(owner)) {
             prop_assert!(rel_close(a.unsigned_area(), b.unsigned_area()));
@@ -144,13 +174,12 @@ proptest! {
         sites in prop::collection::vec(site(), 100..300),
         kind in 0u8..3,
         owners in prop::collection::vec(prop::option::weighted(0.9, 0u8..6), 300),
-        reach in prop::option::of(5_000.0..30_000.0f64),
         zx in 0.0..80_000.0f64,
         zy in 0.0..80_000.0f64,
     ) {
         let land = land(kind);
         let zone = Zone { site: 0, polygon: Polygon::new(ring(&[(zx, zy), (zx + 25_000.0, zy), (zx + 25_000.0, zy + 20_000.0), (zx, zy + 20_000.0)]), vec![]) };
-        let t = Tessellation::new(&sites, &land, reach, std::slice::from_ref(&zone));
+        let (t, _) = tessellate(&sites, &land, std::slice::from_ref(&zone));
         let owner = |i: usize| owners[i];
         let fast = t.areas(owner);
         let slow = t.areas_by_union(owner);

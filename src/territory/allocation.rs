@@ -1,0 +1,322 @@
+//! Cost allocation: which place each bit of land belongs to.
+//!
+//! The land is rasterised on a [`Grid`]; every place grows over it from its position at the
+//! same speed (a multi-source Dijkstra over the 8 neighbours of each pixel), so each pixel
+//! goes to the place it is cheapest to reach. Distances are true (the projection is equal-area
+//! and nearly conformal over a country), and three things make them know the land:
+//!
+//! - **Barriers** (rivers, lakes, a line of contact): entering a pixel a barrier passes
+//!   through costs its `cost` in metres on top of the step, so a place's land stops at a
+//!   river unless nobody is nearer on the far bank. Barrier lines are walked 4-connected, so
+//!   no diagonal step slips across.
+//! - **Borders**: only pixels of the focus land are walked, so no cell crosses an
+//!   international border the outline closes, and land across a bay is reached around it.
+//! - **Fixed land** (zones, areas that carry control themselves) is kept out of the growth
+//!   and labelled apart.
+//!
+//! Every pixel also keeps its cost distance, so the caller can tell the land within a
+//! place's reach (held) from the land beyond it that is only nearest to it (thinly held).
+//! The cost is one Dijkstra over the land pixels, O(n log n); the result is computed once
+//! per scenario.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use geo::{Coord, LineString, MultiPolygon};
+
+use super::grid::{Grid, one};
+use super::topology::NONE;
+
+/// A place that grows over the land.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Source {
+    /// Its position, projected metres.
+    pub position: Coord<f64>,
+    /// How far it holds the land around it, metres (see [`Allocation::slack`]).
+    pub reach: f64,
+}
+
+/// A line that is costly to cross: a river, a lake's centreline, a ridge or a line of contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Barrier {
+    /// The line, projected metres.
+    pub line: LineString<f64>,
+    /// What crossing it costs, in metres of travel (`f64::INFINITY`: never crossed).
+    pub cost: f64,
+}
+
+/// The allocation of every pixel of the land.
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    /// The raster.
+    pub grid: Grid,
+    /// Per pixel: whether its centre is on the land.
+    pub land: Vec<bool>,
+    /// Per pixel: the fixed polygon it is in (first one wins), or `NONE`.
+    pub fixed: Vec<u32>,
+    /// Per pixel: the source it went to, or `NONE` (off the land, fixed, or out of reach of
+    /// every source: land no path reaches).
+    pub source: Vec<u32>,
+    /// Per pixel: the cost of reaching it from its source, metres (infinite when unreached).
+    pub cost: Vec<f64>,
+    /// Per pixel: how far inside the reach of the source that reaches it deepest it lies,
+    /// metres: `max over sources of (reach − cost)`. Negative beyond every source's reach:
+    /// land nobody is near, only nearest to someone.
+    pub slack: Vec<f64>,
+}
+
+/// How far from its position a source may be seeded when its own pixel is off the land, on
+/// a barrier, fixed or taken by another source: at least this many pixels...
+const SEED_SEARCH_PIXELS: i64 = 3;
+/// ...or this many metres, whichever is more.
+const SEED_SEARCH_M: f64 = 5_000.0;
+
+impl Allocation {
+    /// Allocates `land` to `sources` on a grid of about `long_side` pixels along the land's
+    /// longer side. `fixed` polygons are labelled and kept out of the growth. A source that
+    /// cannot be seeded within a few pixels of its position (far off the land, or a duplicate
+    /// with no free pixel near it) gets no land. Never panics; with no land every pixel is
+    /// `NONE`.
+    pub fn compute(
+        land: &MultiPolygon<f64>,
+        sources: &[Source],
+        barriers: &[Barrier],
+        fixed: &[MultiPolygon<f64>],
+        long_side: usize,
+    ) -> Allocation {
+        let bbox = super::geometry::bbox_of(
+            land.0.iter().flat_map(|p| p.exterior().coords().copied()).filter(|c| c.x.is_finite() && c.y.is_finite()),
+        );
+        let Some(grid) = bbox.and_then(|b| Grid::over(b, long_side)) else {
+            let grid = Grid { origin: Coord::zero(), step: 1.0, nx: 0, ny: 0 };
+            let (land, fixed, source, cost, slack) = Default::default();
+            return Allocation { grid, land, fixed, source, cost, slack };
+        };
+        let n = grid.len();
+        let mut on_land = vec![false; n];
+        grid.fill(land, |k| on_land[k] = true);
+        let mut fixed_of = vec![NONE; n];
+        for (f, shape) in fixed.iter().enumerate() {
+            grid.fill(shape, |k| {
+                if on_land[k] && fixed_of[k] == NONE {
+                    fixed_of[k] = f as u32;
+                }
+            });
+        }
+        // The dearest barrier through each pixel.
+        let mut toll = vec![0f32; n];
+        for b in barriers {
+            let cost = if b.cost.is_nan() { 0.0 } else { b.cost.max(0.0) as f32 };
+            for w in b.line.0.windows(2) {
+                grid.walk(w[0], w[1], |k| toll[k] = toll[k].max(cost));
+            }
+        }
+
+        let mut source = vec![NONE; n];
+        let mut cost = vec![f64::INFINITY; n];
+        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        let walkable = |k: usize, source: &[u32]| on_land[k] && fixed_of[k] == NONE && source[k] == NONE;
+        for (s, src) in sources.iter().enumerate() {
+            if let Some(k) = seed_pixel(&grid, src.position, |k| walkable(k, &source) && toll[k] == 0.0)
+                .or_else(|| seed_pixel(&grid, src.position, |k| walkable(k, &source)))
+            {
+                source[k] = s as u32;
+                cost[k] = 0.0;
+                heap.push(Reverse((0f64.to_bits(), k as u32)));
+            }
+        }
+
+        let passable = |m: usize| on_land[m] && fixed_of[m] == NONE;
+        let seeds: Vec<(usize, u32)> =
+            (0..n).filter(|&k| source[k] != NONE && cost[k] == 0.0).map(|k| (k, source[k])).collect();
+        grow(&grid, &passable, &toll, &mut source, &mut cost, heap);
+        // The second growth starts each source `reach` early (an additively weighted
+        // distance), so it finds how deep inside anyone's reach each pixel lies.
+        let max_reach = sources.iter().map(|s| s.reach).filter(|r| r.is_finite()).fold(0.0, f64::max);
+        let mut deep_source = vec![NONE; n];
+        let mut deep_cost = vec![f64::INFINITY; n];
+        let mut heap = BinaryHeap::new();
+        for &(k, s) in &seeds {
+            let reach = sources[s as usize].reach;
+            let start = max_reach - if reach.is_finite() { reach.clamp(0.0, max_reach) } else { 0.0 };
+            deep_source[k] = s;
+            deep_cost[k] = start;
+            heap.push(Reverse((start.to_bits(), k as u32)));
+        }
+        grow(&grid, &passable, &toll, &mut deep_source, &mut deep_cost, heap);
+        let slack = deep_cost.iter().map(|c| max_reach - c).collect();
+        Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
+    }
+}
+
+/// Multi-source Dijkstra over the 8 neighbours of each pixel: from the pixels queued in
+/// `heap`, grows `owner` and `cost` over the `passable` pixels, entering a pixel costing its
+/// step plus its `toll`.
+fn grow(
+    grid: &Grid,
+    passable: &dyn Fn(usize) -> bool,
+    toll: &[f32],
+    owner: &mut [u32],
+    cost: &mut [f64],
+    mut heap: BinaryHeap<Reverse<(u64, u32)>>,
+) {
+    let (nx, ny) = (grid.nx as i64, grid.ny as i64);
+    let diagonal = grid.step * std::f64::consts::SQRT_2;
+    let moves: [(i64, i64, f64); 8] = [
+        (1, 0, grid.step),
+        (-1, 0, grid.step),
+        (0, 1, grid.step),
+        (0, -1, grid.step),
+        (1, 1, diagonal),
+        (1, -1, diagonal),
+        (-1, 1, diagonal),
+        (-1, -1, diagonal),
+    ];
+    while let Some(Reverse((bits, k))) = heap.pop() {
+        let here = f64::from_bits(bits);
+        let k = k as usize;
+        if here > cost[k] {
+            continue; // a stale entry
+        }
+        let (i, j) = ((k % grid.nx) as i64, (k / grid.nx) as i64);
+        let who = owner[k];
+        for (di, dj, len) in moves {
+            let (a, b) = (i + di, j + dj);
+            if a < 0 || b < 0 || a >= nx || b >= ny {
+                continue;
+            }
+            let m = grid.index(a as usize, b as usize);
+            if !passable(m) {
+                continue;
+            }
+            let next = here + len + toll[m] as f64;
+            if next < cost[m] && next.is_finite() {
+                cost[m] = next;
+                owner[m] = who;
+                heap.push(Reverse((next.to_bits(), m as u32)));
+            }
+        }
+    }
+}
+
+/// The pixel nearest to `at` (by centre) that `ok` accepts, within the seed search radius.
+fn seed_pixel(grid: &Grid, at: Coord<f64>, ok: impl Fn(usize) -> bool) -> Option<usize> {
+    if !(at.x.is_finite() && at.y.is_finite()) {
+        return None;
+    }
+    let fi = ((at.x - grid.origin.x) / grid.step).floor();
+    let fj = ((at.y - grid.origin.y) / grid.step).floor();
+    let radius = SEED_SEARCH_PIXELS.max((SEED_SEARCH_M / grid.step).ceil() as i64);
+    if !(fi > -(radius as f64)
+        && fj > -(radius as f64)
+        && fi < (grid.nx as i64 + radius) as f64
+        && fj < (grid.ny as i64 + radius) as f64)
+    {
+        return None;
+    }
+    let (ci, cj) = (fi as i64, fj as i64);
+    if ci >= 0 && cj >= 0 && (ci as usize) < grid.nx && (cj as usize) < grid.ny {
+        let k = grid.index(ci as usize, cj as usize);
+        if ok(k) {
+            return Some(k);
+        }
+    }
+    let mut best: Option<(f64, usize)> = None;
+    for j in (cj - radius).max(0)..=(cj + radius).min(grid.ny as i64 - 1) {
+        for i in (ci - radius).max(0)..=(ci + radius).min(grid.nx as i64 - 1) {
+            let k = grid.index(i as usize, j as usize);
+            let c = grid.center(i as usize, j as usize);
+            let d = (c.x - at.x).powi(2) + (c.y - at.y).powi(2);
+            if d <= (radius as f64 * grid.step).powi(2) && best.is_none_or(|(bd, _)| d < bd) && ok(k) {
+                best = Some((d, k));
+            }
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// A polygon list as the fixed shapes [`Allocation::compute`] takes.
+pub fn fixed_shapes<'a>(polygons: impl Iterator<Item = &'a geo::Polygon<f64>>) -> Vec<MultiPolygon<f64>> {
+    polygons.map(one).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, Polygon};
+
+    fn square(size: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (size, 0.0), (size, size), (0.0, size), (0.0, 0.0)]),
+            vec![],
+        )])
+    }
+
+    fn owner_at(a: &Allocation, x: f64, y: f64) -> u32 {
+        let (i, j) = a.grid.pixel_of(Coord { x, y }).expect("on the grid");
+        a.source[a.grid.index(i, j)]
+    }
+
+    #[test]
+    fn nearest_source_wins_on_open_land() {
+        let sources = [
+            Source { reach: 10_000.0, position: Coord { x: 20_000.0, y: 50_000.0 } },
+            Source { reach: 10_000.0, position: Coord { x: 80_000.0, y: 50_000.0 } },
+        ];
+        let a = Allocation::compute(&square(100_000.0), &sources, &[], &[], 200);
+        assert_eq!(owner_at(&a, 45_000.0, 50_000.0), 0);
+        assert_eq!(owner_at(&a, 55_000.0, 50_000.0), 1);
+        assert_eq!(owner_at(&a, 45_000.0, 5_000.0), 0);
+    }
+
+    #[test]
+    fn a_river_holds_the_line() {
+        // A river at x = 50 km; a source on the west bank 10 km from it, one on the east
+        // bank 40 km from it. Without the river the west source would reach 25 km east of it.
+        let sources = [
+            Source { reach: 10_000.0, position: Coord { x: 40_000.0, y: 50_000.0 } },
+            Source { reach: 10_000.0, position: Coord { x: 90_000.0, y: 50_000.0 } },
+        ];
+        let river =
+            Barrier { line: LineString::from(vec![(50_000.0, -1_000.0), (50_000.0, 101_000.0)]), cost: 100_000.0 };
+        let free = Allocation::compute(&square(100_000.0), &sources, &[], &[], 200);
+        assert_eq!(owner_at(&free, 60_000.0, 50_000.0), 0);
+        let walled = Allocation::compute(&square(100_000.0), &sources, &[river], &[], 200);
+        assert_eq!(owner_at(&walled, 52_000.0, 50_000.0), 1);
+        assert_eq!(owner_at(&walled, 52_000.0, 2_000.0), 1);
+        assert_eq!(owner_at(&walled, 48_000.0, 95_000.0), 0);
+    }
+
+    #[test]
+    fn fixed_land_is_kept_out() {
+        let zone = square(30_000.0);
+        let a = Allocation::compute(
+            &square(100_000.0),
+            &[Source { reach: 10_000.0, position: Coord { x: 90_000.0, y: 90_000.0 } }],
+            &[],
+            &[zone],
+            100,
+        );
+        let (i, j) = a.grid.pixel_of(Coord { x: 10_000.0, y: 10_000.0 }).unwrap();
+        assert_eq!(a.fixed[a.grid.index(i, j)], 0);
+        assert_eq!(a.source[a.grid.index(i, j)], NONE);
+        assert_eq!(owner_at(&a, 50_000.0, 10_000.0), 0);
+    }
+
+    #[test]
+    fn duplicates_and_strays_do_not_panic() {
+        let p = Coord { x: 50_000.0, y: 50_000.0 };
+        let sources = [
+            Source { reach: 10_000.0, position: p },
+            Source { reach: 10_000.0, position: p },
+            Source { reach: 10_000.0, position: Coord { x: f64::NAN, y: 0.0 } },
+            Source { reach: 10_000.0, position: Coord { x: 1e300, y: -1e300 } },
+        ];
+        let a = Allocation::compute(&square(100_000.0), &sources, &[], &[], 50);
+        // The duplicate is seeded next door, so it keeps a little land of its own.
+        assert!(a.source.contains(&1));
+        assert!(!a.source.contains(&2) && !a.source.contains(&3));
+        let empty = Allocation::compute(&MultiPolygon::new(vec![]), &sources, &[], &[], 50);
+        assert!(empty.source.is_empty());
+    }
+}

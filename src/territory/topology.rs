@@ -1,0 +1,386 @@
+//! The shared-edge topology of a tessellation: every cell's boundary as directed edges
+//! between shared vertex ids, each edge knowing the cell on its other side. Merging by
+//! owner ([`super::merging`]) then only walks edges, with no boolean operation.
+//!
+//! Cells arrive as directed edges (cell on the left) over one vertex table, as the
+//! allocation's tracer makes them; this module chains them into rings and polygons.
+
+use std::collections::HashMap;
+
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
+use rayon::prelude::*;
+
+use super::geometry::{FxBuild, bbox_of, cross, dot, point_in_ring, signed_area, sub};
+
+/// Rings enclosing less than this (square metres) are dropped from every output: they
+/// can only be slivers.
+pub const MIN_RING_AREA: f64 = 1.0;
+
+/// Marks "no cell" on the far side of an edge (outside the land, unallocated land).
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// One directed edge of a cell ring, interior on its left.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DirEdge {
+    pub from: u32,
+    pub to: u32,
+    /// The cell whose ring this edge belongs to.
+    pub cell: u32,
+    /// The cell on the other side, or `NONE` when there is none there.
+    pub twin: u32,
+}
+
+/// Cells of land over a shared vertex table, computed once; owners can then be assigned
+/// and merged many times cheaply (see [`Tessellation::areas`]).
+#[derive(Debug, Clone)]
+pub struct Tessellation {
+    pub(crate) cells: Vec<MultiPolygon<f64>>,
+    pub(crate) vertices: Vec<Coord<f64>>,
+    pub(crate) edges: Vec<DirEdge>,
+    empty: MultiPolygon<f64>,
+}
+
+impl Tessellation {
+    /// Builds the topology from each cell's directed boundary edges (`per_cell[c]`, the
+    /// cell on the left of each edge) over `vertices`. Edges that cancel out (a→b with
+    /// b→a in one cell) vanish; rings that touch themselves are split, so every cell
+    /// comes out valid.
+    pub(crate) fn from_cell_edges(vertices: Vec<Coord<f64>>, per_cell: Vec<Vec<(u32, u32)>>) -> Tessellation {
+        let id_cells: Vec<IdPolygons> = per_cell
+            .into_par_iter()
+            .map(|edges| {
+                let edges = cancel_opposite(edges);
+                assemble_rings(&vertices, edges)
+                    .into_iter()
+                    .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
+                    .collect()
+            })
+            .collect();
+        // Index directed edges, then look up each edge's reverse.
+        let mut owner_of: HashMap<(u32, u32), u32, FxBuild> = HashMap::default();
+        for (c, cell) in id_cells.iter().enumerate() {
+            for ring in cell.iter().flatten() {
+                for k in 0..ring.len() {
+                    owner_of.insert((ring[k], ring[(k + 1) % ring.len()]), c as u32);
+                }
+            }
+        }
+        let mut edges = Vec::with_capacity(owner_of.len());
+        for (c, cell) in id_cells.iter().enumerate() {
+            for ring in cell.iter().flatten() {
+                for k in 0..ring.len() {
+                    let (from, to) = (ring[k], ring[(k + 1) % ring.len()]);
+                    let twin = owner_of.get(&(to, from)).copied().unwrap_or(NONE);
+                    edges.push(DirEdge { from, to, cell: c as u32, twin });
+                }
+            }
+        }
+        let cells = id_cells.iter().map(|cell| ids_to_multi_polygon(&vertices, cell)).collect();
+        Tessellation { cells, vertices, edges, empty: MultiPolygon::new(Vec::new()) }
+    }
+
+    /// Number of cells (including empty ones).
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// True when there are no cells at all.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// One cell (empty for an out-of-range index).
+    pub fn cell(&self, cell: usize) -> &MultiPolygon<f64> {
+        self.cells.get(cell).unwrap_or(&self.empty)
+    }
+}
+
+/// Polygons as vertex ids: each a list of open rings (outer first).
+pub(crate) type IdPolygons = Vec<Vec<Vec<u32>>>;
+
+fn id_ring_area(vertices: &[Coord<f64>], ring: &[u32]) -> f64 {
+    signed_area(ring.iter().map(|&i| vertices[i as usize]))
+}
+/// Removes pairs of opposite edges (a→b with b→a): as boundaries they cancel.
+pub(crate) fn cancel_opposite(mut edges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    let mut net: HashMap<(u32, u32), i64, FxBuild> = HashMap::default();
+    for &(a, b) in &edges {
+        if a < b {
+            *net.entry((a, b)).or_default() += 1;
+        } else {
+            *net.entry((b, a)).or_default() -= 1;
+        }
+    }
+    let remaining: u64 = net.values().map(|v| v.unsigned_abs()).sum();
+    if remaining as usize == edges.len() {
+        return edges; // the common case: nothing cancels
+    }
+    edges.clear();
+    let mut keys: Vec<(u32, u32)> = net.keys().copied().collect();
+    keys.sort_unstable();
+    for (a, b) in keys {
+        let v = net[&(a, b)];
+        for _ in 0..v.unsigned_abs() {
+            edges.push(if v > 0 { (a, b) } else { (b, a) });
+        }
+    }
+    edges
+}
+
+pub(crate) fn ids_to_ring(vertices: &[Coord<f64>], ids: &[u32]) -> LineString<f64> {
+    let mut pts: Vec<Coord<f64>> = ids.iter().map(|&i| vertices[i as usize]).collect();
+    pts.push(pts[0]);
+    LineString::new(pts)
+}
+
+pub(crate) fn ids_to_multi_polygon(vertices: &[Coord<f64>], polys: &IdPolygons) -> MultiPolygon<f64> {
+    MultiPolygon::new(
+        polys
+            .iter()
+            .map(|rings| {
+                Polygon::new(
+                    ids_to_ring(vertices, &rings[0]),
+                    rings[1..].iter().map(|r| ids_to_ring(vertices, r)).collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Where a vertex lies in the middle of an edge — a neighbour was cut at a
+// ---------------------------------------------------------------------------
+// Merging and chaining.
+
+/// Angle (0, 2π] turned clockwise from direction `back` to direction `out`;
+/// a straight reversal counts as a full turn.
+pub(crate) fn clockwise_angle(back: Coord<f64>, out: Coord<f64>) -> f64 {
+    let ccw = cross(back, out).atan2(dot(back, out));
+    let cw = -ccw;
+    if cw <= 0.0 { cw + std::f64::consts::TAU } else { cw }
+}
+
+/// First index in `edges` (sorted) whose start is `v`, and one past the last.
+pub(crate) fn out_range(edges: &[(u32, u32)], v: u32) -> (usize, usize) {
+    let lo = edges.partition_point(|e| e.0 < v);
+    let hi = lo + edges[lo..].partition_point(|e| e.0 == v);
+    (lo, hi)
+}
+
+/// Builds polygons from the directed boundary edges of one owner (its area
+/// on the left of each edge).
+pub(crate) fn assemble_polygons(vertices: &[Coord<f64>], edges: Vec<(u32, u32)>) -> MultiPolygon<f64> {
+    let polys: IdPolygons = assemble_rings(vertices, edges)
+        .into_iter()
+        .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
+        .collect();
+    ids_to_multi_polygon(vertices, &polys)
+}
+
+/// Chains directed boundary edges (area on the left) into simple rings:
+/// returns (outer ring, holes) per polygon as open id rings, largest first;
+/// rings under [`MIN_RING_AREA`] are dropped.
+pub(crate) fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> Vec<(Vec<u32>, Vec<Vec<u32>>)> {
+    edges.sort_unstable();
+    let m = edges.len();
+    let mut used = vec![false; m];
+    let mut loops: Vec<Vec<u32>> = Vec::new();
+    let mut walk: Vec<u32> = Vec::new();
+    let mut stack: Vec<u32> = Vec::new();
+    let mut pos: HashMap<u32, usize, FxBuild> = HashMap::default();
+    for start in 0..m {
+        if used[start] {
+            continue;
+        }
+        used[start] = true;
+        let (first, mut prev, mut cur) = (edges[start].0, edges[start].0, edges[start].1);
+        walk.clear();
+        walk.push(first);
+        loop {
+            walk.push(cur);
+            let (lo, hi) = out_range(&edges, cur);
+            // Where several boundary edges leave a vertex (areas touching at
+            // a point), turn as far left as possible: that stays with the
+            // same corner of the area, so no ring crosses another.
+            let mut best: Option<(f64, usize)> = None;
+            for k in lo..hi {
+                if used[k] {
+                    continue;
+                }
+                if hi - lo == 1 {
+                    best = Some((0.0, k));
+                    break;
+                }
+                let pc = vertices[cur as usize];
+                let angle = clockwise_angle(sub(vertices[prev as usize], pc), sub(vertices[edges[k].1 as usize], pc));
+                if best.is_none_or(|(a, _)| angle < a) {
+                    best = Some((angle, k));
+                }
+            }
+            let Some((_, k)) = best else { break };
+            used[k] = true;
+            prev = cur;
+            cur = edges[k].1;
+        }
+        if cur != first {
+            continue; // an open chain means broken topology; leave it out
+        }
+        // A walk that passes a vertex twice is two rings touching there:
+        // split it, so every ring is simple.
+        stack.clear();
+        pos.clear();
+        for &v in &walk {
+            if let Some(&p) = pos.get(&v) {
+                for x in &stack[p..] {
+                    pos.remove(x);
+                }
+                if stack.len() - p >= 3 {
+                    loops.push(stack[p..].to_vec());
+                }
+                stack.truncate(p);
+            }
+            pos.insert(v, stack.len());
+            stack.push(v);
+        }
+    }
+
+    struct Outer {
+        ring: Vec<u32>,
+        area: f64,
+        bbox: Rect<f64>,
+        holes: Vec<Vec<u32>>,
+    }
+    let mut outers: Vec<Outer> = Vec::new();
+    let mut holes: Vec<Vec<u32>> = Vec::new();
+    for ring in loops {
+        let area = id_ring_area(vertices, &ring);
+        if area >= MIN_RING_AREA {
+            let bbox =
+                bbox_of(ring.iter().map(|&i| vertices[i as usize])).unwrap_or(Rect::new(Coord::zero(), Coord::zero()));
+            outers.push(Outer { ring, area, bbox, holes: Vec::new() });
+        } else if area <= -MIN_RING_AREA {
+            holes.push(ring);
+        }
+    }
+    for hole in holes {
+        // The middle of a hole edge is on no other ring (no two rings share
+        // an edge), so containment there is unambiguous.
+        let (a, b) = (vertices[hole[0] as usize], vertices[hole[1] as usize]);
+        let probe = Coord { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 };
+        let mut best: Option<usize> = None;
+        for (k, o) in outers.iter().enumerate() {
+            let inside_box = probe.x >= o.bbox.min().x
+                && probe.x <= o.bbox.max().x
+                && probe.y >= o.bbox.min().y
+                && probe.y <= o.bbox.max().y;
+            if inside_box && best.is_none_or(|bk| o.area < outers[bk].area) {
+                let ring: Vec<Coord<f64>> = o.ring.iter().map(|&i| vertices[i as usize]).collect();
+                if point_in_ring(probe, &ring) {
+                    best = Some(k);
+                }
+            }
+        }
+        if let Some(k) = best {
+            outers[k].holes.push(hole);
+        }
+    }
+    outers.sort_by(|p, q| q.area.total_cmp(&p.area));
+    outers.into_iter().map(|o| (o.ring, o.holes)).collect()
+}
+
+/// Chains directed segments into as few polylines as possible: walks start
+/// where more segments leave a vertex than arrive, go straight on at
+/// junctions, and leftover loops are spliced into lines they touch.
+pub(crate) fn chain_segments(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> MultiLineString<f64> {
+    edges.sort_unstable();
+    edges.dedup();
+    let m = edges.len();
+    let mut used = vec![false; m];
+    let mut balance: HashMap<u32, i64, FxBuild> = HashMap::default();
+    for &(a, b) in &edges {
+        *balance.entry(a).or_default() += 1;
+        *balance.entry(b).or_default() -= 1;
+    }
+    let walk_from = |start: usize, used: &mut Vec<bool>| -> Vec<u32> {
+        used[start] = true;
+        let mut line = vec![edges[start].0, edges[start].1];
+        loop {
+            let n = line.len();
+            let (prev, cur) = (line[n - 2], line[n - 1]);
+            let (lo, hi) = out_range(&edges, cur);
+            let pc = vertices[cur as usize];
+            let incoming = sub(pc, vertices[prev as usize]);
+            let mut best: Option<(f64, usize)> = None;
+            for k in lo..hi {
+                if used[k] {
+                    continue;
+                }
+                let out = sub(vertices[edges[k].1 as usize], pc);
+                let turn = cross(incoming, out).atan2(dot(incoming, out)).abs();
+                if best.is_none_or(|(t, _)| turn < t) {
+                    best = Some((turn, k));
+                }
+            }
+            let Some((_, k)) = best else { break };
+            used[k] = true;
+            line.push(edges[k].1);
+        }
+        line
+    };
+    let mut lines: Vec<Vec<u32>> = Vec::new();
+    // Open lines first, from vertices with more leaving than arriving.
+    for k in 0..m {
+        let v = edges[k].0;
+        if !used[k] && balance.get(&v).copied().unwrap_or(0) > 0 {
+            let line = walk_from(k, &mut used);
+            *balance.entry(v).or_default() -= 1;
+            if let Some(&end) = line.last() {
+                *balance.entry(end).or_default() += 1;
+            }
+            lines.push(line);
+        }
+    }
+    // What is left is balanced: closed loops. Splice each into a line that
+    // shares a vertex with it, so lines are as long as they can be.
+    let mut at: HashMap<u32, usize, FxBuild> = HashMap::default();
+    for (l, line) in lines.iter().enumerate() {
+        for &v in line {
+            at.entry(v).or_insert(l);
+        }
+    }
+    for k in 0..m {
+        if used[k] {
+            continue;
+        }
+        let cycle = walk_from(k, &mut used);
+        let host = cycle.iter().enumerate().find_map(|(ci, v)| at.get(v).map(|&l| (ci, l)));
+        match host {
+            Some((ci, l)) if cycle.first() == cycle.last() => {
+                // Rotate the cycle to start (and end) at the shared vertex.
+                let v = cycle[ci];
+                let body = &cycle[..cycle.len() - 1];
+                let rotated: Vec<u32> =
+                    body[ci..].iter().chain(&body[..ci]).copied().chain(std::iter::once(v)).collect();
+                let line = &mut lines[l];
+                let p = line.iter().position(|&x| x == v).unwrap_or(0);
+                line.splice(p..=p, rotated);
+                for &x in &cycle {
+                    at.entry(x).or_insert(l);
+                }
+            }
+            _ => {
+                let l = lines.len();
+                for &x in &cycle {
+                    at.entry(x).or_insert(l);
+                }
+                lines.push(cycle);
+            }
+        }
+    }
+    MultiLineString::new(
+        lines
+            .into_iter()
+            .filter(|l| l.len() >= 2)
+            .map(|l| LineString::new(l.into_iter().map(|i| vertices[i as usize]).collect()))
+            .collect(),
+    )
+}
