@@ -60,6 +60,7 @@ fn main() -> anyhow::Result<()> {
         source: "example".into(),
         quote: "Army B took Eastbury.".into(),
         note: None,
+        successors: Vec::new(),
         line: 2,
     };
     let land =
@@ -82,10 +83,10 @@ fn main() -> anyhow::Result<()> {
         basemap: Basemap { countries: vec![Country { name: "Squareland".into(), role: Role::Focus, shape: land }] },
         map: MapSettings {
             extent: Rect::new(Coord { x: 9.8, y: 44.8 }, Coord { x: 12.2, y: 47.2 }),
-            reach_km: None,
             label_population: 10_000,
             insets: vec![],
         },
+        land: frontline::scenario::LandSettings::default(),
         credits: vec!["Invented data".into()],
         text: frontline::scenario::Text::default(),
     };

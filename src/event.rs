@@ -221,6 +221,10 @@ pub struct Event {
     pub quote: String,
     /// A free-text note by the dataset's editor.
     pub note: Option<String>,
+    /// For a `dissolved` row: the factions that take over the land the dissolved faction
+    /// still holds and no other row assigns (the `successor` column, keys separated by `|`).
+    #[serde(skip)]
+    pub successors: Vec<FactionId>,
     /// The 1-based line of the events file the row is on.
     pub line: u64,
 }

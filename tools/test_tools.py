@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tests for convert_basemap.py and convert_geonames.py (standard library only).
+"""Tests for convert_basemap.py, convert_geonames.py and convert_lines.py (standard library only).
 
 Run from the project root:
 
@@ -69,6 +69,40 @@ EXTRA = (
     "lake-x,Lake X,Lake Ex,-3,4,,South Region,zone,added: test point\n"
     "springfield-north-region-2,,Old Springfield,,,,,,\n"
 )
+
+
+# Natural Earth style rivers around the box 10,10,20,20: Big River crosses it
+# (named "Grand" in name, "Big River" in name_en), Lake Line lies inside it, Far
+# River is outside it, Edge River only passes through it between two positions
+# that are both outside (a segment across the box's corner), and Miss River's
+# bounding box meets the box but its line passes by the corner.
+RIVERS = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature",
+         "properties": {"name": "Grand", "name_en": "Big River", "featurecla": "River",
+                        "scalerank": 3.0, "min_zoom": 3.0},
+         "geometry": {"type": "MultiLineString", "coordinates": [
+             [[5.0, 15.0], [12.123456, 15.000004], [12.123459, 15.0], [25.0, 15.0]],
+             [[30.0, 30.0], [31.0, 31.0]]]}},
+        {"type": "Feature",
+         "properties": {"name": "Lake Line", "name_en": None, "featurecla": "Lake Centerline",
+                        "scalerank": 6.0, "min_zoom": 5.0},
+         "geometry": {"type": "LineString", "coordinates": [[11.0, 11.0], [12.0, 12.0]]}},
+        {"type": "Feature",
+         "properties": {"name": "Far River", "name_en": "Far River", "featurecla": "River",
+                        "scalerank": 1.0, "min_zoom": 1.0},
+         "geometry": {"type": "LineString", "coordinates": [[40.0, 40.0], [41.0, 41.0]]}},
+        {"type": "Feature",
+         "properties": {"name": "Edge River", "name_en": "Edge River", "featurecla": "River",
+                        "scalerank": 9.0, "min_zoom": 7.0},
+         "geometry": {"type": "LineString", "coordinates": [[8.0, 17.0], [12.0, 21.0]]}},
+        {"type": "Feature",
+         "properties": {"name": "Miss River", "name_en": "Miss River", "featurecla": "River",
+                        "scalerank": 1.0, "min_zoom": 1.0},
+         "geometry": {"type": "LineString", "coordinates": [[8.0, 19.0], [11.0, 22.0]]}},
+    ],
+}
 
 
 def run(script, *args):
@@ -252,6 +286,103 @@ class GeonamesTest(TempDirTest):
         self.assertIn("latitude", result.stderr)
 
 
+class LinesTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.rivers = self.write("rivers.geojson", json.dumps(RIVERS))
+        self.out = self.dir / "lines.geojson"
+
+    def convert(self, *args):
+        """Run convert_lines on the tiny rivers; returns the features."""
+        result = run("convert_lines.py", self.rivers, self.out, "--box", "10,10,20,20", *args)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.out, encoding="utf-8") as fh:
+            collection = json.load(fh)
+        self.assertEqual(set(collection), {"type", "features"}, "RFC 7946: no crs")
+        return collection["features"]
+
+    def fails(self, *args):
+        """Run with bad arguments or input; checks exit 2, nothing written, returns stderr."""
+        result = run("convert_lines.py", *args)
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertFalse(self.out.exists(), "nothing is written on an error")
+        return result.stderr
+
+    def test_names_match_name_or_name_en_in_any_case_inside_the_box(self):
+        features = self.convert("--name", "GRAND", "--name", "lake line", "--name", "edge river")
+        self.assertEqual([f["properties"]["name"] for f in features],
+                         ["Big River", "Lake Line", "Edge River"],
+                         "input order; the name is name_en, else name")
+        big = features[0]
+        self.assertEqual(big["properties"], {
+            "name": "Big River",
+            "source": "Natural Earth 1:10m rivers and lake centerlines (public domain)",
+            "featurecla": "River",
+        })
+        self.assertEqual(big["geometry"], {"type": "MultiLineString", "coordinates": [
+            [[5.0, 15.0], [12.12346, 15.0], [25.0, 15.0]], [[30.0, 30.0], [31.0, 31.0]],
+        ]}, "whole, not clipped; rounded to 5 decimals, repeats dropped")
+        self.assertEqual(features[1]["geometry"]["type"], "LineString")
+
+    def test_features_outside_the_box_are_left_out(self):
+        stderr = self.fails(self.rivers, self.out, "--box", "10,10,20,20", "--name", "Far River")
+        self.assertIn("'Far River'", stderr)
+        self.assertIn(str(self.rivers), stderr)
+        stderr = self.fails(self.rivers, self.out, "--box", "10,10,20,20", "--name", "Miss River")
+        self.assertIn("'Miss River'", stderr, "a bounding box that meets the box is not enough")
+        features = self.convert("--box", "35,35,45,45", "--name", "far river")
+        self.assertEqual([f["properties"]["name"] for f in features], ["Far River"])
+
+    def test_max_scalerank_keeps_every_important_feature_in_the_box(self):
+        features = self.convert("--max-scalerank", "6")
+        self.assertEqual([f["properties"]["name"] for f in features], ["Big River", "Lake Line"])
+        features = self.convert("--max-scalerank", "3", "--name", "Edge River")
+        self.assertEqual([f["properties"]["name"] for f in features], ["Big River", "Edge River"])
+
+    def test_cost_km_is_written_on_the_named_features(self):
+        features = self.convert("--name", "Big River", "--name", "Lake Line",
+                                "--cost-km", "grand=25", "--cost-km", "Lake Line=7.5")
+        self.assertEqual([f["properties"].get("cost_km") for f in features], [25, 7.5])
+        text = self.out.read_text(encoding="utf-8")
+        self.assertIn('"cost_km":25}', text)
+        self.assertNotIn("Far River", text)
+
+    def test_the_same_inputs_give_the_same_bytes(self):
+        self.convert("--max-scalerank", "9", "--cost-km", "Edge River=3")
+        first = self.out.read_bytes()
+        self.out.unlink()
+        self.convert("--max-scalerank", "9", "--cost-km", "Edge River=3")
+        self.assertEqual(self.out.read_bytes(), first)
+        self.assertEqual(first.count(b"\n"), 5, "one line per feature")
+
+    def test_bad_arguments_and_input_exit_2(self):
+        stderr = self.fails(self.rivers, self.out, "--box", "20,10,10,20", "--name", "Grand")
+        self.assertIn("--box", stderr)
+        stderr = self.fails(self.rivers, self.out, "--box", "10,10,20", "--name", "Grand")
+        self.assertIn("--box", stderr)
+        stderr = self.fails(self.rivers, self.out, "--box", "10,10,20,20")
+        self.assertIn("--name", stderr)
+        stderr = self.fails(self.rivers, self.out, "--box", "10,10,20,20", "--name", "Grand",
+                            "--cost-km", "Grand=-1")
+        self.assertIn("--cost-km", stderr)
+        stderr = self.fails(self.rivers, self.out, "--box", "10,10,20,20", "--name", "Grand",
+                            "--cost-km", "Lake Line=3")
+        self.assertIn("Lake Line", stderr)
+        missing = self.dir / "missing.geojson"
+        stderr = self.fails(missing, self.out, "--box", "10,10,20,20", "--name", "Grand")
+        self.assertIn(str(missing), stderr)
+        broken = self.write("broken.geojson", "{not json")
+        stderr = self.fails(broken, self.out, "--box", "10,10,20,20", "--name", "Grand")
+        self.assertIn(str(broken), stderr)
+        self.assertIn("not JSON", stderr)
+        point = dict(RIVERS, features=[{"type": "Feature", "properties": {},
+                                        "geometry": {"type": "Point", "coordinates": [1, 1]}}])
+        odd = self.write("point.geojson", json.dumps(point))
+        stderr = self.fails(odd, self.out, "--box", "10,10,20,20", "--name", "Grand")
+        self.assertIn("feature 0", stderr)
+
+
 @unittest.skipUnless(SOURCES.is_dir(), "no ../shared/data-sources")
 class ShippedFilesTest(TempDirTest):
     """Re-running the documented commands gives the shipped files byte for byte."""
@@ -267,6 +398,13 @@ class ShippedFilesTest(TempDirTest):
                          out, *extra)
             self.assertEqual(result.returncode, 0, result.stderr)
             self.check_same(out, ROOT / "data" / "basemap" / "levant-10m.geojson")
+
+    def test_lines(self):
+        out = self.dir / "lines.geojson"
+        result = run("convert_lines.py", SOURCES / "natural-earth-rivers-10m.geojson", out,
+                     "--box", "35.5,32.2,42.5,37.4", "--name", "Al Furat", "--name", "Dicle")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.check_same(out, ROOT / "data" / "syria-2024" / "lines.geojson")
 
     def test_gazetteer(self):
         out = self.dir / "gazetteer.csv"

@@ -22,6 +22,8 @@ pub(super) struct Dissolution {
     pub(super) faction: FactionId,
     pub(super) region: Option<RegionId>,
     pub(super) rows: Vec<EventId>,
+    /// The factions its rows name as successors (the `successor` column), in row order.
+    pub(super) successors: Vec<FactionId>,
 }
 
 impl Dissolution {
@@ -53,9 +55,16 @@ pub(super) fn dissolutions(events: &[Event]) -> Vec<Dissolution> {
     rows.sort_unstable();
     let mut out: Vec<Dissolution> = Vec::new();
     for (date, faction, region, i) in rows {
-        match out.last_mut() {
-            Some(d) if (d.date, d.faction, d.region) == (date, faction, region) => d.rows.push(EventId(i as u32)),
-            _ => out.push(Dissolution { date, faction, region, rows: vec![EventId(i as u32)] }),
+        if !matches!(out.last(), Some(d) if (d.date, d.faction, d.region) == (date, faction, region)) {
+            out.push(Dissolution { date, faction, region, rows: Vec::new(), successors: Vec::new() });
+        }
+        if let Some(d) = out.last_mut() {
+            d.rows.push(EventId(i as u32));
+            for f in &events[i].successors {
+                if !d.successors.contains(f) && *f != faction {
+                    d.successors.push(*f);
+                }
+            }
         }
     }
     out
@@ -226,6 +235,18 @@ pub(super) fn build(
                     }
                     current[p] = state;
                     h.record(p, day, state, &ds.rows);
+                } else if k >= first_new
+                    && !ds.successors.is_empty()
+                    && s.holder.is_none()
+                    && s.challenger.is_none()
+                    && ds.covers(regions, p)
+                {
+                    // A place the faction left and nobody took is still its land when it
+                    // ends: a named successor takes it over with the rest.
+                    let last = h.spans[p].iter().rev().find_map(|span| span.state.holder).or(base[p].holder);
+                    if last == Some(ds.faction) {
+                        left.push(p);
+                    }
                 }
             }
             if !left.is_empty() {
@@ -233,20 +254,32 @@ pub(super) fn build(
             }
         }
         let Some(inf) = inference else { continue };
-        // 4a. Succession.
+        // 4a. Succession. Named successors take over everywhere (the nearest of them, at
+        // any distance; the first named where none holds a place the graph reaches);
+        // otherwise the nearest other faction within max_km does.
         for (k, left) in orphans {
             let ds = &dissolutions[k];
             let holders: Vec<Option<FactionId>> = current.iter().map(|s| s.holder).collect();
-            let heirs = successors(
-                inf.graph,
-                &holders,
-                |f| f == ds.faction || inf.no_inheritance.contains(&f),
-                &left,
-                inf.settings.max_km,
-            );
+            let heirs = if ds.successors.is_empty() {
+                successors(
+                    inf.graph,
+                    &holders,
+                    |f| f == ds.faction || inf.no_inheritance.contains(&f),
+                    &left,
+                    inf.settings.max_km,
+                )
+                .into_iter()
+                .map(|s| s.map(|s| s.faction))
+                .collect()
+            } else {
+                successors(inf.graph, &holders, |f| !ds.successors.contains(&f), &left, f64::INFINITY)
+                    .into_iter()
+                    .map(|s| s.map(|s| s.faction).or(ds.successors.first().copied()))
+                    .collect::<Vec<_>>()
+            };
             for (&p, heir) in left.iter().zip(heirs) {
                 if let Some(heir) = heir {
-                    let state = PlaceState::inferred(heir.faction, day, Rule::Succession);
+                    let state = PlaceState::inferred(heir, day, Rule::Succession);
                     current[p] = state;
                     h.record(p, day, state, &ds.rows);
                 }

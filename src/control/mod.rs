@@ -517,6 +517,7 @@ mod tests {
             source: "s.txt".into(),
             quote: format!("{action} by {faction}"),
             note: None,
+            successors: Vec::new(),
             line: 0,
         }
     }

@@ -440,6 +440,7 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
             found: place_text.to_string(),
         });
     }
+    let successors = successors_of(row, action, cx.factions)?;
     let confidence = row.parse("confidence", "one of confirmed, reported, claimed")?;
     let source = row.required("source")?;
     let cited = cx.sources.iter().find(|s| (!s.file.is_empty() && s.file == source) || s.id == source);
@@ -486,8 +487,41 @@ fn event_from_row(row: &Row<'_>, cx: &EventContext<'_>) -> Result<Event> {
         source: source.to_string(),
         quote,
         note: row.optional("note").map(str::to_string),
+        successors,
         line: row.line(),
     })
+}
+
+/// Reads the optional `successor` column: faction keys separated by `|`, only on a
+/// `dissolved` row.
+fn successors_of(row: &Row<'_>, action: Action, factions: &HashMap<String, FactionId>) -> Result<Vec<FactionId>> {
+    let text = row.get("successor").trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    if action != Action::Dissolved {
+        return Err(Error::Parse {
+            at: row.at(Some("successor")),
+            expected: "an empty successor: only a `dissolved` row names who takes over".into(),
+            found: text.chars().take(60).collect(),
+        });
+    }
+    let mut out = Vec::new();
+    for key in text.split('|').map(str::trim).filter(|k| !k.is_empty()) {
+        let Some(&f) = factions.get(&key.to_lowercase()) else {
+            let mut known: Vec<&str> = factions.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            return Err(Error::Parse {
+                at: row.at(Some("successor")),
+                expected: format!("faction keys separated by |: one of {}", known.join(", ")),
+                found: key.chars().take(60).collect(),
+            });
+        };
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    Ok(out)
 }
 
 /// Reads the `place` column: a named area or a province form names a region; anything
