@@ -2,7 +2,6 @@
 //! faction, and the stacked-area chart of the area.
 
 use chrono::NaiveDate;
-use geo::Area;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
@@ -11,31 +10,45 @@ use crate::control::{ControlModel, Status};
 use crate::error::{Error, Result};
 use crate::event::FactionId;
 use crate::scenario::Scenario;
-use crate::territory::Territory;
+use crate::territory::{CellKind, Territory};
 
-/// One faction on one day.
+/// One faction (or the unheld land) on one day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactionDay {
     /// The day (state at its end).
     pub date: NaiveDate,
-    /// The faction.
+    /// The faction; `None` for the row of land nobody holds.
     #[serde(skip)]
-    pub faction: FactionId,
-    /// The faction's key.
+    pub faction: Option<FactionId>,
+    /// The faction's key, as `control` and the exports write it; `(unheld)` for land nobody
+    /// holds (a holder withdrew or dissolved and nobody took it, or no place reaches it).
+    #[serde(rename = "faction")]
     pub faction_key: String,
     /// Places it holds (contested ones included).
     pub places: usize,
-    /// The area of its cells in km², in the same equal-area projection as the exports
+    /// The area of its land in km², in the same equal-area projection as the exports
     /// (the sum of the day's `area_km2` of its areas, before rounding).
     pub area_km2: f64,
-    /// The gazetteer population of the places it holds (places without a population
-    /// count 0).
+    /// That area as a share of the focus country's land, %.
+    pub share_pct: f64,
+    /// Of `area_km2`, the land that rests on rows or the baseline, within a place's reach.
+    pub held_km2: f64,
+    /// Of `area_km2`, the land that is assessed: beyond every place's reach (thinly held),
+    /// or the land of places held by inference (succession, enclaves).
+    pub assessed_km2: f64,
+    /// Of `area_km2`, the land of its places that another faction is fighting in.
+    pub contested_km2: f64,
+    /// The gazetteer population of the places it holds.
     pub population: u64,
+    /// Of `places`, those whose population the gazetteer does not know (not counted in
+    /// `population`, rather than silently 0).
+    pub places_without_population: usize,
     /// Places it holds or fights in that are contested.
     pub contested: usize,
 }
 
-/// Every faction on every day from `from` to `to`, in day then faction order.
+/// Every faction on every day from `from` to `to`, in day then faction order, each day
+/// followed by a row `(unheld)` for the land nobody holds.
 pub fn daily(
     scenario: &Scenario,
     model: &ControlModel,
@@ -43,21 +56,48 @@ pub fn daily(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<FactionDay> {
+    let cell_km2: Vec<f64> = territory.cell_areas().iter().map(|a| a / 1e6).collect();
+    let land_km2 = territory.land_area() / 1e6;
+    let share = |km2: f64| if land_km2 > 0.0 { (km2 / land_km2 * 1000.0).round() / 10.0 + 0.0 } else { 0.0 };
+    let round = |km2: f64| (km2 * 10.0).round() / 10.0 + 0.0;
+    let places = scenario.gazetteer.places();
     let mut out = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
         let states = model.states_on(date);
-        let areas = territory.state_map(&states).areas;
+        let mut area = vec![0.0; scenario.factions.len()];
+        let mut assessed = vec![0.0; scenario.factions.len()];
+        let mut contested_area = vec![0.0; scenario.factions.len()];
+        let mut unheld = territory.unreached_area() / 1e6;
+        for (c, cell) in territory.cells().iter().enumerate() {
+            let Some(state) = states.get(cell.place) else { continue };
+            match state.holder {
+                Some(f) if (f.0 as usize) < area.len() => {
+                    area[f.0 as usize] += cell_km2[c];
+                    if state.basis.is_inferred() || cell.kind == CellKind::Thin {
+                        assessed[f.0 as usize] += cell_km2[c];
+                    }
+                    if state.challenger.is_some() && cell.kind != CellKind::Thin {
+                        contested_area[f.0 as usize] += cell_km2[c];
+                    }
+                }
+                _ => unheld += cell_km2[c],
+            }
+        }
         for f in &scenario.factions {
             let held: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder == Some(f.id)).collect();
-            let area_m2: f64 = areas.iter().filter(|(g, _)| *g == f.id).map(|(_, a)| a.unsigned_area()).sum();
+            let i = f.id.0 as usize;
             out.push(FactionDay {
                 date,
-                faction: f.id,
+                faction: Some(f.id),
                 faction_key: f.key.clone(),
                 places: held.len(),
-                // `+ 0.0` turns the -0.0 of an empty sum into 0.
-                area_km2: (area_m2 / 1e6 * 10.0).round() / 10.0 + 0.0,
-                population: held.iter().map(|&i| scenario.gazetteer.places()[i].population.unwrap_or(0)).sum(),
+                area_km2: round(area[i]),
+                share_pct: share(area[i]),
+                held_km2: round(area[i] - assessed[i]),
+                assessed_km2: round(assessed[i]),
+                contested_km2: round(contested_area[i]),
+                population: held.iter().map(|&i| places[i].population.unwrap_or(0)).sum(),
+                places_without_population: held.iter().filter(|&&i| places[i].population.is_none()).count(),
                 contested: states
                     .iter()
                     .filter(|s| s.status() == Status::Contested)
@@ -65,9 +105,27 @@ pub fn daily(
                     .count(),
             });
         }
+        let nobody: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder.is_none()).collect();
+        out.push(FactionDay {
+            date,
+            faction: None,
+            faction_key: UNHELD.into(),
+            places: nobody.len(),
+            area_km2: round(unheld),
+            share_pct: share(unheld),
+            held_km2: 0.0,
+            assessed_km2: 0.0,
+            contested_km2: 0.0,
+            population: nobody.iter().map(|&i| places[i].population.unwrap_or(0)).sum(),
+            places_without_population: nobody.iter().filter(|&&i| places[i].population.is_none()).count(),
+            contested: 0,
+        });
     }
     out
 }
+
+/// The `faction` of the row for land nobody holds.
+pub const UNHELD: &str = "(unheld)";
 
 fn fail<E: std::fmt::Debug>(e: E) -> Error {
     Error::Render(format!("drawing the chart: {e:?}"))
@@ -89,8 +147,10 @@ pub fn draw_chart<DB: DrawingBackend>(
     let (_, height) = area.dim_in_pixel();
     let credit_lines = scenario.credits.len() as u32 + 1;
     let (plot, footer) = area.split_vertically(height.saturating_sub(18 * credit_lines + 16));
-    let totals: Vec<f64> =
-        days.iter().map(|d| rows.iter().filter(|r| r.date == *d).map(|r| r.area_km2).sum()).collect();
+    let totals: Vec<f64> = days
+        .iter()
+        .map(|d| rows.iter().filter(|r| r.date == *d && r.faction.is_some()).map(|r| r.area_km2).sum())
+        .collect();
     // Head room above the stack for the legend.
     let top = totals.iter().copied().fold(0.0, f64::max).max(1.0) * (1.0 + 0.06 * scenario.factions.len() as f64);
     let last = (days.len() - 1).max(1) as f64;
@@ -127,7 +187,7 @@ pub fn draw_chart<DB: DrawingBackend>(
     for f in &scenario.factions {
         let values: Vec<f64> = days
             .iter()
-            .map(|d| rows.iter().filter(|r| r.date == *d && r.faction == f.id).map(|r| r.area_km2).sum())
+            .map(|d| rows.iter().filter(|r| r.date == *d && r.faction == Some(f.id)).map(|r| r.area_km2).sum())
             .collect();
         if values.iter().all(|v| *v <= 0.0) {
             continue;
@@ -156,7 +216,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         .credits
         .iter()
         .map(String::as_str)
-        .chain(std::iter::once("Areas: each place's Voronoi cell, clipped to the country; equal-area projection"))
+        .chain(std::iter::once("Areas: land allocated to the nearest place by travel cost (rivers costly to cross), equal-area projection"))
     {
         footer
             .draw(&Text::new(

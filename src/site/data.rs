@@ -221,8 +221,9 @@ impl PageData<'_> {
         let stats: Vec<Value> = self
             .stats
             .iter()
-            .map(|r| {
-                json!({"date": r.date.to_string(), "f": r.faction.0, "places": r.places, "km2": r.area_km2,
+            .filter_map(|r| Some((r, r.faction?)))
+            .map(|(r, f)| {
+                json!({"date": r.date.to_string(), "f": f.0, "share": r.share_pct, "assessed": r.assessed_km2, "places": r.places, "km2": r.area_km2,
                             "population": r.population, "contested": r.contested})
             })
             .collect();

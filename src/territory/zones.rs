@@ -136,6 +136,26 @@ pub(super) fn label_pixels(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::territory::allocation::Source;
+    use geo::{Coord, LineString, MultiPolygon, Polygon};
+
+    #[test]
+    fn a_lone_point_holds_no_more_than_its_reach() {
+        // One mountain top (6 km reach) in a 200 km square of empty land: it holds a disc
+        // of about π·6² ≈ 113 km²; the rest is only nearest to it (thin).
+        let land = MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(0.0, 0.0), (200_000.0, 0.0), (200_000.0, 200_000.0), (0.0, 200_000.0), (0.0, 0.0)]),
+            vec![],
+        )]);
+        let reach = reach_of(None, PlaceKind::Mountain, 60.0) * 1000.0;
+        let a = Allocation::compute(&land, &[Source { position: Coord { x: 100_000.0, y: 100_000.0 }, reach }], &[], &[], 400);
+        let (cells, labels) = label_pixels(&a, 1, &[]);
+        assert_eq!(cells.len(), 2);
+        let km2 = |label: u32| labels.iter().filter(|l| **l == label).count() as f64 * a.grid.pixel_area() / 1e6;
+        let disc = std::f64::consts::PI * 36.0;
+        assert!(km2(0) > 0.9 * disc && km2(0) < 1.15 * disc, "held {} km², disc {disc}", km2(0));
+        assert!(km2(1) > 39_000.0, "thin {} km²", km2(1));
+    }
 
     #[test]
     fn reach_grows_with_size_and_has_a_floor() {

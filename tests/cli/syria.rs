@@ -165,3 +165,54 @@ fn the_8_to_10_december_frames_show_no_government_area() {
         assert_eq!(count(d), 0, "government-tinted pixels on the map of {d}");
     }
 }
+
+/// Our shares of Syria's land on 26 Nov, 2 Dec and 10 Dec against the figures publishers of
+/// control maps put out (data/syria-2024/published-shares.csv): each row with a tolerance
+/// must hold; rows without one are shown in the data README, not tested.
+#[test]
+fn land_shares_agree_with_published_figures() {
+    let table = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/published-shares.csv"))
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(table.as_bytes());
+    let w = Workdir::new();
+    let stats = w.run(&["stats", "--format", "json"]).success().json();
+    let share = |day: &str, keys: &str| -> f64 {
+        keys.split('|')
+            .map(|k| {
+                stats
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["date"] == day && r["faction"] == k)
+                    .unwrap_or_else(|| panic!("no stats row for {k} on {day}"))["area_km2"]
+                    .as_f64()
+                    .unwrap()
+            })
+            .sum::<f64>()
+    };
+    let total = |day: &str| -> f64 {
+        stats.as_array().unwrap().iter().filter(|r| r["date"] == day).map(|r| r["area_km2"].as_f64().unwrap()).sum()
+    };
+    let mut tested = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        let (day, keys, published, tolerance) = (&row[0], &row[1], &row[2], &row[3]);
+        if tolerance.is_empty() {
+            continue;
+        }
+        let ours = share(day, keys) / total(day) * 100.0;
+        let published: f64 = published.parse().unwrap();
+        let tolerance: f64 = tolerance.parse().unwrap();
+        assert!(
+            (ours - published).abs() <= tolerance,
+            "{keys} on {day}: ours {ours:.1} %, {} says {published} % (tolerance {tolerance} points)",
+            &row[5]
+        );
+        tested += 1;
+    }
+    assert!(tested >= 5, "only {tested} figures tested");
+    // Land nobody holds stays small: under 3 % before the offensive, under 4 % after.
+    let unheld = |day: &str| share(day, "(unheld)") / total(day) * 100.0;
+    assert!(unheld("2024-11-26") < 3.0, "unheld on 26 Nov: {:.1} %", unheld("2024-11-26"));
+    assert!(unheld("2024-12-10") < 4.0, "unheld on 10 Dec: {:.1} %", unheld("2024-12-10"));
+}

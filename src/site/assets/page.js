@@ -105,10 +105,12 @@
     const group = L.layerGroup();
     for (const a of st.areas) {
       const f = D.factions[a.f];
-      const fill = a.basis === "inferred" ? `url(#stipple-${a.f})` : f.tint;
+      // Assessed land: held by inference, or thinly held (beyond every place's reach).
+      const assessed = a.basis === "inferred" || a.land === "thin";
+      const fill = assessed ? `url(#stipple-${a.f})` : f.tint;
       // A hairline of the fill's own colour hides the anti-aliasing seam between
       // neighbouring areas of one faction (reported beside assessed, say).
-      L.polygon(a.g, { pane: "areas", interactive: false, stroke: true, weight: 0.8, color: a.basis === "inferred" ? f.pale : f.tint, fillColor: fill, fillOpacity: 1 }).addTo(group);
+      L.polygon(a.g, { pane: "areas", interactive: false, stroke: true, weight: 0.8, color: assessed ? f.pale : f.tint, fillColor: fill, fillOpacity: 1 }).addTo(group);
     }
     for (const h of st.hatch) {
       const cell = D.cells[String(h.p)];
