@@ -19,7 +19,7 @@ use crate::territory::{LandClass, Territory};
 
 /// Simplification tolerance of areas and lines, in projected metres: well under a pixel at
 /// the page's usual zooms, and it keeps the Syria page far below its size budget.
-const AREA_TOLERANCE_M: f64 = 150.0;
+const AREA_TOLERANCE_M: f64 = 300.0;
 /// Simplification tolerance of the base map, in degrees (about 300 m).
 const BASEMAP_TOLERANCE_DEG: f64 = 0.003;
 

@@ -16,8 +16,8 @@
 //!
 //! Every pixel also keeps its cost distance, so the caller can tell the land within a
 //! place's reach (held) from the land beyond it that is only nearest to it (thinly held).
-//! The cost is one Dijkstra over the land pixels, O(n log n); the result is computed once
-//! per scenario.
+//! The cost is two linear growths over the land pixels (run side by side); the result is
+//! computed once per scenario.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -106,7 +106,10 @@ impl Allocation {
         // The dearest barrier through each pixel.
         let mut toll = vec![0f32; n];
         for b in barriers {
-            let cost = if b.cost.is_nan() { 0.0 } else { b.cost.max(0.0) as f32 };
+            // A toll dearer than crossing the whole raster twice over never changes which
+            // way is cheaper round, and keeps the growth's queue small.
+            let cap = 2.0 * (grid.nx + grid.ny) as f64 * grid.step;
+            let cost = if b.cost.is_nan() { 0.0 } else { b.cost.clamp(0.0, cap) as f32 };
             for w in b.line.0.windows(2) {
                 grid.walk(w[0], w[1], |k| toll[k] = toll[k].max(cost));
             }
@@ -126,24 +129,25 @@ impl Allocation {
             }
         }
 
-        let passable = |m: usize| on_land[m] && fixed_of[m] == NONE;
-        let seeds: Vec<(usize, u32)> =
-            (0..n).filter(|&k| source[k] != NONE && cost[k] == 0.0).map(|k| (k, source[k])).collect();
-        grow(&grid, &passable, &toll, &mut source, &mut cost, heap);
+        let passable: Vec<bool> = (0..n).map(|m| on_land[m] && fixed_of[m] == NONE).collect();
         // The second growth starts each source `reach` early (an additively weighted
-        // distance), so it finds how deep inside anyone's reach each pixel lies.
+        // distance), so it finds how deep inside anyone's reach each pixel lies. The two are
+        // independent: they run side by side.
         let max_reach = sources.iter().map(|s| s.reach).filter(|r| r.is_finite()).fold(0.0, f64::max);
         let mut deep_source = vec![NONE; n];
         let mut deep_cost = vec![f64::INFINITY; n];
-        let mut heap = BinaryHeap::new();
-        for &(k, s) in &seeds {
-            let reach = sources[s as usize].reach;
+        let mut deep_heap = BinaryHeap::new();
+        for k in (0..n).filter(|&k| source[k] != NONE) {
+            let reach = sources[source[k] as usize].reach;
             let start = max_reach - if reach.is_finite() { reach.clamp(0.0, max_reach) } else { 0.0 };
-            deep_source[k] = s;
+            deep_source[k] = source[k];
             deep_cost[k] = start;
-            heap.push(Reverse((start.to_bits(), k as u32)));
+            deep_heap.push(Reverse((start.to_bits(), k as u32)));
         }
-        grow(&grid, &passable, &toll, &mut deep_source, &mut deep_cost, heap);
+        rayon::join(
+            || grow(&grid, &passable, &toll, &mut source, &mut cost, heap),
+            || grow(&grid, &passable, &toll, &mut deep_source, &mut deep_cost, deep_heap),
+        );
         let slack = deep_cost.iter().map(|c| max_reach - c).collect();
         Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
     }
@@ -152,50 +156,76 @@ impl Allocation {
 /// Multi-source Dijkstra over the 8 neighbours of each pixel: from the pixels queued in
 /// `heap`, grows `owner` and `cost` over the `passable` pixels, entering a pixel costing its
 /// step plus its `toll`.
+///
+/// The queue is a ring of buckets one pixel step wide (Dial's algorithm): every move costs at
+/// least a step, so no pixel can improve another of its own bucket, and taking buckets in
+/// order settles every pixel at the cost a binary heap would (ties may go either way), in
+/// linear time.
 fn grow(
     grid: &Grid,
-    passable: &dyn Fn(usize) -> bool,
+    passable: &[bool],
     toll: &[f32],
     owner: &mut [u32],
     cost: &mut [f64],
-    mut heap: BinaryHeap<Reverse<(u64, u32)>>,
+    seeds: BinaryHeap<Reverse<(u64, u32)>>,
 ) {
-    let (nx, ny) = (grid.nx as i64, grid.ny as i64);
+    let width = grid.step;
     let diagonal = grid.step * std::f64::consts::SQRT_2;
-    let moves: [(i64, i64, f64); 8] = [
-        (1, 0, grid.step),
-        (-1, 0, grid.step),
-        (0, 1, grid.step),
-        (0, -1, grid.step),
-        (1, 1, diagonal),
-        (1, -1, diagonal),
-        (-1, 1, diagonal),
-        (-1, -1, diagonal),
+    let row = grid.nx as isize;
+    let moves: [(isize, f64); 8] = [
+        (1, grid.step),
+        (-1, grid.step),
+        (row, grid.step),
+        (-row, grid.step),
+        (row + 1, diagonal),
+        (row - 1, diagonal),
+        (-row + 1, diagonal),
+        (-row - 1, diagonal),
     ];
-    while let Some(Reverse((bits, k))) = heap.pop() {
-        let here = f64::from_bits(bits);
-        let k = k as usize;
-        if here > cost[k] {
-            continue; // a stale entry
+    let bucket_of = |c: f64| (c / width) as u64;
+    let seeds: Vec<(f64, u32)> = seeds.into_iter().map(|Reverse((bits, k))| (f64::from_bits(bits), k)).collect();
+    let max_toll = toll.iter().copied().fold(0f32, f32::max) as f64;
+    let first = seeds.iter().map(|s| bucket_of(s.0)).min().unwrap_or(0);
+    let last_seed = seeds.iter().map(|s| bucket_of(s.0)).max().unwrap_or(0);
+    // The ring must hold every key alive at once: the seeds' spread, or one move ahead.
+    let span = (last_seed - first).max(((diagonal + max_toll) / width).ceil() as u64 + 1) + 2;
+    let mut ring: Vec<Vec<u32>> = vec![Vec::new(); span as usize];
+    let mut pending = 0usize;
+    for (c, k) in seeds {
+        ring[(bucket_of(c) % span) as usize].push(k);
+        pending += 1;
+    }
+    let mut current = first;
+    let mut batch: Vec<u32> = Vec::new();
+    while pending > 0 {
+        let slot = (current % span) as usize;
+        std::mem::swap(&mut batch, &mut ring[slot]);
+        pending -= batch.len();
+        for &k in &batch {
+            let k = k as usize;
+            let here = cost[k];
+            if bucket_of(here) != current {
+                continue; // a stale entry: the pixel was reached more cheaply since
+            }
+            let who = owner[k];
+            // The raster has a margin of one pixel off the land, so every neighbour of a
+            // passable pixel is on the raster.
+            for &(offset, len) in &moves {
+                let m = k.wrapping_add_signed(offset);
+                if m >= passable.len() || !passable[m] {
+                    continue;
+                }
+                let next = here + len + toll[m] as f64;
+                if next < cost[m] && next.is_finite() {
+                    cost[m] = next;
+                    owner[m] = who;
+                    ring[(bucket_of(next) % span) as usize].push(m as u32);
+                    pending += 1;
+                }
+            }
         }
-        let (i, j) = ((k % grid.nx) as i64, (k / grid.nx) as i64);
-        let who = owner[k];
-        for (di, dj, len) in moves {
-            let (a, b) = (i + di, j + dj);
-            if a < 0 || b < 0 || a >= nx || b >= ny {
-                continue;
-            }
-            let m = grid.index(a as usize, b as usize);
-            if !passable(m) {
-                continue;
-            }
-            let next = here + len + toll[m] as f64;
-            if next < cost[m] && next.is_finite() {
-                cost[m] = next;
-                owner[m] = who;
-                heap.push(Reverse((next.to_bits(), m as u32)));
-            }
-        }
+        batch.clear();
+        current += 1;
     }
 }
 

@@ -93,8 +93,7 @@ impl Territory {
         let allocation = Allocation::compute(&land, &sources, &barriers, &zone_shapes, scenario.land.grid);
         let zone_places: Vec<usize> = scenario.zones.iter().map(|z| z.place.index()).collect();
         let (cells, labels) = zones::label_pixels(&allocation, places.len(), &zone_places);
-        let (vertices, edges) = trace::trace(&allocation.grid, &labels, cells.len());
-        let tessellation = Tessellation::from_cell_edges(vertices, edges);
+        let tessellation = trace::trace(&allocation.grid, &labels, cells.len()).into_tessellation(allocation.grid.step);
         let mut held_cells = vec![Vec::new(); places.len()];
         for (c, cell) in cells.iter().enumerate() {
             if cell.kind != CellKind::Thin {

@@ -75,8 +75,7 @@ fn tessellate(sites: &[Coord<f64>], land: &MultiPolygon<f64>, zones: &[Zone]) ->
         })
         .collect();
     let land_pixels = a.land.iter().filter(|l| **l).count() as f64 * a.grid.pixel_area();
-    let (vertices, edges) = super::trace::trace(&a.grid, &labels, sites.len());
-    (Tessellation::from_cell_edges(vertices, edges), land_pixels)
+    (super::trace::trace(&a.grid, &labels, sites.len()).into_tessellation(a.grid.step), land_pixels)
 }
 
 fn rel_close(a: f64, b: f64) -> bool {

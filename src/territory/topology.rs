@@ -44,15 +44,29 @@ impl Tessellation {
     /// Builds the topology from each cell's directed boundary edges (`per_cell[c]`, the
     /// cell on the left of each edge) over `vertices`. Edges that cancel out (a→b with
     /// b→a in one cell) vanish; rings that touch themselves are split, so every cell
-    /// comes out valid.
-    pub(crate) fn from_cell_edges(vertices: Vec<Coord<f64>>, per_cell: Vec<Vec<(u32, u32)>>) -> Tessellation {
+    /// comes out valid. With `simplify`, the vertices it marks droppable (each on one
+    /// boundary only, so the cell on its other side walks the same chain) are thinned to
+    /// within its tolerance in metres (see [`simplify_ring`]).
+    pub(crate) fn from_cell_edges(
+        vertices: Vec<Coord<f64>>,
+        per_cell: Vec<Vec<(u32, u32)>>,
+        simplify: Option<(&[bool], f64)>,
+    ) -> Tessellation {
         let id_cells: Vec<IdPolygons> = per_cell
             .into_par_iter()
             .map(|edges| {
                 let edges = cancel_opposite(edges);
                 assemble_rings(&vertices, edges)
                     .into_iter()
-                    .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
+                    .map(|(outer, holes)| {
+                        std::iter::once(outer)
+                            .chain(holes)
+                            .map(|ring| match simplify {
+                                Some((d, tolerance)) => simplify_ring(&vertices, ring, d, tolerance),
+                                None => ring,
+                            })
+                            .collect()
+                    })
                     .collect()
             })
             .collect();
@@ -93,6 +107,81 @@ impl Tessellation {
     pub fn cell(&self, cell: usize) -> &MultiPolygon<f64> {
         self.cells.get(cell).unwrap_or(&self.empty)
     }
+}
+
+/// Simplifies an open ring: between vertices that must stay (not `droppable`: where three
+/// cells meet), the droppable ones are thinned by Douglas–Peucker to within `tolerance`.
+/// Every choice depends only on the chain's vertices (the farthest from the chord, ties to
+/// the lower id), never on its direction, so the cell on the other side of the chain, which
+/// walks it backwards, keeps the same vertices and the two stay joined.
+fn simplify_ring(vertices: &[Coord<f64>], ring: Vec<u32>, droppable: &[bool], tolerance: f64) -> Vec<u32> {
+    let n = ring.len();
+    if n <= 3 {
+        return ring;
+    }
+    let pinned = |v: u32| !droppable.get(v as usize).copied().unwrap_or(false);
+    let mut pins: Vec<usize> = (0..n).filter(|&k| pinned(ring[k])).collect();
+    if pins.len() < 2 {
+        // A loop with one pin or none (an island in one other cell): pin the lowest id and
+        // the vertex farthest from it, which both sides find alike.
+        let first = pins.first().copied().unwrap_or_else(|| (0..n).min_by_key(|&k| ring[k]).unwrap_or(0));
+        let a = vertices[ring[first] as usize];
+        let far = (0..n)
+            .filter(|&k| k != first)
+            .max_by(|&p, &q| {
+                let (dp, dq) = (dist2(vertices[ring[p] as usize], a), dist2(vertices[ring[q] as usize], a));
+                dp.total_cmp(&dq).then(ring[q].cmp(&ring[p]))
+            })
+            .unwrap_or(first);
+        pins = vec![first.min(far), first.max(far)];
+    }
+    let mut keep = vec![false; n];
+    for (i, &from) in pins.iter().enumerate() {
+        let to = pins[(i + 1) % pins.len()];
+        keep[from] = true;
+        let chain: Vec<usize> = if to > from { (from..=to).collect() } else { (from..n).chain(0..=to).collect() };
+        mark_kept(vertices, &ring, &chain, tolerance, &mut keep);
+    }
+    let kept: Vec<u32> = (0..n).filter(|&k| keep[k]).map(|k| ring[k]).collect();
+    if kept.len() >= 3 && id_ring_area(vertices, &kept).abs() >= MIN_RING_AREA { kept } else { ring }
+}
+
+/// Douglas–Peucker over `chain` (indexes into `ring`, both ends kept by the caller).
+fn mark_kept(vertices: &[Coord<f64>], ring: &[u32], chain: &[usize], tolerance: f64, keep: &mut [bool]) {
+    if chain.len() <= 2 {
+        return;
+    }
+    // The chord from the lower id to the higher, so both directions compute the same bits.
+    let (first, last) = (ring[chain[0]], ring[chain[chain.len() - 1]]);
+    let (a, b) = (vertices[first.min(last) as usize], vertices[first.max(last) as usize]);
+    let ab = sub(b, a);
+    let len2 = dot(ab, ab);
+    let distance = |c: Coord<f64>| {
+        if len2 == 0.0 { dist2(c, a).sqrt() } else { cross(ab, sub(c, a)).abs() / len2.sqrt() }
+    };
+    let mut best: Option<(f64, u32, usize)> = None;
+    for (i, &k) in chain.iter().enumerate().take(chain.len() - 1).skip(1) {
+        let d = distance(vertices[ring[k] as usize]);
+        let better = match best {
+            None => true,
+            Some((bd, bid, _)) => d > bd || (d == bd && ring[k] < bid),
+        };
+        if better {
+            best = Some((d, ring[k], i));
+        }
+    }
+    if let Some((d, _, i)) = best
+        && d > tolerance
+    {
+        keep[chain[i]] = true;
+        mark_kept(vertices, ring, &chain[..=i], tolerance, keep);
+        mark_kept(vertices, ring, &chain[i..], tolerance, keep);
+    }
+}
+
+fn dist2(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let d = sub(a, b);
+    dot(d, d)
 }
 
 /// Polygons as vertex ids: each a list of open rings (outer first).

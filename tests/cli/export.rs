@@ -77,8 +77,13 @@ fn the_mini_snapshot_has_areas_frontlines_and_places() {
         })
         .collect();
     areas.sort();
+    areas.dedup();
     let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
     assert_eq!(areas, vec![pair("blue", "baseline"), pair("blue", "events"), pair("red", "baseline")]);
+    // Each area says whether it is held within a place's reach or thinly held beyond it.
+    for f in layer(&json, "area") {
+        assert!(matches!(f["properties"]["land"].as_str(), Some("held" | "thin")), "{}", f["properties"]);
+    }
     assert_eq!(layer(&json, "place").len(), 5);
     assert!(!layer(&json, "frontline").is_empty());
     let alpha = layer(&json, "place").into_iter().find(|f| f["properties"]["id"] == "alpha").unwrap();

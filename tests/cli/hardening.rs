@@ -354,7 +354,11 @@ fn areas_stay_inside_the_focus_outline_along_straight_borders() {
             }
         }
     }
-    assert!(worst < 50.0, "an area reaches {worst:.0} m beyond the outline");
+    // The land is allocated on a raster: its traced edge stays within one pixel (the stated
+    // accuracy, about 0.55 km for Syria) of the outline.
+    let pixel = territory.pixel_m();
+    assert!(pixel < 700.0, "pixel {pixel:.0} m");
+    assert!(worst < pixel, "an area reaches {worst:.0} m beyond the outline (pixel {pixel:.0} m)");
 }
 
 #[test]
