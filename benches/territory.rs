@@ -18,7 +18,8 @@ fn bench(c: &mut Criterion) {
     let territory = Territory::new(&syria);
     let states = model.states_on(syria.last_day);
     group.bench_function("merge_one_day_syria", |b| b.iter(|| territory.state_map(black_box(&states))));
-    let big = Scenario::load(&generate(Spec { places: 30_000, events: 1_000, days: 30, factions: 6, seed: 7 })).unwrap();
+    let big =
+        Scenario::load(&generate(Spec { places: 30_000, events: 1_000, days: 30, factions: 6, seed: 7 })).unwrap();
     group.bench_function("allocate_30k_places", |b| b.iter(|| Territory::new(black_box(&big))));
     group.finish();
 }

@@ -212,12 +212,9 @@ pub fn draw_chart<DB: DrawingBackend>(
         .draw()
         .map_err(fail)?;
     let mut y = 4;
-    for line in scenario
-        .credits
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::once("Areas: land allocated to the nearest place by travel cost (rivers costly to cross), equal-area projection"))
-    {
+    for line in scenario.credits.iter().map(String::as_str).chain(std::iter::once(
+        "Areas: land allocated to the nearest place by travel cost (rivers costly to cross), equal-area projection",
+    )) {
         footer
             .draw(&Text::new(
                 line.to_string(),

@@ -247,6 +247,11 @@ impl<'a> Atlas<'a> {
         self.viewport.pixels_per_metre()
     }
 
+    /// Where a lon/lat point falls on the frame, in pixels (it may be off the frame).
+    pub fn pixel_of(&self, lonlat: Coord<f64>) -> Coord<f64> {
+        self.viewport.to_pixel(self.territory.projection().project(lonlat))
+    }
+
     /// A place's area (its cell) in frame pixels, unclipped.
     pub fn cell_in_pixels(&self, place: crate::gazetteer::PlaceId) -> MultiPolygon<f64> {
         self.territory.cell(place).map_coords(|c| self.viewport.to_pixel(c))

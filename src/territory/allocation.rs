@@ -145,8 +145,9 @@ impl Allocation {
             deep_heap.push(Reverse((start.to_bits(), k as u32)));
         }
         rayon::join(
-            || grow(&grid, &passable, &toll, &mut source, &mut cost, heap),
-            || grow(&grid, &passable, &toll, &mut deep_source, &mut deep_cost, deep_heap),
+            || grow(&grid, &passable, &toll, &mut source, &mut cost, heap, f64::INFINITY),
+            // Only whether a pixel is within anyone's reach matters: stop at the reach.
+            || grow(&grid, &passable, &toll, &mut deep_source, &mut deep_cost, deep_heap, max_reach),
         );
         let slack = deep_cost.iter().map(|c| max_reach - c).collect();
         Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
@@ -155,7 +156,7 @@ impl Allocation {
 
 /// Multi-source Dijkstra over the 8 neighbours of each pixel: from the pixels queued in
 /// `heap`, grows `owner` and `cost` over the `passable` pixels, entering a pixel costing its
-/// step plus its `toll`.
+/// step plus its `toll`, and no farther than a cost of `limit`.
 ///
 /// The queue is a ring of buckets one pixel step wide (Dial's algorithm): every move costs at
 /// least a step, so no pixel can improve another of its own bucket, and taking buckets in
@@ -168,6 +169,7 @@ fn grow(
     owner: &mut [u32],
     cost: &mut [f64],
     seeds: BinaryHeap<Reverse<(u64, u32)>>,
+    limit: f64,
 ) {
     let width = grid.step;
     let diagonal = grid.step * std::f64::consts::SQRT_2;
@@ -216,7 +218,7 @@ fn grow(
                     continue;
                 }
                 let next = here + len + toll[m] as f64;
-                if next < cost[m] && next.is_finite() {
+                if next < cost[m] && next <= limit {
                     cost[m] = next;
                     owner[m] = who;
                     ring[(bucket_of(next) % span) as usize].push(m as u32);

@@ -90,11 +90,7 @@ pub fn reach_of(population: Option<u64>, kind: PlaceKind, reach_km: f64) -> f64 
 /// Labels each pixel with its cell and lists the cells: per place a held cell and a thin
 /// cell (in place order), then one cell per zone. Pixels of no cell are `NONE`. Cells with
 /// no pixel are kept (empty), so indexes stay stable.
-pub(super) fn label_pixels(
-    allocation: &Allocation,
-    places: usize,
-    zone_places: &[usize],
-) -> (Vec<LandCell>, Vec<u32>) {
+pub(super) fn label_pixels(allocation: &Allocation, places: usize, zone_places: &[usize]) -> (Vec<LandCell>, Vec<u32>) {
     let mut cells: Vec<LandCell> = Vec::with_capacity(2 * places + zone_places.len());
     for place in 0..places {
         cells.push(LandCell { place, kind: CellKind::Held });
@@ -148,7 +144,13 @@ mod tests {
             vec![],
         )]);
         let reach = reach_of(None, PlaceKind::Mountain, 60.0) * 1000.0;
-        let a = Allocation::compute(&land, &[Source { position: Coord { x: 100_000.0, y: 100_000.0 }, reach }], &[], &[], 400);
+        let a = Allocation::compute(
+            &land,
+            &[Source { position: Coord { x: 100_000.0, y: 100_000.0 }, reach }],
+            &[],
+            &[],
+            400,
+        );
         let (cells, labels) = label_pixels(&a, 1, &[]);
         assert_eq!(cells.len(), 2);
         let km2 = |label: u32| labels.iter().filter(|l| **l == label).count() as f64 * a.grid.pixel_area() / 1e6;

@@ -418,3 +418,53 @@ fn a_bad_inset_is_refused_with_its_field() {
     );
     w.run(&["--scenario", "mini", "render", "--out", "f", "--no-gif", "--size", "640x360"]).success();
 }
+
+/// The Euphrates was the line between the government's south bank and the SDF's north bank
+/// for years: before the offensive, the land 15–35 km north of the river opposite Maadan and
+/// at-Tibni is the SDF's on the frame (plain or thinly held), never the government's, and
+/// the land just south of it is the government's.
+#[test]
+fn no_government_land_crosses_the_euphrates_before_the_offensive() {
+    let prepared = prepare(Scenario::syria_2024().unwrap());
+    let s = &prepared.s;
+    let atlas = Atlas::new(s, &prepared.model, &prepared.territory, 1920, 1080, Style::default()).unwrap();
+    let d = "2024-11-26";
+    let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
+    let tints = |key: &str| {
+        let c = s.faction_by_key(key).unwrap().colour;
+        [atlas.style.area_colour(c).rgb(), atlas.style.assessed_colour(c).rgb()]
+    };
+    let (sdf, gov) = (tints("sdf"), tints("gov"));
+    // The nearest tint of the two factions to the colour of a few pixels around the point
+    // (stipple dots and labels aside).
+    let side = |lon: f64, lat: f64| -> &'static str {
+        let at = atlas.pixel_of(geo::Coord { x: lon, y: lat });
+        let mut votes = (0, 0);
+        for dx in -3..=3 {
+            for dy in -3..=3 {
+                let c = pixel_at(&pixmap, geo::Coord { x: at.x + dx as f64, y: at.y + dy as f64 });
+                let dist = |t: &[u8; 3]| (0..3).map(|i| (c[i] as i32 - t[i] as i32).abs()).sum::<i32>();
+                let (ds, dg) = (sdf.iter().map(dist).min().unwrap(), gov.iter().map(dist).min().unwrap());
+                if ds < 12 && ds < dg {
+                    votes.0 += 1;
+                } else if dg < 12 && dg < ds {
+                    votes.1 += 1;
+                }
+            }
+        }
+        if votes.0 > votes.1 {
+            "sdf"
+        } else if votes.1 > votes.0 {
+            "gov"
+        } else {
+            "neither"
+        }
+    };
+    // Points on the river (Natural Earth) between Maadan and Deir ez-Zor, then north of it.
+    for (lon, lat) in [(39.70, 35.76), (39.90, 35.56), (40.03, 35.48)] {
+        for north in [0.15, 0.3] {
+            assert_eq!(side(lon, lat + north), "sdf", "{:.2}° north of the river at {lon}E on {d}", north);
+        }
+        assert_eq!(side(lon, lat - 0.08), "gov", "just south of the river at {lon}E on {d}");
+    }
+}

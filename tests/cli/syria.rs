@@ -171,8 +171,10 @@ fn the_8_to_10_december_frames_show_no_government_area() {
 /// must hold; rows without one are shown in the data README, not tested.
 #[test]
 fn land_shares_agree_with_published_figures() {
-    let table = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/published-shares.csv"))
-        .unwrap();
+    let table = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/published-shares.csv"),
+    )
+    .unwrap();
     let mut reader = csv::Reader::from_reader(table.as_bytes());
     let w = Workdir::new();
     let stats = w.run(&["stats", "--format", "json"]).success().json();
