@@ -56,6 +56,7 @@ import math
 import sys
 
 from atomic_write import write_whole  # beside this script: Python puts its folder on the path
+from convert_basemap import render  # the same one-feature-per-line layout
 
 SOURCE = "Natural Earth 1:10m rivers and lake centerlines (public domain)"
 DECIMALS = 5
@@ -229,17 +230,6 @@ def close_names(names, key):
     if names:
         return "; names there: " + ", ".join(names[:20]) + (" …" if len(names) > 20 else "")
     return " (the box holds no named feature)"
-
-
-def render(collection):
-    """The collection as text, one feature per line (readable diffs, compact file)."""
-    features = collection["features"]
-    lines = ['{"type":"FeatureCollection","features":[']
-    for i, feature in enumerate(features):
-        text = json.dumps(feature, separators=(",", ":"), ensure_ascii=False)
-        lines.append(text + ("," if i + 1 < len(features) else ""))
-    lines.append("]}")
-    return "\n".join(lines) + "\n"
 
 
 def load_collection(path):

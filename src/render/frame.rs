@@ -651,6 +651,9 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         p.dots(&dots, colour(style.muted).to_rgba(), 1.1)?;
         legend_text(p, &t.legend_assessed, y)?;
         y += 27.0 * scale;
+        swatch(p, y, colour(style.assessed_colour(style.muted)).to_rgba())?;
+        legend_text(p, &t.legend_thin, y)?;
+        y += 27.0 * scale;
         let seg = LineString(vec![
             Coord { x: left, y: y + 11.0 * scale },
             Coord { x: left + 30.0 * scale, y: y + 11.0 * scale },

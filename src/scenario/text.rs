@@ -18,6 +18,8 @@ pub struct TextEntry {
     pub legend_contested: Option<String>,
     /// Overrides [`Text::legend_assessed`].
     pub legend_assessed: Option<String>,
+    /// Overrides [`Text::legend_thin`].
+    pub legend_thin: Option<String>,
     /// Overrides [`Text::legend_frontline`].
     pub legend_frontline: Option<String>,
     /// Overrides [`Text::legend_changed`].
@@ -71,6 +73,8 @@ pub struct Text {
     pub legend_contested: String,
     /// Legend: assessed areas.
     pub legend_assessed: String,
+    /// Legend: thinly held land (beyond every place's reach).
+    pub legend_thin: String,
     /// Legend: the front line.
     pub legend_frontline: String,
     /// Legend: the ring around places that changed hands.
@@ -133,6 +137,7 @@ impl Default for Text {
             day_of: "Day {day} of {days} · state at the end of the day".into(),
             legend_contested: "Contested: fighting inside (hatched)".into(),
             legend_assessed: "Assessed: no direct report (dotted)".into(),
+            legend_thin: "Thinly held: no place near, given to the nearest (pale)".into(),
             legend_frontline: "Frontline".into(),
             legend_changed: "Changed hands this day".into(),
             this_day: "This day".into(),
@@ -170,10 +175,11 @@ impl Text {
     /// fields it may use.
     pub fn from_entry(entry: &TextEntry) -> Result<Text, TextProblem> {
         let mut text = Text::default();
-        let slots: [(&str, &Option<String>, &mut String, &[&str]); 23] = [
+        let slots: [(&str, &Option<String>, &mut String, &[&str]); 24] = [
             ("day_of", &entry.day_of, &mut text.day_of, &["day", "days"]),
             ("legend_contested", &entry.legend_contested, &mut text.legend_contested, &[]),
             ("legend_assessed", &entry.legend_assessed, &mut text.legend_assessed, &[]),
+            ("legend_thin", &entry.legend_thin, &mut text.legend_thin, &[]),
             ("legend_frontline", &entry.legend_frontline, &mut text.legend_frontline, &[]),
             ("legend_changed", &entry.legend_changed, &mut text.legend_changed, &[]),
             ("this_day", &entry.this_day, &mut text.this_day, &[]),

@@ -142,20 +142,18 @@ impl Grid {
         let step_j: i64 = if dy > 0.0 { 1 } else { -1 };
         let t_delta_x = if dx != 0.0 { (1.0 / dx).abs() } else { f64::INFINITY };
         let t_delta_y = if dy != 0.0 { (1.0 / dy).abs() } else { f64::INFINITY };
-        let mut t_max_x = if dx > 0.0 {
-            ((i + 1) as f64 - ax) / dx
-        } else if dx < 0.0 {
-            (i as f64 - ax) / dx
-        } else {
-            f64::INFINITY
+        // How far along the segment (0..1) it first leaves its starting pixel on one axis.
+        let first_exit = |cell: i64, from: f64, d: f64| {
+            if d > 0.0 {
+                ((cell + 1) as f64 - from) / d
+            } else if d < 0.0 {
+                (cell as f64 - from) / d
+            } else {
+                f64::INFINITY
+            }
         };
-        let mut t_max_y = if dy > 0.0 {
-            ((j + 1) as f64 - ay) / dy
-        } else if dy < 0.0 {
-            (j as f64 - ay) / dy
-        } else {
-            f64::INFINITY
-        };
+        let mut t_max_x = first_exit(i, ax, dx);
+        let mut t_max_y = first_exit(j, ay, dy);
         let (nx, ny) = (self.nx as i64, self.ny as i64);
         // The walk visits |ei - i| + |ej - j| + 1 pixels; a bound guards against a runaway.
         let bound = (ei - i).abs() + (ej - j).abs() + 1;

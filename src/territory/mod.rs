@@ -181,6 +181,12 @@ impl Territory {
         })
     }
 
+    /// The areas a rule (succession, enclaves) gave, per faction: the places held by
+    /// inference, thin land included.
+    pub fn inferred_areas(&self, states: &[PlaceState]) -> Vec<(FactionId, MultiPolygon<f64>)> {
+        self.areas_by(|cell| states.get(cell.place).filter(|s| s.basis.is_inferred()).and_then(|s| s.holder))
+    }
+
     /// Area of each cell, m² (index = cell).
     pub fn cell_areas(&self) -> Vec<f64> {
         (0..self.cells.len()).map(|c| self.tessellation.cell(c).unsigned_area()).collect()
