@@ -672,7 +672,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             .map_err(fail)?;
         legend_text(p, &t.legend_changed, y)?;
     }
-    y = legend_top + ((s.factions.len() + 3) as f64 * 27.0 + 40.0) * scale;
+    y = legend_top + ((s.factions.len() + 4) as f64 * 27.0 + 40.0) * scale;
 
     // The day's changes.
     let credits_top = panel.max().y - (s.credits.len() as f64 * 19.0 + 30.0) * scale;
