@@ -105,9 +105,10 @@
     const group = L.layerGroup();
     for (const a of st.areas) {
       const f = D.factions[a.f];
-      // Assessed land: held by inference, or thinly held (beyond every place's reach).
+      // Assessed land: dotted where a rule gave it, pale where it is only thinly held
+      // (beyond every place's reach), as on the frames.
       const assessed = a.basis === "inferred" || a.land === "thin";
-      const fill = assessed ? `url(#stipple-${a.f})` : f.tint;
+      const fill = a.basis === "inferred" ? `url(#stipple-${a.f})` : a.land === "thin" ? f.pale : f.tint;
       // A hairline of the fill's own colour hides the anti-aliasing seam between
       // neighbouring areas of one faction (reported beside assessed, say).
       L.polygon(a.g, { pane: "areas", interactive: false, stroke: true, weight: 0.8, color: assessed ? f.pale : f.tint, fillColor: fill, fillOpacity: 1 }).addTo(group);
@@ -307,6 +308,7 @@
   legend.append(
     el("li", {}, patternSwatch("url(#hatch-0)"), "Contested: fighting inside (hatched, the challenger's colour)"),
     el("li", {}, patternSwatch("url(#stipple-0)"), "Assessed: no direct report (pale, dotted)"),
+    el("li", {}, patternSwatch(D.factions[0].pale), "Thinly held: no place near, given to the nearest (pale)"),
     el("li", {}, patternSwatch(D.colours.land), "Nobody known to hold it"),
     el("li", {}, patternSwatch(D.colours.front), "Frontline (the thin dark band)"),
     el("li", { textContent: "◯ Ringed: changed hands this day (a row names it)" }),
