@@ -82,6 +82,7 @@ impl Allocation {
         sources: &[Source],
         barriers: &[Barrier],
         fixed: &[MultiPolygon<f64>],
+        partitions: &[MultiPolygon<f64>],
         long_side: usize,
     ) -> Allocation {
         let bbox = super::geometry::bbox_of(
@@ -100,6 +101,16 @@ impl Allocation {
             grid.fill(shape, |k| {
                 if on_land[k] && fixed_of[k] == NONE {
                     fixed_of[k] = f as u32;
+                }
+            });
+        }
+        // Which partition each pixel is in (first one wins; `NONE`: the open land). Growth never
+        // crosses from one partition to another, so an area's land goes to its own places.
+        let mut part = vec![NONE; n];
+        for (a, shape) in partitions.iter().enumerate() {
+            grid.fill(shape, |k| {
+                if part[k] == NONE {
+                    part[k] = a as u32;
                 }
             });
         }
@@ -145,9 +156,9 @@ impl Allocation {
             deep_heap.push(Reverse((start.to_bits(), k as u32)));
         }
         rayon::join(
-            || grow(&grid, &passable, &toll, &mut source, &mut cost, heap, f64::INFINITY),
+            || grow(&grid, &passable, &part, &toll, &mut source, &mut cost, heap, f64::INFINITY),
             // Only whether a pixel is within anyone's reach matters: stop at the reach.
-            || grow(&grid, &passable, &toll, &mut deep_source, &mut deep_cost, deep_heap, max_reach),
+            || grow(&grid, &passable, &part, &toll, &mut deep_source, &mut deep_cost, deep_heap, max_reach),
         );
         let slack = deep_cost.iter().map(|c| max_reach - c).collect();
         Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
@@ -155,16 +166,19 @@ impl Allocation {
 }
 
 /// Multi-source Dijkstra over the 8 neighbours of each pixel: from the pixels queued in
-/// `heap`, grows `owner` and `cost` over the `passable` pixels, entering a pixel costing its
-/// step plus its `toll`, and no farther than a cost of `limit`.
+/// `heap`, grows `owner` and `cost` over the `passable` pixels of the same partition as the
+/// pixel it comes from, entering a pixel costing its step plus its `toll`, and no farther than
+/// a cost of `limit`.
 ///
 /// The queue is a ring of buckets one pixel step wide (Dial's algorithm): every move costs at
 /// least a step, so no pixel can improve another of its own bucket, and taking buckets in
 /// order settles every pixel at the cost a binary heap would (ties may go either way), in
 /// linear time.
+#[allow(clippy::too_many_arguments)]
 fn grow(
     grid: &Grid,
     passable: &[bool],
+    part: &[u32],
     toll: &[f32],
     owner: &mut [u32],
     cost: &mut [f64],
@@ -214,7 +228,7 @@ fn grow(
             // passable pixel is on the raster.
             for &(offset, len) in &moves {
                 let m = k.wrapping_add_signed(offset);
-                if m >= passable.len() || !passable[m] {
+                if m >= passable.len() || !passable[m] || part[m] != part[k] {
                     continue;
                 }
                 let next = here + len + toll[m] as f64;
@@ -295,7 +309,7 @@ mod tests {
             Source { reach: 10_000.0, position: Coord { x: 20_000.0, y: 50_000.0 } },
             Source { reach: 10_000.0, position: Coord { x: 80_000.0, y: 50_000.0 } },
         ];
-        let a = Allocation::compute(&square(100_000.0), &sources, &[], &[], 200);
+        let a = Allocation::compute(&square(100_000.0), &sources, &[], &[], &[], 200);
         assert_eq!(owner_at(&a, 45_000.0, 50_000.0), 0);
         assert_eq!(owner_at(&a, 55_000.0, 50_000.0), 1);
         assert_eq!(owner_at(&a, 45_000.0, 5_000.0), 0);
@@ -311,9 +325,9 @@ mod tests {
         ];
         let river =
             Barrier { line: LineString::from(vec![(50_000.0, -1_000.0), (50_000.0, 101_000.0)]), cost: 100_000.0 };
-        let free = Allocation::compute(&square(100_000.0), &sources, &[], &[], 200);
+        let free = Allocation::compute(&square(100_000.0), &sources, &[], &[], &[], 200);
         assert_eq!(owner_at(&free, 60_000.0, 50_000.0), 0);
-        let walled = Allocation::compute(&square(100_000.0), &sources, &[river], &[], 200);
+        let walled = Allocation::compute(&square(100_000.0), &sources, &[river], &[], &[], 200);
         assert_eq!(owner_at(&walled, 52_000.0, 50_000.0), 1);
         assert_eq!(owner_at(&walled, 52_000.0, 2_000.0), 1);
         assert_eq!(owner_at(&walled, 48_000.0, 95_000.0), 0);
@@ -327,12 +341,39 @@ mod tests {
             &[Source { reach: 10_000.0, position: Coord { x: 90_000.0, y: 90_000.0 } }],
             &[],
             &[zone],
+            &[],
             100,
         );
         let (i, j) = a.grid.pixel_of(Coord { x: 10_000.0, y: 10_000.0 }).unwrap();
         assert_eq!(a.fixed[a.grid.index(i, j)], 0);
         assert_eq!(a.source[a.grid.index(i, j)], NONE);
         assert_eq!(owner_at(&a, 50_000.0, 10_000.0), 0);
+    }
+
+    #[test]
+    fn an_area_goes_to_its_own_places() {
+        // A district (the east 30 km) with one place deep inside it; a place just west of
+        // its border would otherwise take the district's western half.
+        let district = MultiPolygon::new(vec![geo::Polygon::new(
+            LineString::from(vec![
+                (70_000.0, 0.0),
+                (100_000.0, 0.0),
+                (100_000.0, 100_000.0),
+                (70_000.0, 100_000.0),
+                (70_000.0, 0.0),
+            ]),
+            vec![],
+        )]);
+        let sources = [
+            Source { reach: 10_000.0, position: Coord { x: 65_000.0, y: 50_000.0 } },
+            Source { reach: 10_000.0, position: Coord { x: 95_000.0, y: 50_000.0 } },
+        ];
+        let open = Allocation::compute(&square(100_000.0), &sources, &[], &[], &[], 200);
+        assert_eq!(owner_at(&open, 75_000.0, 50_000.0), 0);
+        let parted = Allocation::compute(&square(100_000.0), &sources, &[], &[], &[district], 200);
+        assert_eq!(owner_at(&parted, 75_000.0, 50_000.0), 1);
+        assert_eq!(owner_at(&parted, 71_000.0, 5_000.0), 1);
+        assert_eq!(owner_at(&parted, 68_000.0, 50_000.0), 0);
     }
 
     #[test]
@@ -344,11 +385,11 @@ mod tests {
             Source { reach: 10_000.0, position: Coord { x: f64::NAN, y: 0.0 } },
             Source { reach: 10_000.0, position: Coord { x: 1e300, y: -1e300 } },
         ];
-        let a = Allocation::compute(&square(100_000.0), &sources, &[], &[], 50);
+        let a = Allocation::compute(&square(100_000.0), &sources, &[], &[], &[], 50);
         // The duplicate is seeded next door, so it keeps a little land of its own.
         assert!(a.source.contains(&1));
         assert!(!a.source.contains(&2) && !a.source.contains(&3));
-        let empty = Allocation::compute(&MultiPolygon::new(vec![]), &sources, &[], &[], 50);
+        let empty = Allocation::compute(&MultiPolygon::new(vec![]), &sources, &[], &[], &[], 50);
         assert!(empty.source.is_empty());
     }
 }

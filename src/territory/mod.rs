@@ -90,7 +90,22 @@ impl Territory {
             .collect();
         let zone_shapes: Vec<MultiPolygon<f64>> =
             scenario.zones.iter().map(|z| MultiPolygon::new(vec![projection.project_geometry(&z.shape)])).collect();
-        let allocation = Allocation::compute(&land, &sources, &barriers, &zone_shapes, scenario.land.grid);
+        // Named areas that hold places are partitions: their land goes to their own places, so
+        // a row that hands the area over moves its land with it.
+        let partitions: Vec<MultiPolygon<f64>> = scenario
+            .regions
+            .all()
+            .iter()
+            .filter(|r| !r.members.is_empty())
+            .filter_map(|r| r.shape.as_ref())
+            .map(|shape| {
+                projection.project_multi_polygon(&crate::projection::densify_degrees(
+                    shape,
+                    crate::projection::DENSIFY_DEGREES,
+                ))
+            })
+            .collect();
+        let allocation = Allocation::compute(&land, &sources, &barriers, &zone_shapes, &partitions, scenario.land.grid);
         let zone_places: Vec<usize> = scenario.zones.iter().map(|z| z.place.index()).collect();
         let (cells, labels) = zones::label_pixels(&allocation, places.len(), &zone_places);
         let tessellation = trace::trace(&allocation.grid, &labels, cells.len()).into_tessellation(allocation.grid.step);

@@ -62,7 +62,7 @@ struct Zone {
 fn tessellate(sites: &[Coord<f64>], land: &MultiPolygon<f64>, zones: &[Zone]) -> (Tessellation, f64) {
     let sources: Vec<Source> = sites.iter().map(|&position| Source { position, reach: 10_000.0 }).collect();
     let fixed: Vec<MultiPolygon<f64>> = zones.iter().map(|z| MultiPolygon::new(vec![z.polygon.clone()])).collect();
-    let a = Allocation::compute(land, &sources, &[], &fixed, 100);
+    let a = Allocation::compute(land, &sources, &[], &fixed, &[], 100);
     let labels: Vec<u32> = (0..a.grid.len())
         .map(|k| {
             if !a.land[k] {

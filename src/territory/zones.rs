@@ -149,6 +149,7 @@ mod tests {
             &[Source { position: Coord { x: 100_000.0, y: 100_000.0 }, reach }],
             &[],
             &[],
+            &[],
             400,
         );
         let (cells, labels) = label_pixels(&a, 1, &[]);

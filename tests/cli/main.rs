@@ -9,6 +9,7 @@ mod check;
 mod export;
 mod fuzz_quick;
 mod hardening;
+mod land;
 mod own_conflict;
 mod queries;
 mod render;

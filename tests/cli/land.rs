@@ -1,0 +1,66 @@
+//! Land that carries control itself: a named area (a district) handed over by one row moves
+//! all its land that day, not only the land nearest to its places.
+
+use frontline::Scenario;
+use frontline::territory::Territory;
+use geo::{Contains, Coord, Point};
+
+use crate::workdir::Workdir;
+
+/// The mini fixture with "Charlie District" (around Charlie, east of Şūrān in the north):
+/// its north-western corner is nearer to Şūrān (red throughout) than to Charlie.
+fn with_district(handover: bool) -> Workdir {
+    let w = Workdir::with_mini();
+    w.write(
+        "mini/areas.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Charlie District","note":"invented for tests"},"geometry":{"type":"Polygon","coordinates":[[[36.7,34.2],[37.4,34.2],[37.4,34.9],[36.7,34.9],[36.7,34.2]]]}}]}"#,
+    );
+    w.edit(
+        "mini/scenario.toml",
+        "basemap = \"basemap.geojson\"",
+        "basemap = \"basemap.geojson\"\nareas = \"areas.geojson\"",
+    );
+    if handover {
+        let mut events = w.read("mini/events.csv");
+        events.push_str("2024-03-02,Charlie District,blue,captured,reported,r1.txt,Charlie fell to Blue on Monday.,the district handed over as a whole\n");
+        w.write("mini/events.csv", &events);
+    }
+    w
+}
+
+/// Who holds the land at a lon/lat point on a day.
+fn holder_at(s: &Scenario, territory: &Territory, day: &str, lonlat: Coord<f64>) -> Option<String> {
+    let model = s.model();
+    let states = model.states_on(day.parse().unwrap());
+    let at = Point::from(territory.projection().project(lonlat));
+    territory
+        .state_map(&states)
+        .areas
+        .iter()
+        .find(|(_, shape)| shape.contains(&at))
+        .map(|(f, _)| s.factions[f.0 as usize].key.clone())
+}
+
+#[test]
+fn a_district_handover_moves_the_districts_land_that_day() {
+    let corner = Coord { x: 36.74, y: 34.86 };
+    let w = with_district(true);
+    w.run(&["--scenario", "mini", "check"]).success().says("0 error(s)");
+    let s = Scenario::from_dir(w.path("mini")).unwrap();
+    let territory = Territory::new(&s);
+    assert_eq!(holder_at(&s, &territory, "2024-03-01", corner).as_deref(), Some("red"));
+    assert_eq!(
+        holder_at(&s, &territory, "2024-03-02", corner).as_deref(),
+        Some("blue"),
+        "the district's corner on the handover day"
+    );
+    // Just outside the district, Şūrān's land stays red.
+    assert_eq!(holder_at(&s, &territory, "2024-03-02", Coord { x: 36.62, y: 34.86 }).as_deref(), Some("red"));
+
+    // Without the area the same corner is Şūrān's, and stays red: the row on the district
+    // is what moves it.
+    let plain = Workdir::with_mini();
+    let s = Scenario::from_dir(plain.path("mini")).unwrap();
+    let territory = Territory::new(&s);
+    assert_eq!(holder_at(&s, &territory, "2024-03-02", corner).as_deref(), Some("red"));
+}
