@@ -105,6 +105,24 @@ fn region_conflicts(
     let named_today: std::collections::HashSet<PlaceId> =
         scenario.events[from..to].iter().filter_map(|e| e.place()).collect();
     let governed: Vec<PlaceId> = region.members.iter().copied().filter(|p| !named_today.contains(p)).collect();
+    // A handover that moves nothing is worth a word: every place of the region is named by
+    // rows of its own that day, or was already so (a denial, `held`, is allowed to).
+    let unchanged = governed.iter().all(|p| {
+        let before = day.pred_opt().map_or_else(|| model.state(*p, day), |d| model.state(*p, d));
+        before.same_sides(&model.state(*p, day))
+    });
+    if group.iter().any(|e| matches!(e.action, Action::Captured | Action::Withdrew | Action::Entered)) && unchanged {
+        let e = &group[0];
+        let why = if governed.is_empty() {
+            "every place in it is named by rows of its own that day"
+        } else {
+            "every place in it was already so"
+        };
+        problems.push(Problem::warning(
+            Location::line(events_file, e.line),
+            format!("the rows on the region {} on {day} change nothing: {why}", region.name),
+        ));
+    }
     for e in group.iter().filter(|e| e.action != Action::Dissolved) {
         if !governed.is_empty() && governed.iter().all(|p| !model.state(*p, day).is_supported_by(e)) {
             problems.push(Problem::warning(

@@ -64,3 +64,18 @@ fn a_district_handover_moves_the_districts_land_that_day() {
     let territory = Territory::new(&s);
     assert_eq!(holder_at(&s, &territory, "2024-03-02", corner).as_deref(), Some("red"));
 }
+
+#[test]
+fn check_warns_of_a_row_on_an_area_that_changes_nothing() {
+    let w = with_district(false);
+    let mut events = w.read("mini/events.csv");
+    events.push_str("2024-03-02,Charlie District,red,captured,reported,r1.txt,The Red command denied that Alpha had fallen.,already red\n");
+    w.write("mini/events.csv", &events);
+    w.run(&["--scenario", "mini", "check"])
+        .success()
+        .says("the rows on the region Charlie District on 2024-03-02 change nothing: every place in it was already so");
+    // A handover that does move its places is not warned of.
+    let moved = with_district(true);
+    let run = moved.run(&["--scenario", "mini", "check"]);
+    assert!(!run.stdout().contains("change nothing") && !run.stderr().contains("change nothing"), "{}", run.stderr());
+}
