@@ -185,6 +185,7 @@ pub(super) fn build(
     let mut h = Histories { spans: vec![Vec::new(); n], touched: Vec::new() };
     let mut has_evidence = vec![false; n];
     let mut enclosed_since: Vec<Option<NaiveDate>> = vec![None; n];
+    let mut passed_since: Vec<Option<NaiveDate>> = vec![None; n];
     // A pocket that already existed at the baseline (a garrison linked to its main body
     // only by a long desert road) was held then: the rule is for pockets the offensive
     // makes, not for the lines it starts from.
@@ -330,6 +331,71 @@ pub(super) fn build(
             }
             if !moved {
                 break;
+            }
+        }
+        // 4c. Places the front has passed: most neighbours taken by rows of one faction.
+        if inf.settings.passed_share > 0.0 {
+            let mut flips: Vec<(usize, FactionId, Vec<EventId>)> = Vec::new();
+            for p in 0..n {
+                let s = current[p];
+                let untouched = s.basis == Basis::Baseline && s.challenger.is_none() && !has_evidence[p];
+                let Some(holder) = s.holder.filter(|_| untouched) else {
+                    passed_since[p] = None;
+                    continue;
+                };
+                let mut total = 0usize;
+                let mut taken: Vec<(FactionId, usize)> = Vec::new();
+                for (j, _) in inf.graph.neighbours(p) {
+                    if j >= n {
+                        continue;
+                    }
+                    total += 1;
+                    let sj = current[j];
+                    match sj.holder {
+                        Some(f)
+                            if f != holder
+                                && matches!(sj.basis, Basis::Events | Basis::Region)
+                                && !inf.no_inheritance.contains(&f) =>
+                        {
+                            match taken.iter_mut().find(|(g, _)| *g == f) {
+                                Some(entry) => entry.1 += 1,
+                                None => taken.push((f, 1)),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let best = taken.iter().copied().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+                match best {
+                    Some((f, count)) if total >= 3 && count as f64 >= inf.settings.passed_share * total as f64 => {
+                        let since = *passed_since[p].get_or_insert(day);
+                        let due =
+                            since.checked_add_days(Days::new(u64::from(inf.settings.enclave_days))).unwrap_or(since);
+                        if day >= due {
+                            let mut cited: Vec<EventId> = Vec::new();
+                            for (j, _) in inf.graph.neighbours(p) {
+                                if j < n && current[j].holder == Some(f) {
+                                    for r in h.spans[j].last().map(|s| s.supporting.as_slice()).unwrap_or_default() {
+                                        if cited.len() < MAX_ENCLAVE_CITATIONS && !cited.contains(r) {
+                                            cited.push(*r);
+                                        }
+                                    }
+                                }
+                            }
+                            flips.push((p, f, cited));
+                        } else if due <= inf.last_day {
+                            days.insert(due);
+                        }
+                    }
+                    _ => passed_since[p] = None,
+                }
+            }
+            // Applied after the scan, so one day's flips never count towards another's.
+            for (p, f, cited) in flips {
+                let state = PlaceState::inferred(f, day, Rule::Passed);
+                current[p] = state;
+                h.record(p, day, state, &cited);
+                passed_since[p] = None;
             }
         }
     }

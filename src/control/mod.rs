@@ -730,6 +730,38 @@ mod tests {
         assert_eq!(m.state(PlaceId(5), day(2)).holder, HTS);
     }
 
+    #[test]
+    fn a_place_the_front_passed_goes_over_unless_a_row_says_it_held_out() {
+        let (_, regions, graph) = grid();
+        // HTS takes all but the corner places 14 and 15 on day 2.
+        let taken: Vec<u32> = (0..14).collect();
+        let mut events: Vec<Event> =
+            taken.iter().map(|&p| ev(2, p, 1, Action::Captured, Confidence::Reported)).collect();
+        let settings = Settings { enclave_days: 2, ..Settings::default() };
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(rules(&graph, settings, &[])));
+        let passed: Vec<u32> = (14..16).filter(|&p| m.state(PlaceId(p), day(4)).holder == HTS).collect();
+        assert!(!passed.is_empty(), "a place the front passed changes hands");
+        for &p in &passed {
+            assert_eq!(m.state(PlaceId(p), day(3)).holder, GOV, "place {p} waits enclave_days");
+            assert_eq!(m.state(PlaceId(p), day(4)).basis, Basis::Inferred(Rule::Passed));
+        }
+        // The rule never feeds on its own results: at least one corner keeps its holder.
+        assert!(passed.len() < 2 || m.state(PlaceId(15), day(10)).holder == HTS);
+        // A row saying the place held out keeps it.
+        for &p in &passed {
+            events.push(ev(3, p, 0, Action::Held, Confidence::Reported));
+        }
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(rules(&graph, settings, &[])));
+        for &p in &passed {
+            assert_eq!(m.state(PlaceId(p), day(10)).holder, GOV, "place {p} held out");
+        }
+        // Off with passed_share = 0.
+        let off = Settings { passed_share: 0.0, ..settings };
+        let events: Vec<Event> = taken.iter().map(|&p| ev(2, p, 1, Action::Captured, Confidence::Reported)).collect();
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(rules(&graph, off, &[])));
+        assert!((14..16).all(|p| m.state(PlaceId(p), day(10)).holder == GOV));
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;

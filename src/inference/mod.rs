@@ -13,6 +13,12 @@
 //!   and cut off from the holder's main body, passes to the enclosing faction once it has
 //!   been enclosed for [`Settings::enclave_days`].
 //!
+//! - **Passed places**: a place with no evidence of its own since the baseline, at least
+//!   [`Settings::passed_share`] of whose neighbours one other faction has taken by rows
+//!   (not by inference, so the rule never feeds itself), passes to that faction after
+//!   [`Settings::enclave_days`]: the front went past it, even where it still touches its
+//!   holder's main body or a border. A row naming the place (it held out) stops it.
+//!
 //! `--evidence-only` (or `enabled = false` in the manifest's `[inference]` table) skips
 //! both.
 
@@ -34,6 +40,8 @@ pub enum Rule {
     Succession,
     /// A cut-off pocket passed to the one faction enclosing it.
     Enclave,
+    /// A place the front has passed: most of its neighbours were taken by one faction.
+    Passed,
 }
 
 impl Rule {
@@ -42,6 +50,7 @@ impl Rule {
         match self {
             Rule::Succession => "succession",
             Rule::Enclave => "enclave",
+            Rule::Passed => "passed",
         }
     }
 }
@@ -57,11 +66,17 @@ pub struct Settings {
     /// How many days a pocket stays enclosed before it passes to the enclosing faction
     /// (0: the same day).
     pub enclave_days: u32,
+    /// A place no row names passes to the faction that took (by rows) at least this share of
+    /// its neighbours, once `enclave_days` have gone by (0: never).
+    pub passed_share: f64,
 }
 
 impl Settings {
     /// The default reach of succession and of neighbourhood, in km.
     pub const DEFAULT_MAX_KM: f64 = 50.0;
+    /// The default share of a place's neighbours one faction must have taken for the front
+    /// to have passed it.
+    pub const DEFAULT_PASSED_SHARE: f64 = 0.75;
     /// The default wait before an enclosed pocket changes hands, in days.
     pub const DEFAULT_ENCLAVE_DAYS: u32 = 2;
 
@@ -73,6 +88,11 @@ impl Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { enabled: true, max_km: Settings::DEFAULT_MAX_KM, enclave_days: Settings::DEFAULT_ENCLAVE_DAYS }
+        Settings {
+            enabled: true,
+            max_km: Settings::DEFAULT_MAX_KM,
+            enclave_days: Settings::DEFAULT_ENCLAVE_DAYS,
+            passed_share: Settings::DEFAULT_PASSED_SHARE,
+        }
     }
 }

@@ -189,7 +189,19 @@ fn inference_settings(manifest: &Manifest, file: &str) -> Result<Settings> {
             found: entry.max_km.to_string(),
         });
     }
-    Ok(Settings { enabled: entry.enabled, max_km: entry.max_km, enclave_days: entry.enclave_days })
+    if !(0.0..=1.0).contains(&entry.passed_share) {
+        return Err(Error::Parse {
+            at: Location::file(file).field("inference.passed_share"),
+            expected: "a share from 0 (off) to 1".into(),
+            found: entry.passed_share.to_string(),
+        });
+    }
+    Ok(Settings {
+        enabled: entry.enabled,
+        max_km: entry.max_km,
+        enclave_days: entry.enclave_days,
+        passed_share: entry.passed_share,
+    })
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {

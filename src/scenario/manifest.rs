@@ -156,12 +156,20 @@ pub struct InferenceEntry {
     pub max_km: f64,
     /// Days a pocket stays enclosed before it changes hands (0 allowed).
     pub enclave_days: u32,
+    /// Share of a place's neighbours one faction must have taken for the front to have
+    /// passed it (0: the rule is off).
+    pub passed_share: f64,
 }
 
 impl Default for InferenceEntry {
     fn default() -> InferenceEntry {
         let d = crate::inference::Settings::default();
-        InferenceEntry { enabled: d.enabled, max_km: d.max_km, enclave_days: d.enclave_days }
+        InferenceEntry {
+            enabled: d.enabled,
+            max_km: d.max_km,
+            enclave_days: d.enclave_days,
+            passed_share: d.passed_share,
+        }
     }
 }
 
