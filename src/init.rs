@@ -195,6 +195,15 @@ focus = ["{name}"]
 extent = [{w}, {s}, {e}, {n}]
 label_population = 100000
 
+# How the land between places is allocated (see the README, "Land between places").
+# Rivers that were lines of control make it truer: cut them from Natural Earth with
+#   python3 tools/convert_lines.py natural-earth-rivers-10m.geojson lines.geojson --box W,S,E,N --name RIVER
+# and uncomment `lines`.
+[land]
+# lines = "lines.geojson"
+crossing_km = 60
+reach_km = 60
+
 [names]
 # Which spelling variants of a name meet when rows name places:
 {rules}
