@@ -19,12 +19,9 @@
 //! The cost is two linear growths over the land pixels (run side by side); the result is
 //! computed once per scenario.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use geo::{Coord, LineString, MultiPolygon};
 
-use super::grid::{Grid, one};
+use super::grid::Grid;
 use super::topology::NONE;
 
 /// A place that grows over the land.
@@ -128,7 +125,8 @@ impl Allocation {
 
         let mut source = vec![NONE; n];
         let mut cost = vec![f64::INFINITY; n];
-        let mut heap: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+        // Seeds: (starting cost, pixel).
+        let mut seeds: Vec<(f64, u32)> = Vec::with_capacity(sources.len());
         let walkable = |k: usize, source: &[u32]| on_land[k] && fixed_of[k] == NONE && source[k] == NONE;
         for (s, src) in sources.iter().enumerate() {
             if let Some(k) = seed_pixel(&grid, src.position, |k| walkable(k, &source) && toll[k] == 0.0)
@@ -136,7 +134,7 @@ impl Allocation {
             {
                 source[k] = s as u32;
                 cost[k] = 0.0;
-                heap.push(Reverse((0f64.to_bits(), k as u32)));
+                seeds.push((0.0, k as u32));
             }
         }
 
@@ -147,26 +145,28 @@ impl Allocation {
         let max_reach = sources.iter().map(|s| s.reach).filter(|r| r.is_finite()).fold(0.0, f64::max);
         let mut deep_source = vec![NONE; n];
         let mut deep_cost = vec![f64::INFINITY; n];
-        let mut deep_heap = BinaryHeap::new();
-        for k in (0..n).filter(|&k| source[k] != NONE) {
-            let reach = sources[source[k] as usize].reach;
-            let start = max_reach - if reach.is_finite() { reach.clamp(0.0, max_reach) } else { 0.0 };
-            deep_source[k] = source[k];
-            deep_cost[k] = start;
-            deep_heap.push(Reverse((start.to_bits(), k as u32)));
-        }
+        let deep_seeds: Vec<(f64, u32)> = seeds
+            .iter()
+            .map(|&(_, k)| {
+                let reach = sources[source[k as usize] as usize].reach;
+                let start = max_reach - if reach.is_finite() { reach.clamp(0.0, max_reach) } else { 0.0 };
+                deep_source[k as usize] = source[k as usize];
+                deep_cost[k as usize] = start;
+                (start, k)
+            })
+            .collect();
         rayon::join(
-            || grow(&grid, &passable, &part, &toll, &mut source, &mut cost, heap, f64::INFINITY),
+            || grow(&grid, &passable, &part, &toll, &mut source, &mut cost, &seeds, f64::INFINITY),
             // Only whether a pixel is within anyone's reach matters: stop at the reach.
-            || grow(&grid, &passable, &part, &toll, &mut deep_source, &mut deep_cost, deep_heap, max_reach),
+            || grow(&grid, &passable, &part, &toll, &mut deep_source, &mut deep_cost, &deep_seeds, max_reach),
         );
         let slack = deep_cost.iter().map(|c| max_reach - c).collect();
         Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
     }
 }
 
-/// Multi-source Dijkstra over the 8 neighbours of each pixel: from the pixels queued in
-/// `heap`, grows `owner` and `cost` over the `passable` pixels of the same partition as the
+/// Multi-source Dijkstra over the 8 neighbours of each pixel: from the `seeds` (starting
+/// cost, pixel), grows `owner` and `cost` over the `passable` pixels of the same partition as the
 /// pixel it comes from, entering a pixel costing its step plus its `toll`, and no farther than
 /// a cost of `limit`.
 ///
@@ -182,7 +182,7 @@ fn grow(
     toll: &[f32],
     owner: &mut [u32],
     cost: &mut [f64],
-    seeds: BinaryHeap<Reverse<(u64, u32)>>,
+    seeds: &[(f64, u32)],
     limit: f64,
 ) {
     let width = grid.step;
@@ -199,7 +199,6 @@ fn grow(
         (-row - 1, diagonal),
     ];
     let bucket_of = |c: f64| (c / width) as u64;
-    let seeds: Vec<(f64, u32)> = seeds.into_iter().map(|Reverse((bits, k))| (f64::from_bits(bits), k)).collect();
     let max_toll = toll.iter().copied().fold(0f32, f32::max) as f64;
     let first = seeds.iter().map(|s| bucket_of(s.0)).min().unwrap_or(0);
     let last_seed = seeds.iter().map(|s| bucket_of(s.0)).max().unwrap_or(0);
@@ -207,7 +206,7 @@ fn grow(
     let span = (last_seed - first).max(((diagonal + max_toll) / width).ceil() as u64 + 1) + 2;
     let mut ring: Vec<Vec<u32>> = vec![Vec::new(); span as usize];
     let mut pending = 0usize;
-    for (c, k) in seeds {
+    for &(c, k) in seeds {
         ring[(bucket_of(c) % span) as usize].push(k);
         pending += 1;
     }
@@ -279,11 +278,6 @@ fn seed_pixel(grid: &Grid, at: Coord<f64>, ok: impl Fn(usize) -> bool) -> Option
         }
     }
     best.map(|(_, k)| k)
-}
-
-/// A polygon list as the fixed shapes [`Allocation::compute`] takes.
-pub fn fixed_shapes<'a>(polygons: impl Iterator<Item = &'a geo::Polygon<f64>>) -> Vec<MultiPolygon<f64>> {
-    polygons.map(one).collect()
 }
 
 #[cfg(test)]

@@ -19,6 +19,12 @@ pub(crate) fn dot(a: Coord<f64>, b: Coord<f64>) -> f64 {
     a.x * b.x + a.y * b.y
 }
 
+/// Squared distance between two points.
+pub(crate) fn dist2(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let d = sub(a, b);
+    dot(d, d)
+}
+
 /// Signed area (positive when counter-clockwise) of an open ring.
 pub(crate) fn signed_area(ring: impl Iterator<Item = Coord<f64>>) -> f64 {
     let mut first = None;

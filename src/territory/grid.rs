@@ -1,7 +1,7 @@
 //! The raster the land is allocated on: square pixels over the land's bounding box, with
 //! polygon filling and line walking (projected metres, x east, y north).
 
-use geo::{Coord, MultiPolygon, Polygon, Rect};
+use geo::{Coord, MultiPolygon, Rect};
 
 /// Square pixels of side `step` metres; pixel `(i, j)` covers
 /// `[x0 + i·step, x0 + (i+1)·step] × [y0 + j·step, y0 + (j+1)·step]` (row `j` grows north).
@@ -175,15 +175,14 @@ impl Grid {
     }
 }
 
-/// A polygon as a one-part multipolygon (for [`Grid::fill`]).
-pub fn one(polygon: &Polygon<f64>) -> MultiPolygon<f64> {
-    MultiPolygon::new(vec![polygon.clone()])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::LineString;
+    use geo::{LineString, Polygon};
+
+    fn one(polygon: &Polygon<f64>) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![polygon.clone()])
+    }
 
     fn grid() -> Grid {
         Grid { origin: Coord { x: 0.0, y: 0.0 }, step: 1.0, nx: 10, ny: 10 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
-use super::geometry::{FxBuild, bbox_of, cross, dot, point_in_ring, signed_area, sub};
+use super::geometry::{FxBuild, bbox_of, cross, dist2, dot, point_in_ring, signed_area, sub};
 
 /// Rings enclosing less than this (square metres) are dropped from every output: they
 /// can only be slivers.
@@ -177,11 +177,6 @@ fn mark_kept(vertices: &[Coord<f64>], ring: &[u32], chain: &[usize], tolerance: 
         mark_kept(vertices, ring, &chain[..=i], tolerance, keep);
         mark_kept(vertices, ring, &chain[i..], tolerance, keep);
     }
-}
-
-fn dist2(a: Coord<f64>, b: Coord<f64>) -> f64 {
-    let d = sub(a, b);
-    dot(d, d)
 }
 
 /// Polygons as vertex ids: each a list of open rings (outer first).
