@@ -10,9 +10,12 @@ use geo::{
     Area, BoundingRect, Coord, InteriorPoint, LineString, MapCoords, MultiLineString, MultiPolygon, Rect, Simplify,
 };
 
-/// How far (frame pixels) area outlines may be thinned before they are drawn.
-const PIXEL_TOLERANCE: f64 = 0.3;
 use rayon::prelude::*;
+
+/// How far (frame pixels) lines that are stroked (borders, fronts) may be thinned before
+/// they are drawn: under a stroke of at least a pixel, a third of one does not show, and a
+/// stroke costs by the vertex. (The land's areas come thinned from the territory already.)
+const PIXEL_TOLERANCE: f64 = 0.3;
 
 use super::shapes::{clip_lines, clip_polygons, hatch, stipple};
 use super::style::Style;
@@ -82,8 +85,11 @@ pub struct DayMap {
     pub frontlines: MultiLineString<f64>,
     /// Hatching over contested places, in the challenger's colour.
     pub hatching: Vec<(FactionId, MultiLineString<f64>)>,
-    /// The areas whose control is assessed (inferred, or thinly held), not reported, per
-    /// faction: drawn pale.
+    /// The thinly held land (beyond every place's reach) of places held on evidence, per
+    /// faction: drawn a little paler than held land.
+    pub thin: Vec<(FactionId, MultiPolygon<f64>)>,
+    /// The areas a rule assessed (succession, enclaves), per faction: drawn pale, under
+    /// [`DayMap::stipple`].
     pub assessed: Vec<(FactionId, MultiPolygon<f64>)>,
     /// The stipple dots over the areas a rule assessed (not thinly held land), per faction.
     pub stipple: Vec<(FactionId, Vec<Coord<f64>>)>,
@@ -178,7 +184,7 @@ impl<'a> Atlas<'a> {
             .countries
             .iter()
             .map(|c| {
-                let shape = clip_polygons(&to_pixels(&c.shape), layout.map);
+                let shape = clip_polygons(&to_pixels(&c.shape).simplify(PIXEL_TOLERANCE), layout.map);
                 let largest = shape.0.iter().max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
                 let label_at = largest
                     .filter(|p| p.unsigned_area() > min_label_area && c.role == Role::Neighbour)
@@ -290,37 +296,36 @@ impl<'a> Atlas<'a> {
     fn map_of(&self, states: Vec<PlaceState>) -> DayMap {
         // The areas are merged once; each view (the map, its insets) projects and clips them.
         let state_map = self.territory.state_map(&states);
-        let assessed = self.territory.assessed_areas(&states);
+        let thin = self.territory.thin_areas(&states);
         let inferred = self.territory.inferred_areas(&states);
         let insets = self
             .insets
             .iter()
-            .map(|a| a.geometry(&state_map, &assessed, &inferred, states.clone(), Vec::new()))
+            .map(|a| a.geometry(&state_map, &thin, &inferred, states.clone(), Vec::new()))
             .collect();
-        self.geometry(&state_map, &assessed, &inferred, states, insets)
+        self.geometry(&state_map, &thin, &inferred, states, insets)
     }
 
     fn geometry(
         &self,
         state_map: &StateMap,
-        assessed: &[(FactionId, MultiPolygon<f64>)],
+        thin: &[(FactionId, MultiPolygon<f64>)],
         inferred: &[(FactionId, MultiPolygon<f64>)],
         states: Vec<PlaceState>,
         insets: Vec<DayMap>,
     ) -> DayMap {
         let view = self.layout.map;
         let px = |c: Coord<f64>| self.viewport.to_pixel(c);
-        // The land's edges follow a raster finer than the frame: thinned to a third of a
-        // frame pixel they look the same and cost a tenth to clip and fill. Fronts and the
-        // outline are drawn over the few sub-pixel seams this leaves between areas.
-        let on_frame = |shape: &MultiPolygon<f64>| clip_polygons(&shape.map_coords(px).simplify(PIXEL_TOLERANCE), view);
+        // The land's edges come thinned to a quarter of the raster's step (see
+        // `territory::trace`), finer than a frame pixel: they are only projected and clipped.
+        let on_frame = |shape: &MultiPolygon<f64>| clip_polygons(&shape.map_coords(px), view);
         let areas = state_map
             .areas
             .iter()
             .map(|(f, shape)| (*f, on_frame(shape)))
             .filter(|(_, shape)| !shape.0.is_empty())
             .collect();
-        let frontlines = clip_lines(&all_frontlines(state_map).map_coords(px), view);
+        let frontlines = clip_lines(&all_frontlines(state_map).map_coords(px).simplify(PIXEL_TOLERANCE), view);
         let spacing = 9.0 * self.layout.scale;
         let hatching = states
             .iter()
@@ -335,17 +340,15 @@ impl<'a> Atlas<'a> {
                 Some((challenger, hatch(&cell, spacing)))
             })
             .collect();
-        let assessed: Vec<(FactionId, MultiPolygon<f64>)> =
-            assessed.iter().map(|(f, shape)| (*f, on_frame(shape))).filter(|(_, shape)| !shape.0.is_empty()).collect();
+        let on_frame_all = |areas: &[(FactionId, MultiPolygon<f64>)]| -> Vec<(FactionId, MultiPolygon<f64>)> {
+            areas.iter().map(|(f, shape)| (*f, on_frame(shape))).filter(|(_, shape)| !shape.0.is_empty()).collect()
+        };
+        let thin = on_frame_all(thin);
+        let assessed = on_frame_all(inferred);
         let dot_spacing = 7.0 * self.layout.scale;
         // Dots only where a rule gave the land: thinly held land is pale without them (a
         // desert of dots would drown the map, and cost the GIF and PNG dearly).
-        let stipple = inferred
-            .iter()
-            .map(|(f, shape)| (*f, on_frame(shape)))
-            .filter(|(_, shape)| !shape.0.is_empty())
-            .map(|(f, shape)| (f, stipple(&shape, dot_spacing)))
-            .collect();
-        DayMap { states, areas, frontlines, hatching, assessed, stipple, insets }
+        let stipple = assessed.iter().map(|(f, shape)| (*f, stipple(shape, dot_spacing))).collect();
+        DayMap { states, areas, frontlines, hatching, thin, assessed, stipple, insets }
     }
 }

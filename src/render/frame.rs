@@ -268,8 +268,11 @@ fn draw_day<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     for (faction, shape) in &map.areas {
         p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
     }
-    // Assessed areas: paler, under a stipple of the faction's colour, so a reader tells
-    // at a glance what no source states directly.
+    // Thinly held land a little paler; assessed areas paler still, under a stipple of the
+    // faction's colour, so a reader tells at a glance what no source states directly.
+    for (faction, shape) in &map.thin {
+        p.fill(shape, colour(style.thin_colour(s.faction(*faction).colour)).to_rgba())?;
+    }
     for (faction, shape) in &map.assessed {
         p.fill(shape, colour(style.assessed_colour(s.faction(*faction).colour)).to_rgba())?;
     }
@@ -651,7 +654,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         p.dots(&dots, colour(style.muted).to_rgba(), 1.1)?;
         legend_text(p, &t.legend_assessed, y)?;
         y += 27.0 * scale;
-        swatch(p, y, colour(style.assessed_colour(style.muted)).to_rgba())?;
+        swatch(p, y, colour(style.thin_colour(style.muted)).to_rgba())?;
         legend_text(p, &t.legend_thin, y)?;
         y += 27.0 * scale;
         let seg = LineString(vec![

@@ -33,6 +33,10 @@ pub struct Style {
     pub area_lightening: f32,
     /// How much more an assessed (inferred) area is lightened than a reported one.
     pub assessed_lightening: f32,
+    /// How much thinly held land (beyond every place's reach) is lightened: a little more
+    /// than held land, so it reads as the same holder's, and the edge of a place's reach
+    /// stays a faint step rather than a ring.
+    pub thin_lightening: f32,
     /// Width of the side panel as a fraction of the frame's width.
     pub panel_fraction: f64,
 }
@@ -51,6 +55,7 @@ impl Default for Style {
             muted: rgb(0x6b, 0x6b, 0x70),
             area_lightening: 0.35,
             assessed_lightening: 0.6,
+            thin_lightening: 0.45,
             panel_fraction: 0.34,
         }
     }
@@ -66,6 +71,11 @@ impl Style {
     /// of the faction's colour.
     pub fn assessed_colour(&self, faction: Colour) -> Colour {
         faction.mix(rgb(0xff, 0xff, 0xff), self.assessed_lightening)
+    }
+
+    /// The fill of a faction's thinly held land.
+    pub fn thin_colour(&self, faction: Colour) -> Colour {
+        faction.mix(rgb(0xff, 0xff, 0xff), self.thin_lightening)
     }
 
     /// Every colour a frame is made of before anti-aliasing, for palettes that must keep
@@ -90,6 +100,7 @@ impl Style {
             out.push(f.rgb());
             out.push(self.area_colour(*f).rgb());
             out.push(self.assessed_colour(*f).rgb());
+            out.push(self.thin_colour(*f).rgb());
         }
         out.dedup();
         out

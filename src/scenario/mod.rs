@@ -98,7 +98,7 @@ impl LandSettings {
 
 impl Default for LandSettings {
     fn default() -> LandSettings {
-        LandSettings { lines: Vec::new(), crossing_km: 60.0, reach_km: LandSettings::DEFAULT_REACH_KM, grid: 1200 }
+        LandSettings { lines: Vec::new(), crossing_km: 60.0, reach_km: LandSettings::DEFAULT_REACH_KM, grid: 900 }
     }
 }
 

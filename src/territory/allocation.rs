@@ -138,7 +138,10 @@ impl Allocation {
             }
         }
 
-        let passable: Vec<bool> = (0..n).map(|m| on_land[m] && fixed_of[m] == NONE).collect();
+        // Per pixel: the partition it is walked in, or `BLOCKED` off the land and on fixed
+        // land: one lookup per move decides both.
+        let walk: Vec<u32> =
+            (0..n).map(|m| if on_land[m] && fixed_of[m] == NONE { part[m].min(BLOCKED - 1) } else { BLOCKED }).collect();
         // The second growth starts each source `reach` early (an additively weighted
         // distance), so it finds how deep inside anyone's reach each pixel lies. The two are
         // independent: they run side by side.
@@ -156,18 +159,21 @@ impl Allocation {
             })
             .collect();
         rayon::join(
-            || grow(&grid, &passable, &part, &toll, &mut source, &mut cost, &seeds, f64::INFINITY),
+            || grow(&grid, &walk, &toll, &mut source, &mut cost, &seeds, f64::INFINITY),
             // Only whether a pixel is within anyone's reach matters: stop at the reach.
-            || grow(&grid, &passable, &part, &toll, &mut deep_source, &mut deep_cost, &deep_seeds, max_reach),
+            || grow(&grid, &walk, &toll, &mut deep_source, &mut deep_cost, &deep_seeds, max_reach),
         );
         let slack = deep_cost.iter().map(|c| max_reach - c).collect();
         Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
     }
 }
 
+/// Marks a pixel that is never walked (see `walk` in [`grow`]).
+const BLOCKED: u32 = u32::MAX;
+
 /// Multi-source Dijkstra over the 8 neighbours of each pixel: from the `seeds` (starting
-/// cost, pixel), grows `owner` and `cost` over the `passable` pixels of the same partition as the
-/// pixel it comes from, entering a pixel costing its step plus its `toll`, and no farther than
+/// cost, pixel), grows `owner` and `cost` over the pixels whose `walk` partition is the one of
+/// the pixel it comes from (never over `BLOCKED` ones), entering a pixel costing its step plus its `toll`, and no farther than
 /// a cost of `limit`.
 ///
 /// The queue is a ring of buckets one pixel step wide (Dial's algorithm): every move costs at
@@ -177,8 +183,7 @@ impl Allocation {
 #[allow(clippy::too_many_arguments)]
 fn grow(
     grid: &Grid,
-    passable: &[bool],
-    part: &[u32],
+    walk: &[u32],
     toll: &[f32],
     owner: &mut [u32],
     cost: &mut [f64],
@@ -223,11 +228,12 @@ fn grow(
                 continue; // a stale entry: the pixel was reached more cheaply since
             }
             let who = owner[k];
+            let zone = walk[k];
             // The raster has a margin of one pixel off the land, so every neighbour of a
-            // passable pixel is on the raster.
+            // walked pixel is on the raster.
             for &(offset, len) in &moves {
                 let m = k.wrapping_add_signed(offset);
-                if m >= passable.len() || !passable[m] || part[m] != part[k] {
+                if walk.get(m) != Some(&zone) {
                     continue;
                 }
                 let next = here + len + toll[m] as f64;

@@ -14,9 +14,11 @@
 //! - [`topology`]: cells as directed edges that know their twin;
 //! - [`merging`]: areas and frontlines per owner;
 //! - [`zones`]: fixed land and how cells map to places;
-//! - [`neighbours`]: Delaunay neighbours of places (for the inference graph).
+//! - [`neighbours`]: Delaunay neighbours of places (for the inference graph);
+//! - [`cache`]: the allocation kept on disk, so it is computed once per scenario.
 
 pub mod allocation;
+mod cache;
 mod geometry;
 pub mod grid;
 mod merging;
@@ -69,7 +71,15 @@ pub struct StateMap {
 impl Territory {
     /// Projects the scenario (Lambert azimuthal equal-area centred on its map extent) and
     /// allocates the focus country's land to its places (see the module docs).
+    ///
+    /// The allocation is kept on disk (see [`cache`]; `FRONTLINE_CACHE=off` turns that off),
+    /// so it is computed once per scenario and program, not on every run.
     pub fn new(scenario: &Scenario) -> Territory {
+        Territory::with_cache(scenario, cache::folder().as_deref())
+    }
+
+    /// [`Territory::new`] with the allocation cached in `folder` (none: always computed).
+    pub fn with_cache(scenario: &Scenario, folder: Option<&std::path::Path>) -> Territory {
         let projection = Projection::new(scenario.map.extent.center());
         let places = scenario.gazetteer.places();
         let sources: Vec<Source> = places
@@ -105,28 +115,64 @@ impl Territory {
                 ))
             })
             .collect();
-        let allocation = Allocation::compute(&land, &sources, &barriers, &zone_shapes, &partitions, scenario.land.grid);
         let zone_places: Vec<usize> = scenario.zones.iter().map(|z| z.place.index()).collect();
-        let (cells, labels) = zones::label_pixels(&allocation, places.len(), &zone_places);
-        let tessellation = trace::trace(&allocation.grid, &labels, cells.len()).into_tessellation(allocation.grid.step);
+        let mut key = cache::KeyBuilder::new();
+        key.coords(land.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.0.iter().copied()));
+        for s in &sources {
+            key.coords([s.position, Coord { x: s.reach, y: 0.0 }]);
+        }
+        for b in &barriers {
+            key.coords(b.line.0.iter().copied());
+            key.f64(b.cost);
+        }
+        for shape in zone_shapes.iter().chain(&partitions) {
+            key.coords(shape.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.0.iter().copied()));
+        }
+        key.u64(zone_places.len() as u64);
+        for &z in &zone_places {
+            key.u64(z as u64);
+        }
+        key.u64(scenario.land.grid as u64);
+        let key = key.finish();
+        let cached = folder.and_then(|f| cache::load(f, key)).filter(|a| a.cells.iter().all(|c| c.place < places.len()));
+        let allocated = cached.unwrap_or_else(|| {
+            let allocation =
+                Allocation::compute(&land, &sources, &barriers, &zone_shapes, &partitions, scenario.land.grid);
+            let (cells, labels) = zones::label_pixels(&allocation, places.len(), &zone_places);
+            let (vertices, rings) = trace::trace(&allocation.grid, &labels, cells.len()).into_rings(allocation.grid.step);
+            let pixel = allocation.grid.pixel_area();
+            let land_pixels = allocation.land.iter().filter(|l| **l).count();
+            let unreached = labels.iter().zip(&allocation.land).filter(|(l, on)| **on && **l == NONE).count();
+            let allocated = cache::Allocated {
+                cells,
+                vertices,
+                rings,
+                land_area: land_pixels as f64 * pixel,
+                unreached_area: unreached as f64 * pixel,
+                pixel_m: allocation.grid.step,
+            };
+            if let Some(f) = folder {
+                cache::store(f, key, &allocated);
+            }
+            allocated
+        });
+        let cache::Allocated { cells, vertices, rings, land_area, unreached_area, pixel_m } = allocated;
+        let tessellation = Tessellation::from_id_cells(vertices, rings);
         let mut held_cells = vec![Vec::new(); places.len()];
         for (c, cell) in cells.iter().enumerate() {
             if cell.kind != CellKind::Thin {
                 held_cells[cell.place].push(c);
             }
         }
-        let pixel = allocation.grid.pixel_area();
-        let land_pixels = allocation.land.iter().filter(|l| **l).count();
-        let unreached = labels.iter().zip(&allocation.land).filter(|(l, on)| **on && **l == NONE).count();
         Territory {
             projection,
             land,
             cells,
             held_cells,
             tessellation,
-            land_area: land_pixels as f64 * pixel,
-            unreached_area: unreached as f64 * pixel,
-            pixel_m: allocation.grid.step,
+            land_area,
+            unreached_area,
+            pixel_m,
         }
     }
 
@@ -193,6 +239,15 @@ impl Territory {
         self.areas_by(|cell| {
             let s = states.get(cell.place)?;
             (s.basis.is_inferred() || cell.kind == CellKind::Thin).then_some(s.holder).flatten()
+        })
+    }
+
+    /// The thinly held land (beyond every place's reach) of places held on evidence, per
+    /// faction: [`Territory::assessed_areas`] without [`Territory::inferred_areas`].
+    pub fn thin_areas(&self, states: &[PlaceState]) -> Vec<(FactionId, MultiPolygon<f64>)> {
+        self.areas_by(|cell| {
+            let s = states.get(cell.place)?;
+            (cell.kind == CellKind::Thin && !s.basis.is_inferred()).then_some(s.holder).flatten()
         })
     }
 

@@ -47,29 +47,19 @@ impl Tessellation {
     /// comes out valid. With `simplify`, the vertices it marks droppable (each on one
     /// boundary only, so the cell on its other side walks the same chain) are thinned to
     /// within its tolerance in metres (see [`simplify_ring`]).
+    #[cfg(test)]
     pub(crate) fn from_cell_edges(
         vertices: Vec<Coord<f64>>,
         per_cell: Vec<Vec<(u32, u32)>>,
         simplify: Option<(&[bool], f64)>,
     ) -> Tessellation {
-        let id_cells: Vec<IdPolygons> = per_cell
-            .into_par_iter()
-            .map(|edges| {
-                let edges = cancel_opposite(edges);
-                assemble_rings(&vertices, edges)
-                    .into_iter()
-                    .map(|(outer, holes)| {
-                        std::iter::once(outer)
-                            .chain(holes)
-                            .map(|ring| match simplify {
-                                Some((d, tolerance)) => simplify_ring(&vertices, ring, d, tolerance),
-                                None => ring,
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
+        let id_cells = rings_from_cell_edges(&vertices, per_cell, simplify);
+        Tessellation::from_id_cells(vertices, id_cells)
+    }
+
+    /// Builds the topology from each cell's rings of vertex ids (outer ring first in each
+    /// polygon, then its holes), as [`rings_from_cell_edges`] makes them.
+    pub(crate) fn from_id_cells(vertices: Vec<Coord<f64>>, id_cells: Vec<IdPolygons>) -> Tessellation {
         // Index directed edges, then look up each edge's reverse.
         let mut owner_of: HashMap<(u32, u32), u32, FxBuild> = HashMap::default();
         for (c, cell) in id_cells.iter().enumerate() {
@@ -109,15 +99,84 @@ impl Tessellation {
     }
 }
 
+/// Each cell's rings of vertex ids from its directed boundary edges, as
+/// [`Tessellation::from_cell_edges`] describes.
+pub(crate) fn rings_from_cell_edges(
+    vertices: &[Coord<f64>],
+    per_cell: Vec<Vec<(u32, u32)>>,
+    simplify: Option<(&[bool], f64)>,
+) -> Vec<IdPolygons> {
+    let rings: Vec<IdPolygons> = per_cell
+        .into_par_iter()
+        .map(|edges| {
+            assemble_rings(vertices, cancel_opposite(edges))
+                .into_iter()
+                .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
+                .collect()
+        })
+        .collect();
+    match simplify {
+        Some((droppable, tolerance)) => simplify_shared(vertices, rings, droppable, tolerance),
+        None => rings,
+    }
+}
+
+/// Simplifies every ring of every cell (see [`simplify_ring`]) so that the two cells on a
+/// boundary still share it vertex for vertex. A ring that simplification would collapse (fewer
+/// than three vertices or no area) stays whole, and so must the other side of each of its
+/// boundaries: its vertices are pinned and every ring is simplified again, until no ring
+/// collapses (pinning only keeps more, so this ends, in practice after one or two rounds).
+fn simplify_shared(
+    vertices: &[Coord<f64>],
+    rings: Vec<IdPolygons>,
+    droppable: &[bool],
+    tolerance: f64,
+) -> Vec<IdPolygons> {
+    let mut droppable = droppable.to_vec();
+    loop {
+        let simplified: Vec<(IdPolygons, Vec<u32>)> = rings
+            .par_iter()
+            .map(|cell| {
+                let mut collapsed = Vec::new();
+                let polys = cell
+                    .iter()
+                    .map(|poly| {
+                        poly.iter()
+                            .map(|ring| match simplify_ring(vertices, ring.clone(), &droppable, tolerance) {
+                                Some(kept) => kept,
+                                None => {
+                                    collapsed.extend(ring.iter().copied().filter(|&v| droppable.get(v as usize) == Some(&true)));
+                                    ring.clone()
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (polys, collapsed)
+            })
+            .collect();
+        let mut pinned_more = false;
+        for (_, collapsed) in &simplified {
+            for &v in collapsed {
+                pinned_more |= std::mem::replace(&mut droppable[v as usize], false);
+            }
+        }
+        if !pinned_more {
+            return simplified.into_iter().map(|(polys, _)| polys).collect();
+        }
+    }
+}
+
 /// Simplifies an open ring: between vertices that must stay (not `droppable`: where three
 /// cells meet), the droppable ones are thinned by Douglas–Peucker to within `tolerance`.
 /// Every choice depends only on the chain's vertices (the farthest from the chord, ties to
 /// the lower id), never on its direction, so the cell on the other side of the chain, which
-/// walks it backwards, keeps the same vertices and the two stay joined.
-fn simplify_ring(vertices: &[Coord<f64>], ring: Vec<u32>, droppable: &[bool], tolerance: f64) -> Vec<u32> {
+/// walks it backwards, keeps the same vertices and the two stay joined. `None` when the
+/// thinned ring would collapse (under three vertices, or no area): the caller keeps it whole.
+fn simplify_ring(vertices: &[Coord<f64>], ring: Vec<u32>, droppable: &[bool], tolerance: f64) -> Option<Vec<u32>> {
     let n = ring.len();
     if n <= 3 {
-        return ring;
+        return Some(ring);
     }
     let pinned = |v: u32| !droppable.get(v as usize).copied().unwrap_or(false);
     let mut pins: Vec<usize> = (0..n).filter(|&k| pinned(ring[k])).collect();
@@ -143,7 +202,13 @@ fn simplify_ring(vertices: &[Coord<f64>], ring: Vec<u32>, droppable: &[bool], to
         mark_kept(vertices, &ring, &chain, tolerance, &mut keep);
     }
     let kept: Vec<u32> = (0..n).filter(|&k| keep[k]).map(|k| ring[k]).collect();
-    if kept.len() >= 3 && id_ring_area(vertices, &kept).abs() >= MIN_RING_AREA { kept } else { ring }
+    if kept.len() == n {
+        Some(ring)
+    } else if kept.len() >= 3 && id_ring_area(vertices, &kept).abs() >= MIN_RING_AREA {
+        Some(kept)
+    } else {
+        None
+    }
 }
 
 /// Douglas–Peucker over `chain` (indexes into `ring`, both ends kept by the caller).

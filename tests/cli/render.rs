@@ -432,7 +432,7 @@ fn no_government_land_crosses_the_euphrates_before_the_offensive() {
     let pixmap = render_pixmap(&atlas, day(d), &atlas.day_map(day(d))).unwrap();
     let tints = |key: &str| {
         let c = s.faction_by_key(key).unwrap().colour;
-        [atlas.style.area_colour(c).rgb(), atlas.style.assessed_colour(c).rgb()]
+        [atlas.style.area_colour(c).rgb(), atlas.style.thin_colour(c).rgb(), atlas.style.assessed_colour(c).rgb()]
     };
     let (sdf, gov) = (tints("sdf"), tints("gov"));
     // The nearest tint of the two factions to the colour of a few pixels around the point
