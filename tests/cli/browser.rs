@@ -469,8 +469,11 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
     w.edit("mini/scenario.toml", "title = \"Testland\"", &format!("title = \"{title}\""));
     w.edit("mini/scenario.toml", "name = \"Blue front\"", &format!("name = \"{faction}\""));
     // The gazetteer: a name, an alias (which an event uses) and a region.
-    let (name, alias, admin1) =
-        (format!("Delta{}", hostile("gaz-name")), format!("Delta{}", hostile("gaz-alias")), format!("East{}", hostile("gaz-admin1")));
+    let (name, alias, admin1) = (
+        format!("Delta{}", hostile("gaz-name")),
+        format!("Delta{}", hostile("gaz-alias")),
+        format!("East{}", hostile("gaz-admin1")),
+    );
     let mut gazetteer = w.read("mini/gazetteer.csv");
     gazetteer.push_str(&format!("delta,{name},{alias},34.0,36.1,5000,{admin1},town,invented\n"));
     w.write("mini/gazetteer.csv", &gazetteer);
@@ -494,14 +497,19 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
     w.write("mini/events.csv", &events);
     w.run(&["--scenario", "mini", "check"]).success().says("0 error(s)");
     // GeoNames: a place name and a region name.
-    let (geo_name, geo_admin1) = (format!("Nova{}", hostile("geonames")), format!("North{}", hostile("geonames-admin1")));
+    let (geo_name, geo_admin1) =
+        (format!("Nova{}", hostile("geonames")), format!("North{}", hostile("geonames-admin1")));
     let dump = std::fs::read_to_string(fixture("geonames").join("XX.txt")).unwrap();
     w.write("XX.txt", &dump.replacen("Nova Vila\tNova Vila\t", &format!("{geo_name}\t{geo_name}\t"), 1));
     let codes = std::fs::read_to_string(fixture("geonames").join("admin1CodesASCII.txt")).unwrap();
-    w.write("admin1.txt", &codes.replace("Northern Province\tNorthern Province", &format!("{geo_admin1}\t{geo_admin1}")));
+    w.write(
+        "admin1.txt",
+        &codes.replace("Northern Province\tNorthern Province", &format!("{geo_admin1}\t{geo_admin1}")),
+    );
     w.run(&["--scenario", "mini", "import", "geonames", "XX.txt", "--admin1", "admin1.txt"]).success();
     // ACLED: a location (a new place) and an outlet.
-    let (acled_place, acled_outlet) = (format!("Newtown{}", hostile("acled-place")), format!("Paper{}", hostile("acled-outlet")));
+    let (acled_place, acled_outlet) =
+        (format!("Newtown{}", hostile("acled-place")), format!("Paper{}", hostile("acled-outlet")));
     let export = std::fs::read_to_string(fixture("acled").join("export.csv")).unwrap();
     w.write("export.csv", &export.replace("Newtown", &acled_place).replace("Other Paper", &acled_outlet));
     let actors = fixture("acled").join("actors.toml");
@@ -538,7 +546,11 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
     // Give any handler that did get in the time to run (an image's error comes later).
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(b.eval("document.title"), json!(title), "script from the data ran");
-    assert_eq!(b.eval("document.querySelectorAll('img, [onerror], [onload]').length"), json!(0), "markup from the data");
+    assert_eq!(
+        b.eval("document.querySelectorAll('img, [onerror], [onload]').length"),
+        json!(0),
+        "markup from the data"
+    );
     for (input, text) in [
         ("scenario title", title.as_str()),
         ("faction name", faction.as_str()),
@@ -559,9 +571,11 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
     }
     let chart = b.eval("[...document.querySelectorAll('#chart svg text')].map((t) => t.textContent).join('\\n')");
     assert!(chart.as_str().unwrap_or_default().contains(&faction), "the chart's legend lost the faction: {chart}");
-    let links = b.eval("[...document.querySelectorAll('a[href]')].map((a) => a.href).filter((h) => !/^(https?|file):/.test(h))");
+    let links = b
+        .eval("[...document.querySelectorAll('a[href]')].map((a) => a.href).filter((h) => !/^(https?|file):/.test(h))");
     assert_eq!(links, json!([]), "links that are not web addresses");
     assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
-    let outside: Vec<&String> = b.requests.iter().filter(|u| !u.starts_with("file:") && !u.starts_with("about:")).collect();
+    let outside: Vec<&String> =
+        b.requests.iter().filter(|u| !u.starts_with("file:") && !u.starts_with("about:")).collect();
     assert!(outside.is_empty(), "the page asked the network for {outside:?}");
 }
