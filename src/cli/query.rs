@@ -321,6 +321,9 @@ fn events_file_name(files: &dyn ScenarioFiles) -> anyhow::Result<String> {
 
 #[derive(Debug, Serialize)]
 struct PlaceRecord {
+    /// The region the query named, when it named one: its places are the records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
     id: String,
     name: String,
     admin1: String,
@@ -336,10 +339,15 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
     let s = Scenario::load(files)?;
     let g = &s.gazetteer;
     let query = query.unwrap_or("");
-    let hits = g.search(query);
+    let mut hits = g.search(query);
+    let mut region_name = None;
     let region = match s.regions.resolve(query) {
         RegionMatch::Found(id) => {
             let r = s.regions.get(id);
+            // A region query lists the region's places, as data on stdout (each record
+            // names the region), not only as the sentence on stderr.
+            hits = r.members.clone();
+            region_name = Some(r.name.clone());
             let mut names: Vec<&str> = r.members.iter().map(|p| g.get(*p).name.as_str()).collect();
             let more = names.len().saturating_sub(12);
             names.truncate(12);
@@ -380,6 +388,7 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
         .map(|id| {
             let p = g.get(*id);
             PlaceRecord {
+                region: region_name.clone(),
                 id: p.key.clone(),
                 name: p.name.clone(),
                 admin1: p.admin1.clone(),
@@ -397,6 +406,14 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
         .collect();
     if let Some(r) = &resolution {
         eprintln!("{r}");
+    }
+    if records.is_empty() {
+        // As grep does: nothing found is exit code 1, so scripts can tell. The sentence
+        // above says why; a silent no-match (an empty gazetteer) still gets one.
+        if resolution.is_none() {
+            eprintln!("no places");
+        }
+        return Ok(ExitCode::FAILURE);
     }
     output::print(&output::render(&records, format)?)?;
     Ok(ExitCode::SUCCESS)
