@@ -180,7 +180,7 @@ enum Command {
     /// Starts a new scenario in DIR: the country and its neighbours from the built-in
     /// Natural Earth map, a manifest fitted to them, and empty tables with examples.
     Init {
-        /// The folder to create (it must not hold a scenario already).
+        /// The folder to create (new or empty, unless --force).
         dir: PathBuf,
         /// The country, as Natural Earth names it, e.g. Ukraine.
         #[arg(long)]
@@ -188,6 +188,10 @@ enum Command {
         /// What the frames show, west,south,east,north in degrees (default: the country and a margin).
         #[arg(long, value_name = "W,S,E,N", value_parser = init::parse_extent, allow_hyphen_values = true)]
         extent: Option<geo::Rect<f64>>,
+        /// Write into a folder that holds files: each file replaced is first copied to
+        /// NAME.bak-YYYYMMDDTHHMMSSZ beside it.
+        #[arg(long)]
+        force: bool,
     },
     /// Imports other people's data into a scenario (--scenario DIR).
     Import {
@@ -327,7 +331,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
         }
         Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
-        Command::Init { dir, country, extent } => init::init(&dir, &country, extent),
+        Command::Init { dir, country, extent, force } => init::init(&dir, &country, extent, force),
         Command::Import { what: ImportCommand::Geonames { file, admin1, min_population, all_codes } } => {
             import::geonames(
                 cli.scenario.as_deref(),

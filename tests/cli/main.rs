@@ -9,6 +9,7 @@ mod check;
 mod export;
 mod fuzz_quick;
 mod hardening;
+mod init;
 mod land;
 mod own_conflict;
 mod queries;
