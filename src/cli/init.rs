@@ -8,11 +8,12 @@ use geo::{Coord, Rect};
 
 /// Parses `W,S,E,N` in degrees.
 pub fn parse_extent(text: &str) -> Result<Rect<f64>, String> {
-    let v: Vec<f64> = text
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| format!("expected west,south,east,north in degrees, e.g. 22,44,40.5,52.5, found {text:?}"))?;
+    let v: Vec<f64> = text.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| {
+        format!(
+            "expected west,south,east,north in degrees, e.g. 22,44,40.5,52.5, found {}",
+            frontline::error::echo(text)
+        )
+    })?;
     match v.as_slice() {
         [w, s, e, n]
             if w < e
@@ -24,7 +25,10 @@ pub fn parse_extent(text: &str) -> Result<Rect<f64>, String> {
         {
             Ok(Rect::new(Coord { x: *w, y: *s }, Coord { x: *e, y: *n }))
         }
-        _ => Err(format!("expected west,south,east,north with west < east and south < north, found {text:?}")),
+        _ => Err(format!(
+            "expected west,south,east,north with west < east and south < north, found {}",
+            frontline::error::echo(text)
+        )),
     }
 }
 

@@ -266,7 +266,20 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let cut = cut_long_args(&text);
+            if cut == text {
+                // Nothing to cut: clap prints as usual (colours, help and version on stdout).
+                e.exit();
+            }
+            eprint!("{cut}");
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    files::note_run_start();
     files::clean_up_on_interrupt();
     match dispatch(cli) {
         Ok(code) => code,
@@ -277,10 +290,36 @@ pub fn run() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("frontline: {e:#}");
+            eprintln!("frontline: {}", cut_long_args(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+/// `text` with every command-line value longer than the echo limit cut as
+/// [`frontline::error::shorten`] cuts it: a message (clap's, or ours naming a place, a day
+/// or a path as typed) repeats at most 60 characters of what was typed, however long.
+fn cut_long_args(text: &str) -> String {
+    let limit = frontline::error::ECHO_CHARS;
+    let mut long: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .flat_map(|a| {
+            // `--option=value` is echoed as its value alone, too.
+            let value = a.strip_prefix("--").and_then(|o| o.split_once('=')).map(|(_, v)| v.to_string());
+            std::iter::once(a).chain(value)
+        })
+        .filter(|a| a.chars().count() > limit)
+        .collect();
+    // Longest first, so a value inside a longer one is not cut in two steps.
+    long.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    let mut out = text.to_string();
+    for a in &long {
+        if out.contains(a.as_str()) {
+            out = out.replace(a.as_str(), &frontline::error::shorten(a));
+        }
+    }
+    out
 }
 
 fn files(cli_scenario: &Option<PathBuf>, max_input_mb: u64) -> Box<dyn ScenarioFiles> {

@@ -341,6 +341,8 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
     let query = query.unwrap_or("");
     let mut hits = g.search(query);
     let mut region_name = None;
+    // The query as messages repeat it: cut to 60 characters, as every echoed value.
+    let shown = frontline::error::echo(query);
     let region = match s.regions.resolve(query) {
         RegionMatch::Found(id) => {
             let r = s.regions.get(id);
@@ -352,7 +354,7 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
             let more = names.len().saturating_sub(12);
             names.truncate(12);
             Some(format!(
-                "{query:?} is the region {:?} ({}), {} places: {}{}",
+                "{shown} is the region {:?} ({}), {} places: {}{}",
                 r.name,
                 r.kind.as_str(),
                 r.members.len(),
@@ -360,9 +362,11 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
                 if more > 0 { format!(" and {more} more") } else { String::new() }
             ))
         }
-        RegionMatch::UnknownAdmin1 { name, known } => {
-            Some(format!("{query:?} names no region: no admin1 {name:?}; the admin1 regions are {}", known.join(", ")))
-        }
+        RegionMatch::UnknownAdmin1 { name, known } => Some(format!(
+            "{shown} names no region: no admin1 {}; the admin1 regions are {}",
+            frontline::error::echo(&name),
+            known.join(", ")
+        )),
         RegionMatch::NotARegion => None,
     };
     let resolution = if query.trim().is_empty() {
@@ -371,14 +375,14 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
         region
     } else {
         Some(match g.resolve(query) {
-            Resolution::Found(id) => format!("{query:?} resolves to {}", g.get(id).describe()),
+            Resolution::Found(id) => format!("{shown} resolves to {}", g.get(id).describe()),
             Resolution::Ambiguous(ids) => format!(
-                "{query:?} is ambiguous: {}",
+                "{shown} is ambiguous: {}",
                 ids.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
             ),
-            Resolution::Unknown(near) if near.is_empty() => format!("{query:?} matches no place"),
+            Resolution::Unknown(near) if near.is_empty() => format!("{shown} matches no place"),
             Resolution::Unknown(near) => format!(
-                "{query:?} matches no place; closest: {}",
+                "{shown} matches no place; closest: {}",
                 near.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
             ),
         })

@@ -4,6 +4,7 @@
 mod workdir;
 
 mod assessed;
+mod bounds;
 mod browser;
 mod check;
 mod export;
