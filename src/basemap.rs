@@ -116,7 +116,7 @@ impl Basemap {
         if let Some(missing) = focus.iter().find(|f| !countries.iter().any(|c| c.name.eq_ignore_ascii_case(f))) {
             return Err(Error::Data {
                 at: Location::file(file),
-                message: format!("expected a feature named {missing:?} to focus on"),
+                message: format!("expected a feature named {} to focus on", crate::error::echo(missing)),
             });
         }
         if !countries.iter().any(|c| c.role == Role::Focus) {

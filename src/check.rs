@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::control::{ControlModel, PlaceState};
-use crate::error::Location;
+use crate::error::{Location, shorten};
 use crate::event::{Action, Event, Target};
 use crate::gazetteer::PlaceId;
 use crate::inference::NeighbourGraph;
@@ -46,8 +46,9 @@ fn place_conflicts(
     events_file: &str,
     problems: &mut Vec<Problem>,
 ) {
-    let name = &scenario.gazetteer.get(place).name;
-    let faction = |f| scenario.faction(f).key.clone();
+    // Names and keys in messages are cut as echoed values are: a 1 MB name stays a line.
+    let name = &shorten(&scenario.gazetteer.get(place).name);
+    let faction = |f| shorten(&scenario.faction(f).key);
     let day = group[0].date;
     let before = day.pred_opt().map_or_else(|| model.state(place, day), |d| model.state(place, d));
     let after = model.control(place, day);
@@ -120,7 +121,7 @@ fn region_conflicts(
         };
         problems.push(Problem::warning(
             Location::line(events_file, e.line),
-            format!("the rows on the region {} on {day} change nothing: {why}", region.name),
+            format!("the rows on the region {} on {day} change nothing: {why}", shorten(&region.name)),
         ));
     }
     for e in group.iter().filter(|e| e.action != Action::Dissolved) {
@@ -129,8 +130,8 @@ fn region_conflicts(
                 Location::line(events_file, e.line),
                 format!(
                     "conflicting claims for the region {} on {day}: this row ({} {} {}) decides none of its places",
-                    region.name,
-                    scenario.faction(e.faction).key,
+                    shorten(&region.name),
+                    shorten(&scenario.faction(e.faction).key),
                     e.action,
                     e.confidence
                 ),
@@ -161,11 +162,11 @@ fn after_dissolution(scenario: &Scenario, events_file: &str, problems: &mut Vec<
                 Location::line(events_file, e.line),
                 format!(
                     "{} dissolved on {} (line {}); this row ({} {}) is overridden: a dissolved faction holds nothing",
-                    scenario.faction(e.faction).key,
+                    shorten(&scenario.faction(e.faction).key),
                     d.date,
                     d.line,
                     e.action,
-                    e.place_text
+                    shorten(&e.place_text)
                 ),
             ));
         }
@@ -199,11 +200,11 @@ pub fn stale_places(
         let changed = |j: &usize| start(*j).holder != model.state(PlaceId(*j as u32), last).holder;
         if !neighbours.is_empty() && neighbours.iter().all(changed) {
             problems.push(Problem::warning(
-                Location::file(format!("place {}", place.key)),
+                Location::file(format!("place {}", shorten(&place.key))),
                 format!(
                     "{} is still shown as {} ({}) with no evidence since {since}, but all {} of its neighbours changed hands by {last}",
-                    place.name,
-                    scenario.faction(holder).key,
+                    shorten(&place.name),
+                    shorten(&scenario.faction(holder).key),
                     c.state.basis.as_str(),
                     neighbours.len()
                 ),
@@ -245,21 +246,46 @@ pub fn quotes(scenario: &Scenario, reports: &Path, events_file: &str) -> Vec<Pro
             continue;
         }
         let file = scenario.source(&e.source).map_or(e.source.clone(), |s| s.file.clone());
-        let text = texts
-            .entry(file.clone())
-            .or_insert_with(|| std::fs::read_to_string(reports.join(&file)).ok().map(|t| fold(&t)));
+        // Only files inside the reports folder are read: sources.csv's `file` is checked
+        // when it loads; a row citing a file directly, or a link leading out, is refused here.
+        let Some(path) = inside(reports, &file) else {
+            problems.push(Problem::error(
+                Location::line(events_file, e.line).field("source"),
+                format!(
+                    "expected a report inside {}, found {} (a path outside the folder is never read)",
+                    reports.display(),
+                    crate::error::echo(&file)
+                ),
+            ));
+            continue;
+        };
+        let text = texts.entry(file.clone()).or_insert_with(|| std::fs::read_to_string(&path).ok().map(|t| fold(&t)));
         match text {
             None => {
                 problems.push(Problem::error(at, format!("cannot read the report {}", reports.join(&file).display())))
             }
             Some(text) if !text.contains(&fold(&e.quote)) => problems.push(Problem::error(
                 at,
-                format!("quote not found verbatim in {file}: {:?}", e.quote.chars().take(80).collect::<String>()),
+                format!("quote not found verbatim in {file}: {}", crate::error::echo(&e.quote)),
             )),
             Some(_) => {}
         }
     }
     problems
+}
+
+/// `folder/file` when it lies inside `folder`: `file` is a relative path without `..`, and
+/// once symbolic links are followed it is still under the folder. A file that does not
+/// exist yet passes (reading it then fails with its own message).
+fn inside(folder: &Path, file: &str) -> Option<std::path::PathBuf> {
+    if !crate::scenario::is_inside_path(file) {
+        return None;
+    }
+    let path = folder.join(file);
+    match (std::fs::canonicalize(folder), std::fs::canonicalize(&path)) {
+        (Ok(root), Ok(real)) if !real.starts_with(&root) => None,
+        _ => Some(path),
+    }
 }
 
 /// Folds whitespace runs to one space and typographic quotes and dashes to ASCII.

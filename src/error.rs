@@ -59,7 +59,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A value did not have the expected form.
-    #[error("{at}: expected {expected}, found {:?}", shorten(found))]
+    #[error("{at}: expected {expected}, found {}", echo(found))]
     Parse {
         /// Where the value is.
         at: Location,
@@ -69,7 +69,7 @@ pub enum Error {
         found: String,
     },
     /// A place name that matches nothing in the gazetteer.
-    #[error("{at}: unknown place {name:?}{}", suggest(.suggestions))]
+    #[error("{at}: unknown place {}{}", echo(name), suggest(.suggestions))]
     UnknownPlace {
         /// Where the name was used.
         at: Location,
@@ -79,7 +79,7 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// A place name that matches several places.
-    #[error("{at}: place {name:?} is ambiguous; use one of these ids: {}", .candidates.join(", "))]
+    #[error("{at}: place {} is ambiguous; use one of these ids: {}", echo(name), .candidates.join(", "))]
     AmbiguousPlace {
         /// Where the name was used.
         at: Location,
@@ -110,10 +110,29 @@ pub enum Error {
     Encode(String),
 }
 
-/// At most 60 characters of an offending value: enough to find it, never a whole line of
-/// someone else's file.
-fn shorten(text: &str) -> String {
-    if text.chars().count() > 60 { text.chars().take(57).collect::<String>() + "..." } else { text.to_string() }
+/// The most characters of an input value an error message repeats (the README promises it).
+pub const ECHO_CHARS: usize = 60;
+
+/// At most [`ECHO_CHARS`] characters of an offending value (the last three `...` when it
+/// was cut): enough to find it, never a whole line of someone else's file.
+pub fn shorten(text: &str) -> String {
+    if text.chars().count() > ECHO_CHARS {
+        text.chars().take(ECHO_CHARS - 3).collect::<String>() + "..."
+    } else {
+        text.to_string()
+    }
+}
+
+/// An input value as every error message repeats it: [`shorten`]ed, then quoted with
+/// control characters escaped, so a value can neither flood a terminal nor forge a line.
+///
+/// ```
+/// let long = "x".repeat(1_000_000);
+/// assert_eq!(frontline::error::echo(&long).chars().count(), 62); // 60 and the quotes
+/// assert_eq!(frontline::error::echo("Hama"), "\"Hama\"");
+/// ```
+pub fn echo(text: &str) -> String {
+    format!("{:?}", shorten(text))
 }
 
 fn suggest(suggestions: &[String]) -> String {

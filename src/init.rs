@@ -130,22 +130,65 @@ fn multi_polygon_json(mp: &MultiPolygon<f64>) -> Value {
     )
 }
 
+/// The land of `shape` that a frame can show: all of it, unless the country lies across
+/// the antimeridian (Russia's Chukotka, the Aleutians, Fiji, New Zealand's Chatham Islands),
+/// when only its land on the side of ±180° that holds more of it.
+///
+/// A country lies across the antimeridian when the widest stretch of longitude without any
+/// of its points is not the one through ±180°: its shortest span then wraps around, and no
+/// `[west, east]` within -180..180 holds it. A country whose land circles the globe (no
+/// stretch wider than [`GLOBE_GAP_DEG`] without it: Antarctica) keeps all of it.
+fn framed_land(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::Area;
+    let mut lons: Vec<f64> = shape.0.iter().flat_map(|p| p.exterior().0.iter().map(|c| c.x)).collect();
+    lons.sort_by(f64::total_cmp);
+    lons.dedup();
+    let (Some(&first), Some(&last)) = (lons.first(), lons.last()) else { return shape.clone() };
+    let through_antimeridian = first + 360.0 - last;
+    // The widest stretch without land between two of the country's longitudes.
+    let (gap, from, to) = lons
+        .windows(2)
+        .map(|w| (w[1] - w[0], w[0], w[1]))
+        .fold((0.0, first, first), |best, g| if g.0 > best.0 { g } else { best });
+    if through_antimeridian >= gap || gap < GLOBE_GAP_DEG {
+        return shape.clone();
+    }
+    let side =
+        |west: f64, east: f64| clip_polygons(shape, Rect::new(Coord { x: west, y: -90.0 }, Coord { x: east, y: 90.0 }));
+    let (west_of_gap, east_of_gap) = (side(-180.0, from), side(to, 180.0));
+    if east_of_gap.unsigned_area() >= west_of_gap.unsigned_area() { east_of_gap } else { west_of_gap }
+}
+
+/// A country with no stretch of longitude this wide without its land circles the globe.
+const GLOBE_GAP_DEG: f64 = 10.0;
+
+/// The frame `init` gives a country: the bounding box of its land (see [`framed_land`]:
+/// the larger side when it lies across the antimeridian) with a margin of 8% of its longer
+/// side (at least 0.3°), cut to longitudes -180..180 and latitudes -90..90, so that
+/// `check` accepts it for every country of the built-in map.
+pub fn default_extent(country: &Country) -> Option<Rect<f64>> {
+    let bbox = framed_land(&country.shape).bounding_rect()?;
+    let m = (bbox.width().max(bbox.height()) * 0.08).max(0.3);
+    Some(Rect::new(
+        Coord { x: (bbox.min().x - m).max(-180.0), y: (bbox.min().y - m).max(-90.0) },
+        Coord { x: (bbox.max().x + m).min(180.0), y: (bbox.max().y + m).min(90.0) },
+    ))
+}
+
 /// The files of a new scenario for `country`, framed by `extent` (default: the country's
-/// bounding box with a margin).
+/// bounding box with a margin, see [`default_extent`]).
 pub fn scaffold(country: &str, extent: Option<Rect<f64>>) -> Result<Memory> {
-    let world = world()?;
-    let focus = find_country(&world, country)?;
-    let bbox = focus.shape.bounding_rect().ok_or_else(|| Error::Data {
+    scaffold_in(&world()?, country, extent)
+}
+
+/// [`scaffold`] with the countries of `world`, decoded once by the caller.
+pub fn scaffold_in(world: &[Country], country: &str, extent: Option<Rect<f64>>) -> Result<Memory> {
+    let focus = find_country(world, country)?;
+    let framed = default_extent(focus).ok_or_else(|| Error::Data {
         at: Location::file("--country"),
         message: format!("{} has no outline in the built-in base map", focus.name),
     })?;
-    let extent = extent.unwrap_or_else(|| {
-        let m = (bbox.width().max(bbox.height()) * 0.08).max(0.3);
-        Rect::new(
-            Coord { x: bbox.min().x - m, y: bbox.min().y - m },
-            Coord { x: bbox.max().x + m, y: bbox.max().y + m },
-        )
-    });
+    let extent = extent.unwrap_or(framed);
     // Neighbours within a wider box, clipped to it so the file stays small.
     let w = extent.width().max(extent.height()) * 0.5;
     let around = Rect::new(
@@ -236,7 +279,7 @@ colour = "#2f6db5"
     files.insert(
         "gazetteer.csv",
         "id,name,aliases,lat,lon,population,admin1,kind,source,label\n\
-         # capital,Capital City,Other Spelling|Another,50.45,30.52,2900000,Capital Region,city,GeoNames 703448,always\n",
+         # capital,Capital City,Other Spelling|Another,50.45,30.52,2900000,Capital Region,city,GeoNames 0 (an example),always\n",
     );
     files.insert(
         "events.csv",

@@ -9,7 +9,9 @@
 //!   is refused with an error and left as it was.
 //! - A symbolic link is written through: the file it points to is replaced and the link
 //!   stays. A link to nothing, or to something that is not a regular file, is refused.
-//! - On SIGINT or SIGTERM, temporary files are removed before the process exits.
+//! - On SIGINT or SIGTERM, temporary files are removed before the process exits; those a
+//!   killed run left (`.NAME.XXXXXX.partial`, ffmpeg's `.NAME.PID.part`) are removed, with a
+//!   note, by the next run that writes into their folder.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,70 @@ pub fn sync_folder(dir: &Path) -> anyhow::Result<()> {
         std::fs::File::open(dir).and_then(|f| f.sync_all()).with_context(|| format!("syncing {}", dir.display()))?;
     }
     Ok(())
+}
+
+/// When this run started: temporary files older than it are left by runs that died.
+static RUN_START: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+
+/// Notes the start of the run (the first call counts).
+pub fn note_run_start() {
+    RUN_START.get_or_init(std::time::SystemTime::now);
+}
+
+/// How much older than this run a temporary file must be to count as stale: a run still
+/// writing one touches it far more often, so a concurrent run's file is never taken.
+const STALE_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Folders already swept this run.
+static SWEPT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Whether `name` is a temporary file of our own naming: `.NAME.XXXXXX.partial` (outputs)
+/// or `.NAME.PID.part` (ffmpeg's output).
+fn is_our_temporary(name: &str) -> bool {
+    let Some(inner) = name.strip_prefix('.') else { return false };
+    let (stem, tag) = if let Some(stem) = inner.strip_suffix(".partial") {
+        match stem.rsplit_once('.') {
+            Some((target, tag)) if tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_alphanumeric()) => (target, tag),
+            _ => return false,
+        }
+    } else if let Some(stem) = inner.strip_suffix(".part") {
+        match stem.rsplit_once('.') {
+            Some((target, pid)) if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => (target, pid),
+            _ => return false,
+        }
+    } else {
+        return false;
+    };
+    !stem.is_empty() && !tag.is_empty()
+}
+
+/// Removes, once per folder and run, the temporary files of our own naming that a killed
+/// run left in `dir` (SIGKILL cannot be caught), with a note on stderr for each. Only
+/// files last written well before this run started are taken.
+pub fn sweep_stale(dir: &Path) {
+    let Some(start) = RUN_START.get().and_then(|s| s.checked_sub(STALE_MARGIN)) else { return };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    if let Ok(mut swept) = SWEPT.lock() {
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_our_temporary(&name) {
+            continue;
+        }
+        let Ok(meta) = entry.path().symlink_metadata() else { continue };
+        if meta.is_file() && meta.modified().is_ok_and(|m| m < start) && std::fs::remove_file(entry.path()).is_ok() {
+            eprintln!(
+                "removed {}: a temporary file left by an earlier run that was killed ({} bytes)",
+                entry.path().display(),
+                meta.len()
+            );
+        }
+    }
 }
 
 /// Temporary files not yet renamed into place: removed if the process is interrupted.
@@ -159,6 +225,7 @@ impl AtomicFile {
         let real = output_target(target)?;
         let name = real.file_name().with_context(|| format!("{} is not a file name", target.display()))?;
         let dir = real.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        sweep_stale(dir);
         let prefix = format!(".{}.", name.to_string_lossy());
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".partial");

@@ -71,7 +71,7 @@ pub fn acled(scenario: Option<&Path>, max_bytes: u64, export: &Path, actors_file
     let (events, read) = read_export(&read_input(export, max_bytes)?, &export.display().to_string(), &actors)?;
     for e in &events {
         if s.faction_by_key(&e.faction).is_none() {
-            bail!("{actors_name}: faction {:?} is not a faction of the scenario", e.faction);
+            bail!("{actors_name}: faction {} is not a faction of the scenario", frontline::error::echo(&e.faction));
         }
     }
     let mut new_places: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();

@@ -180,7 +180,7 @@ enum Command {
     /// Starts a new scenario in DIR: the country and its neighbours from the built-in
     /// Natural Earth map, a manifest fitted to them, and empty tables with examples.
     Init {
-        /// The folder to create (it must not hold a scenario already).
+        /// The folder to create (new or empty, unless --force).
         dir: PathBuf,
         /// The country, as Natural Earth names it, e.g. Ukraine.
         #[arg(long)]
@@ -188,6 +188,10 @@ enum Command {
         /// What the frames show, west,south,east,north in degrees (default: the country and a margin).
         #[arg(long, value_name = "W,S,E,N", value_parser = init::parse_extent, allow_hyphen_values = true)]
         extent: Option<geo::Rect<f64>>,
+        /// Write into a folder that holds files: each file replaced is first copied to
+        /// NAME.bak-YYYYMMDDTHHMMSSZ beside it.
+        #[arg(long)]
+        force: bool,
     },
     /// Imports other people's data into a scenario (--scenario DIR).
     Import {
@@ -262,7 +266,20 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let cut = cut_long_args(&text);
+            if cut == text {
+                // Nothing to cut: clap prints as usual (colours, help and version on stdout).
+                e.exit();
+            }
+            eprint!("{cut}");
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    files::note_run_start();
     files::clean_up_on_interrupt();
     match dispatch(cli) {
         Ok(code) => code,
@@ -273,10 +290,36 @@ pub fn run() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("frontline: {e:#}");
+            eprintln!("frontline: {}", cut_long_args(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+/// `text` with every command-line value longer than the echo limit cut as
+/// [`frontline::error::shorten`] cuts it: a message (clap's, or ours naming a place, a day
+/// or a path as typed) repeats at most 60 characters of what was typed, however long.
+fn cut_long_args(text: &str) -> String {
+    let limit = frontline::error::ECHO_CHARS;
+    let mut long: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .flat_map(|a| {
+            // `--option=value` is echoed as its value alone, too.
+            let value = a.strip_prefix("--").and_then(|o| o.split_once('=')).map(|(_, v)| v.to_string());
+            std::iter::once(a).chain(value)
+        })
+        .filter(|a| a.chars().count() > limit)
+        .collect();
+    // Longest first, so a value inside a longer one is not cut in two steps.
+    long.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    let mut out = text.to_string();
+    for a in &long {
+        if out.contains(a.as_str()) {
+            out = out.replace(a.as_str(), &frontline::error::shorten(a));
+        }
+    }
+    out
 }
 
 fn files(cli_scenario: &Option<PathBuf>, max_input_mb: u64) -> Box<dyn ScenarioFiles> {
@@ -327,7 +370,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
         }
         Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
-        Command::Init { dir, country, extent } => init::init(&dir, &country, extent),
+        Command::Init { dir, country, extent, force } => init::init(&dir, &country, extent, force),
         Command::Import { what: ImportCommand::Geonames { file, admin1, min_population, all_codes } } => {
             import::geonames(
                 cli.scenario.as_deref(),

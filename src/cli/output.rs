@@ -24,10 +24,17 @@ pub fn render<T: Serialize>(records: &[T], format: Format) -> anyhow::Result<Str
         Format::Json => serde_json::to_string_pretty(&values)? + "\n",
         Format::Csv => {
             let (headers, rows) = flatten(&values);
+            // Text from data must not become a spreadsheet formula; numbers stay numbers.
+            let rows = values.iter().zip(rows).map(|(v, row)| {
+                headers.iter().zip(row).map(|(h, c)| match v.get(h) {
+                    Some(Value::Number(_)) => c,
+                    _ => frontline::export::spreadsheet_safe(&c).into_owned(),
+                })
+            });
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(&headers)?;
             for row in rows {
-                w.write_record(&row)?;
+                w.write_record(row)?;
             }
             String::from_utf8(w.into_inner()?)?
         }
@@ -150,5 +157,20 @@ mod tests {
         assert_eq!(render(&rs, Format::Csv).unwrap(), "name,n,tags\nHama,1,a; b\n\"Homs, city\",22,\n");
         let json: Value = serde_json::from_str(&render(&rs, Format::Json).unwrap()).unwrap();
         assert_eq!(json[1]["n"], 22);
+    }
+
+    #[derive(Serialize)]
+    struct Signed {
+        name: &'static str,
+        lon: f64,
+    }
+
+    #[test]
+    fn csv_text_cannot_be_a_formula_and_numbers_stay_numbers() {
+        let rs = [Signed { name: "=HYPERLINK(\"http://x\")", lon: -70.5 }, Signed { name: "@SUM(A1)", lon: 1.0 }];
+        assert_eq!(
+            render(&rs, Format::Csv).unwrap(),
+            "name,lon\n\"'=HYPERLINK(\"\"http://x\"\")\",-70.5\n'@SUM(A1),1.0\n"
+        );
     }
 }

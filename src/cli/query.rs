@@ -321,6 +321,9 @@ fn events_file_name(files: &dyn ScenarioFiles) -> anyhow::Result<String> {
 
 #[derive(Debug, Serialize)]
 struct PlaceRecord {
+    /// The region the query named, when it named one: its places are the records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
     id: String,
     name: String,
     admin1: String,
@@ -336,15 +339,22 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
     let s = Scenario::load(files)?;
     let g = &s.gazetteer;
     let query = query.unwrap_or("");
-    let hits = g.search(query);
+    let mut hits = g.search(query);
+    let mut region_name = None;
+    // The query as messages repeat it: cut to 60 characters, as every echoed value.
+    let shown = frontline::error::echo(query);
     let region = match s.regions.resolve(query) {
         RegionMatch::Found(id) => {
             let r = s.regions.get(id);
+            // A region query lists the region's places, as data on stdout (each record
+            // names the region), not only as the sentence on stderr.
+            hits = r.members.clone();
+            region_name = Some(r.name.clone());
             let mut names: Vec<&str> = r.members.iter().map(|p| g.get(*p).name.as_str()).collect();
             let more = names.len().saturating_sub(12);
             names.truncate(12);
             Some(format!(
-                "{query:?} is the region {:?} ({}), {} places: {}{}",
+                "{shown} is the region {:?} ({}), {} places: {}{}",
                 r.name,
                 r.kind.as_str(),
                 r.members.len(),
@@ -352,9 +362,11 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
                 if more > 0 { format!(" and {more} more") } else { String::new() }
             ))
         }
-        RegionMatch::UnknownAdmin1 { name, known } => {
-            Some(format!("{query:?} names no region: no admin1 {name:?}; the admin1 regions are {}", known.join(", ")))
-        }
+        RegionMatch::UnknownAdmin1 { name, known } => Some(format!(
+            "{shown} names no region: no admin1 {}; the admin1 regions are {}",
+            frontline::error::echo(&name),
+            known.join(", ")
+        )),
         RegionMatch::NotARegion => None,
     };
     let resolution = if query.trim().is_empty() {
@@ -363,14 +375,14 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
         region
     } else {
         Some(match g.resolve(query) {
-            Resolution::Found(id) => format!("{query:?} resolves to {}", g.get(id).describe()),
+            Resolution::Found(id) => format!("{shown} resolves to {}", g.get(id).describe()),
             Resolution::Ambiguous(ids) => format!(
-                "{query:?} is ambiguous: {}",
+                "{shown} is ambiguous: {}",
                 ids.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
             ),
-            Resolution::Unknown(near) if near.is_empty() => format!("{query:?} matches no place"),
+            Resolution::Unknown(near) if near.is_empty() => format!("{shown} matches no place"),
             Resolution::Unknown(near) => format!(
-                "{query:?} matches no place; closest: {}",
+                "{shown} matches no place; closest: {}",
                 near.iter().map(|i| g.get(*i).describe()).collect::<Vec<_>>().join(", ")
             ),
         })
@@ -380,6 +392,7 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
         .map(|id| {
             let p = g.get(*id);
             PlaceRecord {
+                region: region_name.clone(),
                 id: p.key.clone(),
                 name: p.name.clone(),
                 admin1: p.admin1.clone(),
@@ -397,6 +410,14 @@ pub fn places(files: &dyn ScenarioFiles, query: Option<&str>, format: Format) ->
         .collect();
     if let Some(r) = &resolution {
         eprintln!("{r}");
+    }
+    if records.is_empty() {
+        // As grep does: nothing found is exit code 1, so scripts can tell. The sentence
+        // above says why; a silent no-match (an empty gazetteer) still gets one.
+        if resolution.is_none() {
+            eprintln!("no places");
+        }
+        return Ok(ExitCode::FAILURE);
     }
     output::print(&output::render(&records, format)?)?;
     Ok(ExitCode::SUCCESS)

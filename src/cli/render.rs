@@ -35,11 +35,14 @@ pub struct Size {
 /// Parses `1920x1080`; sides from 320x240 to 7680x4320.
 pub fn parse_size(text: &str) -> Result<Size, String> {
     let (w, h) = text.trim().split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 1920x1080")?;
-    let side =
-        |s: &str| s.trim().parse::<u32>().map_err(|_| format!("expected WIDTHxHEIGHT, e.g. 1920x1080, found {text:?}"));
+    let side = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("expected WIDTHxHEIGHT, e.g. 1920x1080, found {}", frontline::error::echo(text)))
+    };
     let size = Size { width: side(w)?, height: side(h)? };
     if !(320..=7680).contains(&size.width) || !(240..=4320).contains(&size.height) {
-        return Err(format!("expected a size from 320x240 to 7680x4320, found {text:?}"));
+        return Err(format!("expected a size from 320x240 to 7680x4320, found {}", frontline::error::echo(text)));
     }
     Ok(size)
 }
@@ -98,7 +101,10 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     };
     let mut mp4 = match &job.mp4 {
         Some(path) => {
-            let writer = Mp4Writer::new(output_target(path)?, job.size.width, job.size.height, job.fps)?;
+            let target = output_target(path)?;
+            // ffmpeg's `.NAME.PID.part` files of killed runs go as the others do.
+            super::files::sweep_stale(target.parent().unwrap_or(Path::new(".")));
+            let writer = Mp4Writer::new(target, job.size.width, job.size.height, job.fps)?;
             track_temporary(writer.temporary_path());
             Some(writer)
         }

@@ -6,6 +6,7 @@
 //! counter-clockwise and holes clockwise, no `crs` member, 6 decimals, a `bbox` on the
 //! collection. Property names are stable snake_case and listed in the README.
 
+mod cell;
 mod json;
 
 use std::io::{self, Write};
@@ -22,6 +23,7 @@ use crate::gazetteer::{Place, PlaceId};
 use crate::scenario::Scenario;
 use crate::territory::{LandClass, Territory};
 
+pub use cell::spreadsheet_safe;
 pub use json::{write_multi_line_string, write_multi_polygon, write_number, write_point};
 
 fn io_error(e: io::Error) -> Error {
@@ -300,6 +302,11 @@ impl Exporter<'_> {
     }
 }
 
+/// A text cell from data, as a spreadsheet should read it (see [`spreadsheet_safe`]).
+fn safe(text: &str) -> String {
+    spreadsheet_safe(text).into_owned()
+}
+
 /// Writes the daily control table: one row per place and day.
 pub fn control_csv<W: Write>(s: &Scenario, model: &ControlModel, w: W) -> Result<W> {
     let mut csv = csv::Writer::from_writer(w);
@@ -321,12 +328,12 @@ pub fn control_csv<W: Write>(s: &Scenario, model: &ControlModel, w: W) -> Result
     for day in s.days() {
         for (i, state) in model.states_on(day).iter().enumerate() {
             let place = s.gazetteer.get(PlaceId(i as u32));
-            let key = |f: Option<FactionId>| f.map_or(String::new(), |f| s.faction(f).key.clone());
+            let key = |f: Option<FactionId>| f.map_or(String::new(), |f| safe(&s.faction(f).key));
             csv.write_record([
                 day.to_string(),
-                place.key.clone(),
-                place.name.clone(),
-                place.admin1.clone(),
+                safe(&place.key),
+                safe(&place.name),
+                safe(&place.admin1),
                 format!("{:.6}", place.lat()),
                 format!("{:.6}", place.lon()),
                 key(state.holder),
@@ -368,7 +375,7 @@ pub fn events_csv<W: Write>(s: &Scenario, w: W) -> Result<W> {
     for e in &s.events {
         let (scope, region) = match e.target {
             Target::Place(_) => ("place", String::new()),
-            Target::Region(r) => ("region", s.regions.get(r).name.clone()),
+            Target::Region(r) => ("region", safe(&s.regions.get(r).name)),
             Target::Everywhere => ("everywhere", String::new()),
         };
         let place = e.place().map(|p| s.gazetteer.get(p));
@@ -377,19 +384,19 @@ pub fn events_csv<W: Write>(s: &Scenario, w: W) -> Result<W> {
             e.date.to_string(),
             scope.to_string(),
             region,
-            text(|p| p.key.clone()),
-            text(|p| p.name.clone()),
-            e.place_text.clone(),
-            text(|p| p.admin1.clone()),
+            text(|p| safe(&p.key)),
+            text(|p| safe(&p.name)),
+            safe(&e.place_text),
+            text(|p| safe(&p.admin1)),
             text(|p| format!("{:.6}", p.lat())),
             text(|p| format!("{:.6}", p.lon())),
-            s.faction(e.faction).key.clone(),
+            safe(&s.faction(e.faction).key),
             e.action.to_string(),
             e.confidence.to_string(),
-            e.source.clone(),
-            s.source(&e.source).map(|src| src.url.clone()).unwrap_or_default(),
-            e.quote.clone(),
-            e.note.clone().unwrap_or_default(),
+            safe(&e.source),
+            s.source(&e.source).map(|src| safe(&src.url)).unwrap_or_default(),
+            safe(&e.quote),
+            e.note.as_deref().map(safe).unwrap_or_default(),
             e.line.to_string(),
         ])
         .map_err(csv_error)?;

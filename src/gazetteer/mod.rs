@@ -88,7 +88,7 @@ impl Gazetteer {
                     if let Some(first) = seen.insert(place.key.to_lowercase(), row.line()) {
                         problems.push(Problem::error(
                             row.at(Some("id")),
-                            format!("duplicate id {:?} (first on line {first})", place.key),
+                            format!("duplicate id {} (first on line {first})", crate::error::echo(&place.key)),
                         ));
                     } else {
                         places.push(place);

@@ -91,7 +91,7 @@ pub struct UnknownRule(pub String);
 impl fmt::Display for UnknownRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let known: Vec<&str> = Folding::RULES.iter().map(|(name, _)| *name).collect();
-        write!(f, "unknown folding rule {:?}: expected one of {}", self.0, known.join(", "))
+        write!(f, "unknown folding rule {}: expected one of {}", crate::error::echo(&self.0), known.join(", "))
     }
 }
 

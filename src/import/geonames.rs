@@ -161,7 +161,8 @@ pub fn merge(existing: &str, file: &str, places: &[GeoName]) -> Result<(String, 
     let mut headers: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
     let mut rows: Vec<HashMap<String, String>> = Vec::new();
     if !existing.trim().is_empty() {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(existing.as_bytes());
+        // Comment lines (`init`'s example row among them) are never places.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).comment(Some(b'#')).from_reader(existing.as_bytes());
         let h: Vec<String> = reader
             .headers()
             .map_err(|e| Error::Data { at: Location::file(file), message: format!("unreadable CSV: {e}") })?
@@ -172,7 +173,7 @@ pub fn merge(existing: &str, file: &str, places: &[GeoName]) -> Result<(String, 
         headers.extend(extras);
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| Error::Data {
-                at: Location::line(file, i as u64 + 2),
+                at: Location::line(file, e.position().map_or(i as u64 + 2, |p| p.line())),
                 message: format!("unreadable CSV: {e}"),
             })?;
             rows.push(h.iter().cloned().zip(record.iter().map(str::to_string)).collect());
@@ -229,7 +230,9 @@ pub fn merge(existing: &str, file: &str, places: &[GeoName]) -> Result<(String, 
         w.write_record(headers.iter().map(|h| r.get(h).map(String::as_str).unwrap_or(""))).map_err(write_error)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Data { at: Location::file(file), message: e.to_string() })?;
-    Ok((String::from_utf8(bytes).expect("CSV of UTF-8 fields"), merged))
+    let csv =
+        super::with_comments(String::from_utf8(bytes).expect("CSV of UTF-8 fields"), &super::comment_lines(existing));
+    Ok((csv, merged))
 }
 
 #[cfg(test)]

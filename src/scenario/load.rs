@@ -77,7 +77,10 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     for region in regions.all().iter().filter(|r| r.members.is_empty()) {
         problems.push(Problem::warning(
             Location::file(files.display(manifest.areas.as_deref().unwrap_or(MANIFEST))).field("name"),
-            format!("the area {:?} holds no gazetteer place: rows naming it change nothing", region.name),
+            format!(
+                "the area {} holds no gazetteer place: rows naming it change nothing",
+                crate::error::echo(&region.name)
+            ),
         ));
     }
     let inference = inference_settings(&manifest, &manifest_name)?;
@@ -230,7 +233,10 @@ fn factions(manifest: &Manifest, file: &str) -> Result<Vec<Faction>> {
             });
         }
         if out.iter().any(|f| f.key.eq_ignore_ascii_case(&entry.id)) {
-            return Err(Error::Data { at, message: format!("faction id {:?} is used twice", entry.id) });
+            return Err(Error::Data {
+                at,
+                message: format!("faction id {} is used twice", crate::error::echo(&entry.id)),
+            });
         }
         let colour: Colour = entry.colour.parse().map_err(|expected: String| Error::Parse {
             at: Location::file(file).field(format!("factions[{i}].colour")),
@@ -246,6 +252,17 @@ fn factions(manifest: &Manifest, file: &str) -> Result<Vec<Faction>> {
         });
     }
     Ok(out)
+}
+
+/// Whether `path` names something inside a folder when joined to it: relative, with no
+/// `..`, no root and no drive prefix (so `reports/a.txt` is, `/etc/passwd` and
+/// `../a.txt` are not).
+pub fn is_inside_path(path: &str) -> bool {
+    use std::path::Component;
+    let p = std::path::Path::new(path);
+    !path.starts_with('\\')
+        && p.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        && p.components().any(|c| matches!(c, Component::Normal(_)))
 }
 
 fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec<Source>> {
@@ -283,6 +300,15 @@ fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<V
                     ("url", "the page's address")
                 };
                 return Err(Error::Parse { at: row.at(Some(field)), expected: what.into(), found: String::new() });
+            }
+            if !f.is_empty() && !is_inside_path(f) {
+                // `check --sources DIR` reads reports as DIR/file: a path that leaves DIR
+                // (`/etc/passwd`, `../../etc/shadow`) would make it read any file.
+                return Err(Error::Parse {
+                    at: row.at(Some("file")),
+                    expected: "a report's file name inside the reports folder (no leading `/`, no `..`)".into(),
+                    found: f.to_string(),
+                });
             }
             if !url.is_empty()
                 && !((url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace))
@@ -372,7 +398,7 @@ fn read_baseline(
                     if let Some((_, first)) = by_place.insert(id.index(), (f, row.line())) {
                         problems.push(Problem::warning(
                             row.at(Some("target")),
-                            format!("{target:?} is also set on line {first}; this later row wins"),
+                            format!("{} is also set on line {first}; this later row wins", crate::error::echo(target)),
                         ));
                     }
                 }
@@ -667,16 +693,16 @@ fn shared_positions(gazetteer: &Gazetteer, file: &str) -> Vec<Problem> {
         .map(|g| {
             let places = gazetteer.places();
             let first = &places[g[0]];
-            let others: Vec<&str> = g[1..].iter().map(|&i| places[i].key.as_str()).collect();
+            let others: Vec<String> = g[1..].iter().map(|&i| crate::error::shorten(&places[i].key)).collect();
             Problem::warning(
                 Location::file(file).field("lat"),
                 format!(
                     "{} share the position of {} ({}, {}): only {} gets an area on the map; move one a little, or make the others aliases",
                     others.join(", "),
-                    first.key,
+                    crate::error::shorten(&first.key),
                     first.lat(),
                     first.lon(),
-                    first.key
+                    crate::error::shorten(&first.key)
                 ),
             )
         })

@@ -6,6 +6,7 @@ mod manifest;
 mod text;
 
 pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
+pub use load::is_inside_path;
 pub use manifest::{Corner, FactionEntry, Focus, InferenceEntry, InsetEntry, Manifest, MapEntry, NamesEntry};
 pub use text::{Text, TextEntry, TextProblem};
 
@@ -178,7 +179,7 @@ pub fn parse_day(text: &str) -> std::result::Result<NaiveDate, String> {
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) if shaped => Ok(d),
         _ if shaped => Err(format!("{t:?} is not a day of the calendar (check the month's length)")),
-        _ => Err(format!("expected a date as YYYY-MM-DD, found {:?}", t.chars().take(40).collect::<String>())),
+        _ => Err(format!("expected a date as YYYY-MM-DD, found {}", crate::error::echo(t))),
     }
 }
 

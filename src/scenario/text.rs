@@ -243,7 +243,7 @@ fn check_template(template: &str, fields: &[&str]) -> Result<(), String> {
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            return Err(format!("a `{{` without its `}}` in {template:?}"));
+            return Err(format!("a `{{` without its `}}` in {}", crate::error::echo(template)));
         };
         let name = &after[..close];
         if !fields.contains(&name) {
@@ -266,7 +266,10 @@ fn check_date_format(format: &str) -> Result<(), String> {
     let mut out = String::new();
     match write!(out, "{}", day.format(&format.replace("%B", "December"))) {
         Ok(()) => Ok(()),
-        Err(_) => Err(format!("{format:?} is not a date format: use strftime fields such as %-d %B %Y or %d.%m.%Y")),
+        Err(_) => Err(format!(
+            "{} is not a date format: use strftime fields such as %-d %B %Y or %d.%m.%Y",
+            crate::error::echo(format)
+        )),
     }
 }
 

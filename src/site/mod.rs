@@ -44,6 +44,14 @@ fn script_safe(text: &str) -> String {
     text.replace("</", "<\\/")
 }
 
+/// JSON that may stand inside a `<script>` element whatever its strings hold: every `<` is
+/// written as the JSON escape `\u003c`, so no `</script>` or `<!--` in a place name can end
+/// the element early or switch the HTML parser into another state. (serde_json only emits
+/// `<` inside strings, where the escape means the same character.)
+fn json_in_script(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
 /// Minimal HTML escaping for text content.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -87,7 +95,7 @@ pub fn page(
     let licence_comment = format!("/* Leaflet {LEAFLET_VERSION}: {} */", LEAFLET_LICENSE.replace("*/", "* /"));
     let leaflet = script_safe(&format!("{licence_comment}\n{LEAFLET_JS}"));
     let title = escape(&scenario.title);
-    let (data, script) = (script_safe(&json), script_safe(PAGE_JS));
+    let (data, script) = (json_in_script(&json), script_safe(PAGE_JS));
     fill(PAGE_HTML, |name| match name {
         "title" => Some(title.as_str()),
         "leaflet_css" => Some(LEAFLET_CSS),
@@ -97,4 +105,19 @@ pub fn page(
         "page_js" => Some(script.as_str()),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_a_script_cannot_close_it_and_reads_back_the_same() {
+        let hostile = "</script><script>alert(1)</script><!--<script>";
+        let json = serde_json::to_string(&serde_json::json!({ "name": hostile })).unwrap();
+        let inlined = json_in_script(&json);
+        assert!(!inlined.contains('<'), "{inlined}");
+        let back: serde_json::Value = serde_json::from_str(&inlined).unwrap();
+        assert_eq!(back["name"], hostile);
+    }
 }

@@ -203,3 +203,72 @@ fn export_needs_one_kind_and_a_day_in_range() {
     assert_eq!(run.output.status.code(), Some(2));
     w.run(&["--scenario", "mini", "export", "--date", "2025-01-01"]).failure().says("outside the scenario");
 }
+
+/// Whether a spreadsheet would read `cell` as a formula: it starts with one of OWASP's
+/// characters and is not a plain number.
+fn formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err()
+}
+
+#[test]
+fn no_csv_cell_from_data_can_be_a_spreadsheet_formula() {
+    let w = Workdir::with_mini();
+    // Names, regions, aliases as written in a row, and notes, each starting as a formula.
+    w.edit(
+        "mini/gazetteer.csv",
+        "alpha,Alpha,Al-Alfa|Alfa,",
+        "alpha,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",Alpha|Al-Alfa|Alfa,",
+    );
+    w.edit("mini/gazetteer.csv", "150000,South,", "150000,@SUM(1+1),");
+    w.edit("mini/gazetteer.csv", "charlie,Charlie,Tall Charlie,", "charlie,+Charlie,-Charlie|Tall Charlie,");
+    w.edit(
+        "mini/events.csv",
+        "2024-03-04,Tall Charlie,blue,captured,reported,r1.txt,Charlie fell to Blue on Monday.,",
+        "2024-03-04,-Charlie,blue,captured,reported,r1.txt,Charlie fell to Blue on Monday.,=1+1",
+    );
+    w.run(&["--scenario", "mini", "check"]).success();
+    w.run(&["--scenario", "mini", "export", "--csv", "--out", "control.csv"]).success();
+    w.run(&["--scenario", "mini", "export", "--events-csv", "--out", "events.csv"]).success();
+    let outputs = [
+        ("export --csv", w.read("control.csv")),
+        ("export --events-csv", w.read("events.csv")),
+        (
+            "control --format csv",
+            w.run(&["--scenario", "mini", "control", "--date", "2024-03-04", "--format", "csv"]).success().stdout(),
+        ),
+        (
+            "timeline --format csv",
+            w.run(&["--scenario", "mini", "timeline", "alpha", "--format", "csv"]).success().stdout(),
+        ),
+        (
+            "diff --format csv",
+            w.run(&["--scenario", "mini", "diff", "--from", "2024-03-01", "--to", "2024-03-05", "--format", "csv"])
+                .success()
+                .stdout(),
+        ),
+        ("stats --format csv", w.run(&["--scenario", "mini", "stats", "--format", "csv"]).success().stdout()),
+        (
+            "places --format csv",
+            w.run(&["--scenario", "mini", "places", "Alpha", "--format", "csv"]).success().stdout(),
+        ),
+    ];
+    for (command, text) in &outputs {
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        for record in reader.records() {
+            let record = record.unwrap();
+            for (h, cell) in headers.iter().zip(&record) {
+                assert!(!formula(cell), "{command}: column {h} holds a formula: {cell:?}\n{text}");
+                if ["lat", "lon", "area_km2", "share_pct", "population", "line"].contains(&h) && !cell.is_empty() {
+                    assert!(cell.parse::<f64>().is_ok(), "{command}: column {h} is not a number: {cell:?}");
+                }
+            }
+        }
+    }
+    // The text is kept, behind the quote that makes it text.
+    let control = &outputs[0].1;
+    assert!(control.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""), "{control}");
+    assert!(control.contains(",'@SUM(1+1),") && control.contains(",'+Charlie,"), "{control}");
+    let events = &outputs[1].1;
+    assert!(events.contains(",'-Charlie,") && events.contains(",'=1+1,"), "{events}");
+}

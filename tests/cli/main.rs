@@ -4,11 +4,13 @@
 mod workdir;
 
 mod assessed;
+mod bounds;
 mod browser;
 mod check;
 mod export;
 mod fuzz_quick;
 mod hardening;
+mod init;
 mod land;
 mod own_conflict;
 mod queries;

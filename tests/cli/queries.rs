@@ -78,6 +78,32 @@ fn places_shows_how_names_resolve() {
 }
 
 #[test]
+fn places_exits_1_on_no_match_and_lists_a_regions_places_on_stdout() {
+    let w = Workdir::with_mini();
+    // No match: exit code 1, as grep does, with the reason on stderr and nothing on stdout.
+    let none = w.run(&["--scenario", "mini", "places", "Xyzzy"]);
+    none.failure();
+    assert!(none.stderr().contains("\"Xyzzy\" matches no place"), "{}", none.stderr());
+    assert_eq!(none.stdout(), "");
+    w.run(&["--scenario", "mini", "places", "Xyzzy", "--format", "json"]).failure();
+    // A region: its places are the records, each naming the region, in every format.
+    let table = w.run(&["--scenario", "mini", "places", "North province"]).success().stdout();
+    for id in ["charlie", "suran-north"] {
+        assert!(table.contains(id), "{id} missing from the region's places:\n{table}");
+    }
+    assert!(table.starts_with("region") && table.contains("North"), "{table}");
+    let json = w.run(&["--scenario", "mini", "places", "North province", "--format", "json"]).success().json();
+    let places = json.as_array().unwrap();
+    let mut ids: Vec<&str> = places.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["charlie", "suran-north"]);
+    assert!(places.iter().all(|p| p["region"] == "North"), "{json}");
+    // A name query keeps its shape: no region field.
+    let alpha = w.run(&["--scenario", "mini", "places", "Alpha", "--format", "json"]).success().json();
+    assert!(alpha[0].get("region").is_none() && alpha[0]["id"] == "alpha", "{alpha}");
+}
+
+#[test]
 fn a_closed_pipe_is_not_an_error() {
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_frontline"))

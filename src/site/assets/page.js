@@ -11,6 +11,17 @@
     return e;
   };
   const SVG = "http://www.w3.org/2000/svg";
+  // Every text from the data (names, notes, outlets, titles) reaches the page as a text
+  // node, never as markup: a place called `<img onerror=…>` is shown, not run. Leaflet's
+  // tooltips take HTML when given a string, so they get a node from here too.
+  const text = (s) => document.createTextNode(s === null || s === undefined ? "" : String(s));
+  // Only web addresses become links: a `javascript:` or `data:` url in sources.csv stays text.
+  const webUrl = (u) => (typeof u === "string" && /^https?:\/\//i.test(u.trim()) ? u.trim() : null);
+  const svgNode = (tag, attrs) => {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    return e;
+  };
 
   // ---- Names: the same matching key as the command line (see gazetteer/normalize.rs),
   // under the scenario's folding rules (D.folding) and Cyrillic table (D.cyrillic).
@@ -67,17 +78,39 @@
     stipple.setAttribute("width", "7");
     stipple.setAttribute("height", "7");
     stipple.setAttribute("patternUnits", "userSpaceOnUse");
-    stipple.innerHTML = `<rect width="7" height="7" fill="${f.pale}"/>` +
-      `<circle cx="1.75" cy="1.75" r="1.1" fill="${f.colour}"/><circle cx="5.25" cy="5.25" r="1.1" fill="${f.colour}"/>`;
+    stipple.append(svgNode("rect", { width: 7, height: 7, fill: f.pale }),
+      svgNode("circle", { cx: 1.75, cy: 1.75, r: 1.1, fill: f.colour }),
+      svgNode("circle", { cx: 5.25, cy: 5.25, r: 1.1, fill: f.colour }));
     const hatch = document.createElementNS(SVG, "pattern");
     hatch.setAttribute("id", `hatch-${i}`);
     hatch.setAttribute("width", "9");
     hatch.setAttribute("height", "9");
     hatch.setAttribute("patternUnits", "userSpaceOnUse");
     hatch.setAttribute("patternTransform", "rotate(45)");
-    hatch.innerHTML = `<rect width="3" height="9" fill="${f.colour}"/>`;
+    hatch.append(svgNode("rect", { width: 3, height: 9, fill: f.colour }));
     defs.append(stipple, hatch);
   });
+
+  // The chart is SVG drawn by the program, its labels escaped there; it is parsed as XML
+  // (which runs nothing) and only drawing elements and attributes are kept, so a label
+  // can never become a live element or handler, whatever the escaping upstream.
+  const CHART_TAGS = new Set(["svg", "g", "defs", "rect", "line", "polyline", "polygon", "path", "circle",
+    "ellipse", "text", "tspan", "clippath", "title", "desc"]);
+  function inertSvg(source) {
+    const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+    const root = doc.documentElement;
+    if (!root || root.localName !== "svg" || root.namespaceURI !== SVG) return [];
+    for (const node of [root, ...root.querySelectorAll("*")]) {
+      if (!CHART_TAGS.has(node.localName.toLowerCase())) { node.remove(); continue; }
+      for (const a of [...node.attributes]) {
+        const name = a.name.toLowerCase();
+        if (name.startsWith("on") || name.endsWith("href") || name === "style" && /url\s*\(/i.test(a.value)) {
+          node.removeAttribute(a.name);
+        }
+      }
+    }
+    return [document.importNode(root, true)];
+  }
 
   // ---- The map and what is the same every day.
   const map = L.map("map", { zoomSnap: 0.25, zoomControl: true, keyboard: true });
@@ -131,7 +164,7 @@
   const radius = (p) => (["city", "town", "village"].includes(p.kind) ? Math.max(2.5, Math.min(9, 2 + Math.sqrt(p.pop || 0) / 190)) : 4);
   const markers = D.places.map((p, i) => {
     const m = L.circleMarker([p.lat, p.lng], { pane: "places", radius: radius(p), color: "#fff", weight: 1, fillOpacity: 1 });
-    m.bindTooltip(p.name, { direction: "top", offset: [0, -4] });
+    m.bindTooltip(() => text(p.name), { direction: "top", offset: [0, -4] });
     m.on("click", () => select(i, false));
     m.addTo(map);
     return m;
@@ -198,7 +231,8 @@
       if (e.quote) li.append(el("br"), el("q", { textContent: e.quote }));
       if (e.note) li.append(el("br"), el("span", { className: "muted", textContent: e.note }));
       if (src && src.url) {
-        li.append(el("br"), el("a", { href: src.url, textContent: "the page", rel: "noopener", target: "_blank" }),
+        const url = webUrl(src.url);
+        li.append(el("br"), url ? el("a", { href: url, textContent: "the page", rel: "noopener", target: "_blank" }) : text("the page"),
           el("span", { className: "muted", textContent: ` (${src.title || src.url})` }));
       }
       li.append(el("span", { className: "muted", textContent: ` · events.csv line ${e.line}` }));
@@ -302,7 +336,7 @@
   const patternSwatch = (fill) => {
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("class", "swatch");
-    svg.innerHTML = `<rect width="26" height="16" fill="${fill}"/>`;
+    svg.append(svgNode("rect", { width: 26, height: 16, fill }));
     return svg;
   };
   legend.append(
@@ -313,7 +347,7 @@
     el("li", {}, patternSwatch(D.colours.front), "Frontline (the thin dark band)"),
     el("li", { textContent: "◯ Ringed: changed hands this day (a row names it)" }),
   );
-  $("chart").innerHTML = D.chart;
+  $("chart").replaceChildren(...inertSvg(D.chart));
   const chartSvg = $("chart").querySelector("svg");
   if (chartSvg && !chartSvg.getAttribute("viewBox")) {
     chartSvg.setAttribute("viewBox", `0 0 ${chartSvg.getAttribute("width")} ${chartSvg.getAttribute("height")}`);
