@@ -14,6 +14,7 @@ mod init;
 mod land;
 mod own_conflict;
 mod queries;
+mod readme;
 mod render;
 mod syria;
 mod tools;
