@@ -77,6 +77,7 @@ fn main() -> anyhow::Result<()> {
         events: vec![capture],
         sources: vec![],
         zones: vec![],
+        population: vec![],
         first_day_note: None,
         regions,
         inference: frontline::inference::Settings::default(),

@@ -26,6 +26,7 @@ pub mod gazetteer;
 pub mod import;
 pub mod inference;
 pub mod init;
+pub mod population;
 pub mod problem;
 pub mod projection;
 pub mod raster;

@@ -38,10 +38,14 @@ pub struct FactionDay {
     pub assessed_km2: f64,
     /// Of `area_km2`, the land of its places that another faction is fighting in.
     pub contested_km2: f64,
-    /// The gazetteer population of the places it holds.
+    /// The people of the places it holds: their shares of the scenario's sourced totals
+    /// where a row covers them, else the gazetteer's figures (see [`crate::population`]).
     pub population: u64,
-    /// Of `places`, those whose population the gazetteer does not know (not counted in
-    /// `population`, rather than silently 0).
+    /// Of `population`, the share that comes from sourced totals (the rest is the
+    /// gazetteer's), %.
+    pub population_from_totals_pct: f64,
+    /// Of `places`, those whose population nobody gives (not counted in `population`,
+    /// rather than silently 0).
     pub places_without_population: usize,
     /// Places it holds or fights in that are contested.
     pub contested: usize,
@@ -60,7 +64,18 @@ pub fn daily(
     let land_km2 = territory.land_area() / 1e6;
     let share = |km2: f64| if land_km2 > 0.0 { (km2 / land_km2 * 1000.0).round() / 10.0 + 0.0 } else { 0.0 };
     let round = |km2: f64| (km2 * 10.0).round() / 10.0 + 0.0;
-    let places = scenario.gazetteer.places();
+    let people = crate::population::spread(scenario, model);
+    let headcount = |held: &[usize]| -> (u64, f64, usize) {
+        let total: f64 = held.iter().filter_map(|&i| people.people[i]).sum();
+        let from_totals: f64 = held
+            .iter()
+            .filter(|&&i| matches!(people.basis[i], crate::population::PopulationBasis::Totals(_)))
+            .filter_map(|&i| people.people[i])
+            .sum();
+        let unknown = held.iter().filter(|&&i| people.people[i].is_none()).count();
+        let pct = if total > 0.0 { (from_totals / total * 1000.0).round() / 10.0 + 0.0 } else { 0.0 };
+        (total.round() as u64, pct, unknown)
+    };
     let mut out = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
         let states = model.states_on(date);
@@ -86,6 +101,7 @@ pub fn daily(
         for f in &scenario.factions {
             let held: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder == Some(f.id)).collect();
             let i = f.id.0 as usize;
+            let (population, population_from_totals_pct, places_without_population) = headcount(&held);
             out.push(FactionDay {
                 date,
                 faction: Some(f.id),
@@ -96,8 +112,9 @@ pub fn daily(
                 held_km2: round(area[i] - assessed[i]),
                 assessed_km2: round(assessed[i]),
                 contested_km2: round(contested_area[i]),
-                population: held.iter().map(|&i| places[i].population.unwrap_or(0)).sum(),
-                places_without_population: held.iter().filter(|&&i| places[i].population.is_none()).count(),
+                population,
+                population_from_totals_pct,
+                places_without_population,
                 contested: states
                     .iter()
                     .filter(|s| s.status() == Status::Contested)
@@ -106,6 +123,7 @@ pub fn daily(
             });
         }
         let nobody: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder.is_none()).collect();
+        let (population, population_from_totals_pct, places_without_population) = headcount(&nobody);
         out.push(FactionDay {
             date,
             faction: None,
@@ -116,8 +134,9 @@ pub fn daily(
             held_km2: 0.0,
             assessed_km2: 0.0,
             contested_km2: 0.0,
-            population: nobody.iter().map(|&i| places[i].population.unwrap_or(0)).sum(),
-            places_without_population: nobody.iter().filter(|&&i| places[i].population.is_none()).count(),
+            population,
+            population_from_totals_pct,
+            places_without_population,
             contested: 0,
         });
     }

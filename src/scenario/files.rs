@@ -143,6 +143,7 @@ pub const SYRIA_2024: Embedded = Embedded {
         ("sources.csv", include_str!("../../data/syria-2024/sources.csv")),
         ("zones.geojson", include_str!("../../data/syria-2024/zones.geojson")),
         ("areas.geojson", include_str!("../../data/syria-2024/areas.geojson")),
+        ("population.csv", include_str!("../../data/syria-2024/population.csv")),
         ("lines.geojson", include_str!("../../data/syria-2024/lines.geojson")),
         ("../basemap/levant-10m.geojson", include_str!("../../data/basemap/levant-10m.geojson")),
     ],

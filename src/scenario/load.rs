@@ -104,6 +104,10 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         Some(path) => read_zones(&files.read(path)?, &files.display(path), &gazetteer, problems)?,
         None => Vec::new(),
     };
+    let population = match &manifest.population {
+        Some(path) => read_population(&files.read(path)?, &files.display(path), &regions, &by_key, first_day, last_day)?,
+        None => Vec::new(),
+    };
 
     let focus = manifest.map.focus.as_ref().map(|f| f.names()).unwrap_or_default();
     let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), &focus)?;
@@ -172,6 +176,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         events,
         sources,
         zones,
+        population,
         regions,
         inference,
         basemap,
@@ -655,6 +660,77 @@ fn read_lines(text: &str, file: &str, default_km: f64) -> Result<Vec<crate::scen
         }
     }
     Ok(lines)
+}
+
+/// Reads the population totals table (see [`crate::population`]).
+fn read_population(
+    text: &str,
+    file: &str,
+    regions: &Regions,
+    factions: &HashMap<String, FactionId>,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> Result<Vec<crate::population::PopulationTotal>> {
+    let table = Table::parse(text, file, &["population"])?;
+    let mut out = Vec::new();
+    for row in table.rows() {
+        let mut region_ids = Vec::new();
+        for name in row.get("area").split('|').map(str::trim).filter(|n| !n.is_empty()) {
+            match regions.resolve(name) {
+                crate::region::RegionMatch::Found(id) => region_ids.push(id),
+                _ => {
+                    return Err(Error::Parse {
+                        at: row.at(Some("area")),
+                        expected: "a region (a named area, or a governorate or province such as \"Idlib Governorate\"), several joined by |, or nothing for the whole map".into(),
+                        found: crate::error::echo(name),
+                    });
+                }
+            }
+        }
+        let mut held_by = Vec::new();
+        for key in row.get("held_by").split('|').map(str::trim).filter(|k| !k.is_empty()) {
+            match factions.get(&key.to_lowercase()) {
+                Some(id) => held_by.push(*id),
+                None => {
+                    return Err(Error::Parse {
+                        at: row.at(Some("held_by")),
+                        expected: "faction ids of scenario.toml joined by |, or nothing".into(),
+                        found: crate::error::echo(key),
+                    });
+                }
+            }
+        }
+        let on = match row.get("on").trim() {
+            "" => first_day,
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(day) if (first_day..=last_day).contains(&day) => day,
+                _ => {
+                    return Err(Error::Parse {
+                        at: row.at(Some("on")),
+                        expected: format!("a day from {first_day} to {last_day} (YYYY-MM-DD), or nothing for the first"),
+                        found: crate::error::echo(text),
+                    });
+                }
+            },
+        };
+        let population = row.required("population")?.trim().replace([',', '_'], "");
+        let population = population.parse::<u64>().map_err(|_| Error::Parse {
+            at: row.at(Some("population")),
+            expected: "a whole number of people".into(),
+            found: crate::error::echo(&population),
+        })?;
+        out.push(crate::population::PopulationTotal {
+            line: row.line() as usize,
+            regions: region_ids,
+            held_by,
+            on,
+            population,
+            as_of: row.get("as_of").trim().to_string(),
+            source: row.get("source").trim().to_string(),
+            url: row.get("url").trim().to_string(),
+        });
+    }
+    Ok(out)
 }
 
 fn read_zones(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<Zone>> {

@@ -35,6 +35,9 @@ pub struct Manifest {
     /// A GeoJSON of named areas event rows may name as regions, optional.
     #[serde(default)]
     pub areas: Option<String>,
+    /// A CSV of sourced population totals (see [`crate::population`]), optional.
+    #[serde(default)]
+    pub population: Option<String>,
     /// The assessed-control rules, optional.
     #[serde(default)]
     pub inference: InferenceEntry,

@@ -152,6 +152,8 @@ pub struct Scenario {
     pub sources: Vec<Source>,
     /// Zones that are not towns.
     pub zones: Vec<Zone>,
+    /// Sourced population totals, spread over places (see [`crate::population`]).
+    pub population: Vec<crate::population::PopulationTotal>,
     /// The regions rows may name: admin1 regions and named areas.
     pub regions: Regions,
     /// The assessed-control rules.

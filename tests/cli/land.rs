@@ -79,3 +79,35 @@ fn check_warns_of_a_row_on_an_area_that_changes_nothing() {
     let run = moved.run(&["--scenario", "mini", "check"]);
     assert!(!run.stdout().contains("change nothing") && !run.stderr().contains("change nothing"), "{}", run.stderr());
 }
+
+/// A sourced total is spread over the places it covers by their gazetteer populations; the
+/// others keep the gazetteer's; `stats` says how much of each figure comes from totals.
+#[test]
+fn population_totals_spread_over_the_places_they_cover() {
+    let w = Workdir::with_mini();
+    // South province, red's part on the first day: Alpha (150,000) only, Bravo being blue.
+    w.write(
+        "mini/population.csv",
+        "area,held_by,on,population,as_of,source,url,note\nSouth Province,red,2024-03-01,300000,2024,A census,,\n",
+    );
+    w.edit("mini/scenario.toml", "first_day = ", "population = \"population.csv\"\nfirst_day = ");
+    let stats = w.run(&["--scenario", "mini", "stats", "--from", "2024-03-01", "--to", "2024-03-01", "--format", "json"]);
+    let rows = stats.success().json();
+    let row = |k: &str| rows.as_array().unwrap().iter().find(|r| r["faction"] == k).unwrap().clone();
+    let (red, blue) = (row("red"), row("blue"));
+    let gazetteer = w.read("mini/gazetteer.csv");
+    let red_gazetteer: u64 = gazetteer
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("alpha,") && !l.starts_with("bravo,"))
+        .filter_map(|l| l.split(',').nth(5).and_then(|p| p.parse::<u64>().ok()))
+        .sum();
+    assert_eq!(blue["population"], 20000, "Bravo keeps its gazetteer figure");
+    assert_eq!(blue["population_from_totals_pct"], 0.0);
+    // Red holds every place but Bravo; Alpha's 150,000 become the total's 300,000.
+    assert_eq!(red["population"].as_u64().unwrap(), 300_000 + red_gazetteer);
+    assert!(red["population_from_totals_pct"].as_f64().unwrap() > 0.0);
+    // A row naming no known region is an error that names the file, line and field.
+    w.write("mini/population.csv", "area,population\nAtlantis Province,5\n");
+    w.run(&["--scenario", "mini", "check"]).failure().says("population.csv:2").says("area");
+}

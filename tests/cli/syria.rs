@@ -171,30 +171,47 @@ fn the_8_to_10_december_frames_show_no_government_area() {
 /// must hold; rows without one are shown in the data README, not tested.
 #[test]
 fn land_shares_agree_with_published_figures() {
-    let table = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/published-shares.csv"),
-    )
-    .unwrap();
+    let stats = Workdir::new().run(&["stats", "--format", "json"]).success().json();
+    let tested = shares_agree(&stats, "published-shares.csv", "area_km2");
+    assert!(tested >= 5, "only {tested} figures tested");
+    // Land nobody holds stays small: under 3 % before the offensive, under 4 % after.
+    let unheld = |day: &str| share_of(&stats, day, "(unheld)", "area_km2");
+    assert!(unheld("2024-11-26") < 3.0, "unheld on 26 Nov: {:.1} %", unheld("2024-11-26"));
+    assert!(unheld("2024-12-10") < 4.0, "unheld on 10 Dec: {:.1} %", unheld("2024-12-10"));
+}
+
+/// The people under the government and the SDF before the offensive, from the sourced
+/// totals of `population.csv` and the gazetteer, against Jusoor's published split.
+#[test]
+fn population_shares_agree_with_published_figures() {
+    let stats = Workdir::new().run(&["stats", "--format", "json"]).success().json();
+    let tested = shares_agree(&stats, "published-population.csv", "population");
+    assert!(tested >= 2, "only {tested} figures tested");
+}
+
+/// The share (%) of `field` (summed over the `|`-joined faction keys) among all rows of `day`.
+fn share_of(stats: &serde_json::Value, day: &str, keys: &str, field: &str) -> f64 {
+    let rows = stats.as_array().unwrap();
+    let part: f64 = keys
+        .split('|')
+        .map(|k| {
+            rows.iter()
+                .find(|r| r["date"] == day && r["faction"] == k)
+                .unwrap_or_else(|| panic!("no stats row for {k} on {day}"))[field]
+                .as_f64()
+                .unwrap()
+        })
+        .sum();
+    let total: f64 = rows.iter().filter(|r| r["date"] == day).map(|r| r[field].as_f64().unwrap()).sum();
+    part / total * 100.0
+}
+
+/// Checks every row of the data's table `file` that has a tolerance; returns how many.
+fn shares_agree(stats: &serde_json::Value, file: &str, field: &str) -> usize {
+    let table =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024").join(file))
+            .unwrap();
     let mut reader = csv::Reader::from_reader(table.as_bytes());
-    let w = Workdir::new();
-    let stats = w.run(&["stats", "--format", "json"]).success().json();
-    let share = |day: &str, keys: &str| -> f64 {
-        keys.split('|')
-            .map(|k| {
-                stats
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|r| r["date"] == day && r["faction"] == k)
-                    .unwrap_or_else(|| panic!("no stats row for {k} on {day}"))["area_km2"]
-                    .as_f64()
-                    .unwrap()
-            })
-            .sum::<f64>()
-    };
-    let total = |day: &str| -> f64 {
-        stats.as_array().unwrap().iter().filter(|r| r["date"] == day).map(|r| r["area_km2"].as_f64().unwrap()).sum()
-    };
     let mut tested = 0;
     for row in reader.records() {
         let row = row.unwrap();
@@ -202,19 +219,15 @@ fn land_shares_agree_with_published_figures() {
         if tolerance.is_empty() {
             continue;
         }
-        let ours = share(day, keys) / total(day) * 100.0;
+        let ours = share_of(stats, day, keys, field);
         let published: f64 = published.parse().unwrap();
         let tolerance: f64 = tolerance.parse().unwrap();
         assert!(
             (ours - published).abs() <= tolerance,
-            "{keys} on {day}: ours {ours:.1} %, {} says {published} % (tolerance {tolerance} points)",
+            "{file}: {field} of {keys} on {day}: ours {ours:.1} %, {} says {published} % (tolerance {tolerance} points)",
             &row[5]
         );
         tested += 1;
     }
-    assert!(tested >= 5, "only {tested} figures tested");
-    // Land nobody holds stays small: under 3 % before the offensive, under 4 % after.
-    let unheld = |day: &str| share(day, "(unheld)") / total(day) * 100.0;
-    assert!(unheld("2024-11-26") < 3.0, "unheld on 26 Nov: {:.1} %", unheld("2024-11-26"));
-    assert!(unheld("2024-12-10") < 4.0, "unheld on 10 Dec: {:.1} %", unheld("2024-12-10"));
+    tested
 }
