@@ -410,13 +410,19 @@ pub(crate) fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>
             holes.push(ring);
         }
     }
+    // Outer rings by the cells of a coarse grid their boxes cover, so each hole tests only
+    // the outers near it: a fragmented area has thousands of both.
+    let index = BoxGrid::new(outers.iter().map(|o| o.bbox).collect());
+    let mut candidates: Vec<usize> = Vec::new();
     for hole in holes {
         // The middle of a hole edge is on no other ring (no two rings share
         // an edge), so containment there is unambiguous.
         let (a, b) = (vertices[hole[0] as usize], vertices[hole[1] as usize]);
         let probe = Coord { x: (a.x + b.x) / 2.0, y: (a.y + b.y) / 2.0 };
         let mut best: Option<usize> = None;
-        for (k, o) in outers.iter().enumerate() {
+        index.at(probe, &mut candidates);
+        for &k in &candidates {
+            let o = &outers[k];
             let inside_box = probe.x >= o.bbox.min().x
                 && probe.x <= o.bbox.max().x
                 && probe.y >= o.bbox.min().y
@@ -434,6 +440,58 @@ pub(crate) fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>
     }
     outers.sort_by(|p, q| q.area.total_cmp(&p.area));
     outers.into_iter().map(|o| (o.ring, o.holes)).collect()
+}
+
+/// Boxes bucketed by the cells of a grid of about one cell per box over their extent, to
+/// find the boxes that may hold a point without testing them all.
+struct BoxGrid {
+    origin: Coord<f64>,
+    cell: Coord<f64>,
+    n: usize,
+    buckets: Vec<Vec<usize>>,
+}
+
+impl BoxGrid {
+    fn new(boxes: Vec<Rect<f64>>) -> BoxGrid {
+        let extent = bbox_of(boxes.iter().flat_map(|b| [b.min(), b.max()]));
+        let n = (boxes.len() as f64).sqrt().ceil().clamp(1.0, 256.0) as usize;
+        let Some(extent) = extent.filter(|_| boxes.len() > 16) else {
+            // Few boxes: one bucket holds them all.
+            return BoxGrid {
+                origin: Coord::zero(),
+                cell: Coord { x: f64::INFINITY, y: f64::INFINITY },
+                n: 1,
+                buckets: vec![(0..boxes.len()).collect()],
+            };
+        };
+        let cell = Coord {
+            x: (extent.width() / n as f64).max(f64::MIN_POSITIVE),
+            y: (extent.height() / n as f64).max(f64::MIN_POSITIVE),
+        };
+        let mut grid = BoxGrid { origin: extent.min(), cell, n, buckets: vec![Vec::new(); n * n] };
+        for (k, b) in boxes.iter().enumerate() {
+            let (i0, j0) = grid.cell_of(b.min());
+            let (i1, j1) = grid.cell_of(b.max());
+            for j in j0..=j1 {
+                for i in i0..=i1 {
+                    grid.buckets[j * n + i].push(k);
+                }
+            }
+        }
+        grid
+    }
+
+    fn cell_of(&self, c: Coord<f64>) -> (usize, usize) {
+        let clamp = |v: f64| if v.is_finite() { (v.max(0.0) as usize).min(self.n - 1) } else { 0 };
+        (clamp((c.x - self.origin.x) / self.cell.x), clamp((c.y - self.origin.y) / self.cell.y))
+    }
+
+    /// The boxes that may hold `c` (a superset), into `out`.
+    fn at(&self, c: Coord<f64>, out: &mut Vec<usize>) {
+        out.clear();
+        let (i, j) = self.cell_of(c);
+        out.extend_from_slice(&self.buckets[j * self.n + i]);
+    }
 }
 
 /// Chains directed segments into as few polylines as possible: walks start
