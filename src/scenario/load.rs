@@ -712,7 +712,6 @@ fn shared_positions(gazetteer: &Gazetteer, file: &str) -> Vec<Problem> {
 /// A feature's Polygon or MultiPolygon, with every ring closed and no ring crossing itself
 /// or another.
 fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::MultiPolygon<f64>> {
-    use geo::Validation;
     let at = at.field("geometry");
     let geometry = feature
         .geometry
@@ -741,10 +740,10 @@ fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::Multi
         Ok(geo::Geometry::MultiPolygon(mp)) => mp,
         _ => return Err(Error::Data { at, message: "expected a Polygon or MultiPolygon".into() }),
     };
-    if !shape.is_valid() {
+    if let Some(why) = super::validity::flaw(&shape) {
         return Err(Error::Data {
             at,
-            message: "the outline crosses itself (or its rings overlap); redraw it so no edge crosses another".into(),
+            message: format!("the outline is not a valid polygon: {why}; redraw it so no edge crosses another"),
         });
     }
     Ok(shape)

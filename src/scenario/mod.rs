@@ -4,6 +4,7 @@ mod files;
 mod load;
 mod manifest;
 mod text;
+mod validity;
 
 pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
 pub use load::is_inside_path;
