@@ -17,3 +17,4 @@ mod queries;
 mod render;
 mod syria;
 mod tools;
+mod wrong_maps;
