@@ -33,7 +33,7 @@ pub fn geonames(
     let shown = folder.display(&manifest.gazetteer);
     let existing = if target.exists() { folder.read(&manifest.gazetteer)? } else { String::new() };
     let admin1 = match admin1 {
-        Some(path) => read_admin1(&read_input(path, max_bytes)?),
+        Some(path) => read_admin1(&read_input(path, max_bytes)?, &path.display().to_string())?,
         None => Default::default(),
     };
     let places = read_dump(&read_input(dump, max_bytes)?, &dump.display().to_string(), &admin1, &filter)?;

@@ -1,8 +1,8 @@
 //! Inputs that used to give a wrong map with `0 error(s)`: misplaced places, areas that
-//! shadow a place, repeated baseline defaults and source ids, positions off the globe and a
-//! mistyped year.
+//! shadow a place, repeated baseline defaults and source ids, positions off the globe, a
+//! mistyped year, and importers that let through what `check` refuses.
 
-use crate::workdir::Workdir;
+use crate::workdir::{Workdir, fixture};
 
 const GAZETTEER: &str = "mini/gazetteer.csv";
 const MANIFEST: &str = "mini/scenario.toml";
@@ -121,4 +121,41 @@ fn a_day_range_over_twenty_years_needs_allow_long() {
     // The typo of the issue.
     w.edit(MANIFEST, "last_day = \"2044-03-01\"", "last_day = \"2204-12-10\"");
     w.run(&["--scenario", "mini", "stats"]).failure().says("--allow-long");
+}
+
+#[test]
+fn importers_refuse_positions_off_the_globe_and_write_nothing() {
+    let w = Workdir::with_mini();
+    let before = w.read(GAZETTEER);
+    // GeoNames: the second place at latitude 91.
+    let dump = std::fs::read_to_string(fixture("geonames").join("XX.txt")).unwrap();
+    let bad = dump.replacen("34.00000\t36.90000", "91.00000\t36.90000", 1);
+    assert_ne!(bad, dump);
+    w.write("XX.txt", &bad);
+    w.run(&["--scenario", "mini", "import", "geonames", "XX.txt", "--all-codes"])
+        .failure()
+        .says("XX.txt:2: field `latitude`: expected a latitude in degrees, -90 to 90, found \"91.00000\"");
+    assert_eq!(w.read(GAZETTEER), before, "nothing is imported");
+    // ACLED: latitude 999 on the second event.
+    let events = w.read("mini/events.csv");
+    let export = std::fs::read_to_string(fixture("acled").join("export.csv")).unwrap();
+    w.write("export.csv", &export.replacen("34.52,37.01", "999,37.01", 1));
+    let actors = fixture("acled").join("actors.toml");
+    w.run(&["--scenario", "mini", "import", "acled", "export.csv", "--actors", actors.to_str().unwrap()])
+        .failure()
+        .says("export.csv:3: field `latitude`: expected a latitude in degrees, -90 to 90, found \"999\"");
+    assert_eq!(w.read("mini/events.csv"), events, "nothing is imported");
+    assert_eq!(w.read(GAZETTEER), before, "nothing is imported");
+}
+
+#[test]
+fn a_garbage_admin1_table_is_an_error_with_its_line() {
+    let w = Workdir::with_mini();
+    let before = w.read(GAZETTEER);
+    std::fs::copy(fixture("geonames").join("XX.txt"), w.path("XX.txt")).unwrap();
+    w.write("admin1.txt", "code,name\nXX.01,Northern Province\n");
+    w.run(&["--scenario", "mini", "import", "geonames", "XX.txt", "--admin1", "admin1.txt"])
+        .failure()
+        .says("admin1.txt:1: expected the 4 tab-separated columns of GeoNames' admin1CodesASCII.txt");
+    assert_eq!(w.read(GAZETTEER), before, "nothing is imported");
 }
