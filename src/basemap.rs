@@ -67,7 +67,7 @@ pub(crate) fn check_positions(geometry: &geojson::Geometry, at: &Location) -> Re
         return Err(Error::Data {
             at: at.field("geometry"),
             message: format!(
-                "expected every position as [longitude, latitude] in degrees (longitude -180 to 180, latitude -90 to 90), found {}",
+                "expected every position as [longitude, latitude] in degrees: two finite numbers, longitude -180 to 180, latitude -90 to 90; found {}",
                 crate::error::echo(&format!("[{}]", shown.join(", ")))
             ),
         });
