@@ -40,27 +40,36 @@ pub(crate) fn read_feature_collection(text: &str, file: &str) -> Result<geojson:
     })
 }
 
-/// Checks that every position of `geometry` has a longitude and a latitude, both finite.
-/// The geojson crate reads `[20.9]` as a position and then panics converting it.
+/// Checks that every position of `geometry` is a longitude and a latitude in degrees:
+/// two finite numbers, the first within -180..180 and the second within -90..90. The
+/// geojson crate reads `[20.9]` as a position and then panics converting it, and a
+/// position of `[1e300, 35]` is finite but lies on no map: the shape would silently vanish.
 pub(crate) fn check_positions(geometry: &geojson::Geometry, at: &Location) -> Result<()> {
     use geojson::GeometryValue as V;
-    let bad = |p: &geojson::Position| p.len() < 2 || !p.as_slice().iter().all(|v| v.is_finite());
-    let any_bad: bool = match &geometry.value {
-        V::Point { coordinates } => bad(coordinates),
-        V::MultiPoint { coordinates } | V::LineString { coordinates } => coordinates.iter().any(bad),
-        V::MultiLineString { coordinates } | V::Polygon { coordinates } => coordinates.iter().flatten().any(bad),
-        V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().any(bad),
+    let bad = |p: &&geojson::Position| {
+        let v = p.as_slice();
+        !(v.len() >= 2 && v.iter().all(|c| c.is_finite()) && v[0].abs() <= 180.0 && v[1].abs() <= 90.0)
+    };
+    let first_bad: Option<&geojson::Position> = match &geometry.value {
+        V::Point { coordinates } => Some(coordinates).filter(bad),
+        V::MultiPoint { coordinates } | V::LineString { coordinates } => coordinates.iter().find(bad),
+        V::MultiLineString { coordinates } | V::Polygon { coordinates } => coordinates.iter().flatten().find(bad),
+        V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().find(bad),
         V::GeometryCollection { geometries } => {
             for g in geometries {
                 check_positions(g, at)?;
             }
-            false
+            None
         }
     };
-    if any_bad {
+    if let Some(p) = first_bad {
+        let shown: Vec<String> = p.as_slice().iter().map(|v| format!("{v:?}")).collect();
         return Err(Error::Data {
             at: at.field("geometry"),
-            message: "expected every position as [longitude, latitude] with two finite numbers".into(),
+            message: format!(
+                "expected every position as [longitude, latitude] in degrees: two finite numbers, longitude -180 to 180, latitude -90 to 90; found {}",
+                crate::error::echo(&format!("[{}]", shown.join(", ")))
+            ),
         });
     }
     Ok(())
@@ -160,5 +169,15 @@ mod tests {
         assert!(err.starts_with("m.geojson:1: expected a GeoJSON FeatureCollection"), "{err}");
         let err = Basemap::from_geojson(TWO, "m.geojson", &["Atlantis".to_string()]).err().unwrap().to_string();
         assert!(err.contains("\"Atlantis\""), "{err}");
+    }
+
+    #[test]
+    fn positions_off_the_globe_are_refused_with_the_feature() {
+        let far = TWO.replace("[[[2,0],[3,0]", "[[[1e300,0],[3,0]");
+        let err = Basemap::from_geojson(&far, "m.geojson", &[]).err().unwrap().to_string();
+        assert!(err.starts_with("m.geojson (feature 1): field `geometry`: expected every position"), "{err}");
+        assert!(err.contains("found \"[1e300, 0.0]\""), "{err}");
+        let south = TWO.replace("[1,1],[0,0]]", "[1,-91],[0,0]]");
+        assert!(Basemap::from_geojson(&south, "m.geojson", &[]).is_err());
     }
 }

@@ -33,7 +33,7 @@ pub fn geonames(
     let shown = folder.display(&manifest.gazetteer);
     let existing = if target.exists() { folder.read(&manifest.gazetteer)? } else { String::new() };
     let admin1 = match admin1 {
-        Some(path) => read_admin1(&read_input(path, max_bytes)?),
+        Some(path) => read_admin1(&read_input(path, max_bytes)?, &path.display().to_string())?,
         None => Default::default(),
     };
     let places = read_dump(&read_input(dump, max_bytes)?, &dump.display().to_string(), &admin1, &filter)?;
@@ -50,7 +50,13 @@ pub fn geonames(
 }
 
 /// `frontline import acled FILE --actors FILE --scenario DIR`.
-pub fn acled(scenario: Option<&Path>, max_bytes: u64, export: &Path, actors_file: &Path) -> anyhow::Result<ExitCode> {
+pub fn acled(
+    scenario: Option<&Path>,
+    max_bytes: u64,
+    allow_long: bool,
+    export: &Path,
+    actors_file: &Path,
+) -> anyhow::Result<ExitCode> {
     use std::collections::{BTreeMap, HashSet};
 
     use frontline::import::acled::{Actors, PlaceMatch, confidence, match_place, read_export, source_id};
@@ -60,7 +66,11 @@ pub fn acled(scenario: Option<&Path>, max_bytes: u64, export: &Path, actors_file
         bail!("import writes into a scenario: name it with --scenario DIR (make one with frontline init)");
     };
     let folder = Folder { dir: dir.to_path_buf(), max_bytes };
-    let s = frontline::Scenario::load(&folder)?;
+    let s = if allow_long {
+        frontline::Scenario::load(&frontline::scenario::AllowLong(folder.clone()))?
+    } else {
+        frontline::Scenario::load(&folder)?
+    };
     let manifest: Manifest = toml::from_str(&folder.read("scenario.toml")?)
         .with_context(|| format!("reading {}", folder.display("scenario.toml")))?;
     let Some(sources_path) = manifest.sources.clone() else {

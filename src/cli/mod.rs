@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use frontline::scenario::{Folder, Mode, SYRIA_2024, ScenarioFiles};
+use frontline::scenario::{AllowLong, Folder, Mode, SYRIA_2024, ScenarioFiles};
 use output::Format;
 
 /// Maps of territorial control in a war: daily frames, GeoJSON, and who held what when.
@@ -35,6 +35,11 @@ pub struct Cli {
     /// control, timeline, diff, render, export, stats and site.
     #[arg(long, global = true)]
     evidence_only: bool,
+
+    /// Accept a scenario of more than 7305 days (20 years) from first_day to last_day;
+    /// without it such a range is refused as a likely typo in a year.
+    #[arg(long, global = true)]
+    allow_long: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -322,15 +327,18 @@ fn cut_long_args(text: &str) -> String {
     out
 }
 
-fn files(cli_scenario: &Option<PathBuf>, max_input_mb: u64) -> Box<dyn ScenarioFiles> {
-    match cli_scenario {
-        Some(dir) => Box::new(Folder { dir: dir.clone(), max_bytes: max_input_mb.saturating_mul(1 << 20) }),
-        None => Box::new(SYRIA_2024),
+fn files(cli_scenario: &Option<PathBuf>, max_input_mb: u64, allow_long: bool) -> Box<dyn ScenarioFiles> {
+    let folder = |dir: &PathBuf| Folder { dir: dir.clone(), max_bytes: max_input_mb.saturating_mul(1 << 20) };
+    match (cli_scenario, allow_long) {
+        (Some(dir), false) => Box::new(folder(dir)),
+        (Some(dir), true) => Box::new(AllowLong(folder(dir))),
+        (None, false) => Box::new(SYRIA_2024),
+        (None, true) => Box::new(AllowLong(SYRIA_2024)),
     }
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    let files = files(&cli.scenario, cli.max_input_mb);
+    let files = files(&cli.scenario, cli.max_input_mb, cli.allow_long);
     let mode = if cli.evidence_only { Mode::EvidenceOnly } else { Mode::Assessed };
     match cli.command {
         Command::Control { date, places, format } => query::control(files.as_ref(), mode, date, &places, format),
@@ -380,9 +388,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 frontline::import::geonames::Filter { min_population, all_codes },
             )
         }
-        Command::Import { what: ImportCommand::Acled { file, actors } } => {
-            import::acled(cli.scenario.as_deref(), cli.max_input_mb.saturating_mul(1 << 20), &file, &actors)
-        }
+        Command::Import { what: ImportCommand::Acled { file, actors } } => import::acled(
+            cli.scenario.as_deref(),
+            cli.max_input_mb.saturating_mul(1 << 20),
+            cli.allow_long,
+            &file,
+            &actors,
+        ),
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }
 }

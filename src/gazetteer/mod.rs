@@ -33,6 +33,9 @@ pub struct Gazetteer {
     by_name: HashMap<String, Vec<PlaceId>>,
     by_alias: HashMap<String, Vec<PlaceId>>,
     folding: Folding,
+    /// The line of the file each place was read from (indexed by place; empty when the
+    /// places were built in code), so that later checks can cite it.
+    lines: Vec<u64>,
 }
 
 impl Gazetteer {
@@ -82,6 +85,7 @@ impl Gazetteer {
         let mut places = Vec::with_capacity(table.len());
         let mut problems = Vec::new();
         let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut lines = Vec::with_capacity(table.len());
         for row in table.rows() {
             match place_from_row(&row) {
                 Ok(place) => {
@@ -92,12 +96,21 @@ impl Gazetteer {
                         ));
                     } else {
                         places.push(place);
+                        lines.push(row.line());
                     }
                 }
                 Err(e) => problems.push(e.into()),
             }
         }
-        Ok((Gazetteer::with_folding(places, folding), problems))
+        // Duplicates were left out above, so every place kept has its line.
+        let mut g = Gazetteer::with_folding(places, folding);
+        g.lines = lines;
+        Ok((g, problems))
+    }
+
+    /// The line of the gazetteer file `id` was read from, when it was read from one.
+    pub fn line(&self, id: PlaceId) -> Option<u64> {
+        self.lines.get(id.index()).copied()
     }
 
     /// The folding rules its names match under.

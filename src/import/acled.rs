@@ -163,10 +163,11 @@ pub fn read_export(text: &str, file: &str, actors: &Actors) -> Result<(Vec<Acled
             expected: "a date as \"15 January 2010\", 2010-01-15 or 15-01-2010".into(),
             found: get("event_date").to_string(),
         })?;
-        let number = |n: &str| -> Result<f64> {
-            get(n).parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| Error::Parse {
+        // A position `check` would refuse is refused here, before anything is written.
+        let number = |n: &str, limit: f64| -> Result<f64> {
+            get(n).parse::<f64>().ok().filter(|v| v.abs() <= limit).ok_or_else(|| Error::Parse {
                 at: at.field(n),
-                expected: "a number in degrees".into(),
+                expected: format!("a {n} in degrees, -{limit} to {limit}"),
                 found: get(n).to_string(),
             })
         };
@@ -175,7 +176,7 @@ pub fn read_export(text: &str, file: &str, actors: &Actors) -> Result<(Vec<Acled
             date,
             faction: faction.to_string(),
             location: get("location").to_string(),
-            position: Coord { x: number("longitude")?, y: number("latitude")? },
+            position: Coord { x: number("longitude", 180.0)?, y: number("latitude", 90.0)? },
             admin1: get("admin1").to_string(),
             sub_event_type: get("sub_event_type").to_string(),
             precision: (get("time_precision").to_string(), get("geo_precision").to_string()),

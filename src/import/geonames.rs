@@ -47,14 +47,62 @@ pub struct Filter {
     pub all_codes: bool,
 }
 
-/// Reads `admin1CodesASCII.txt` into `code → name` (e.g. `SY.13` → `Damascus`).
-pub fn read_admin1(text: &str) -> HashMap<String, String> {
-    text.lines()
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            Some((f.next()?.trim().to_string(), f.next()?.trim().to_string()))
-        })
-        .collect()
+/// Reads `admin1CodesASCII.txt` into `code → name` (e.g. `SY.13` → `Damascus`), `file`
+/// naming it in errors. Every line must be GeoNames' four tab-separated columns (`CC.code`,
+/// name, ASCII name, geonameid): a file of another format would otherwise turn raw codes
+/// ("01") into region names without a word.
+pub fn read_admin1(text: &str, file: &str) -> Result<HashMap<String, String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let at = Location::line(file, i as u64 + 1);
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != 4 {
+            return Err(Error::Data {
+                at,
+                message: format!(
+                    "expected the 4 tab-separated columns of GeoNames' admin1CodesASCII.txt (code, name, ASCII name, geonameid), found {}",
+                    f.len()
+                ),
+            });
+        }
+        let code = f[0].trim();
+        let shaped = code.split_once('.').is_some_and(|(country, region)| {
+            country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()) && !region.is_empty()
+        });
+        if !shaped {
+            return Err(Error::Parse {
+                at: at.field("code"),
+                expected: "a code as CC.X, e.g. SY.13".into(),
+                found: code.to_string(),
+            });
+        }
+        if f[1].trim().is_empty() {
+            return Err(Error::Parse {
+                at: at.field("name"),
+                expected: "the region's name".into(),
+                found: String::new(),
+            });
+        }
+        if f[3].trim().parse::<u64>().is_err() {
+            return Err(Error::Parse {
+                at: at.field("geonameid"),
+                expected: "a whole number".into(),
+                found: f[3].to_string(),
+            });
+        }
+        out.insert(code.to_string(), f[1].trim().to_string());
+    }
+    if out.is_empty() {
+        return Err(Error::Data {
+            at: Location::file(file),
+            message: "expected GeoNames' admin1CodesASCII.txt, found no rows".into(),
+        });
+    }
+    Ok(out)
 }
 
 /// Whether a name is written in Latin script (letters up to Latin Extended Additional).
@@ -90,6 +138,20 @@ pub fn read_dump(text: &str, file: &str, admin1: &HashMap<String, String>, filte
                 found: f[k].to_string(),
             })
         };
+        // A position `check` would refuse is refused here, before anything is written.
+        let degrees = |k: usize, what: &str, limit: f64| -> Result<f64> {
+            let v = number(k, what)?;
+            if v.abs() <= limit {
+                Ok(v)
+            } else {
+                Err(Error::Parse {
+                    at: at.field(what),
+                    expected: format!("a {what} in degrees, -{limit} to {limit}"),
+                    found: f[k].to_string(),
+                })
+            }
+        };
+        let (lat, lon) = (degrees(4, "latitude", 90.0)?, degrees(5, "longitude", 180.0)?);
         let population = if f[14].trim().is_empty() { 0 } else { number(14, "population")?.max(0.0) as u64 };
         if population < filter.min_population {
             continue;
@@ -116,8 +178,8 @@ pub fn read_dump(text: &str, file: &str, admin1: &HashMap<String, String>, filte
             name: f[1].to_string(),
             ascii: f[2].to_string(),
             aliases,
-            lat: number(4, "latitude")?,
-            lon: number(5, "longitude")?,
+            lat,
+            lon,
             code: f[7].to_string(),
             admin1: admin1.get(&code).cloned().unwrap_or_else(|| f[10].to_string()),
             population,
@@ -257,7 +319,9 @@ mod tests {
         .join("\n");
         let admin1 = read_admin1(
             "UA.12\tKyiv City\tKyiv City\t1\nUA.05\tDonetsk\tDonetsk\t2\nUA.13\tDnipropetrovsk\tDnipropetrovsk\t3\n",
-        );
+            "admin1.txt",
+        )
+        .unwrap();
         let places = read_dump(&dump, "UA.txt", &admin1, &Filter { min_population: 0, all_codes: false }).unwrap();
         assert_eq!(places.iter().map(|p| p.geonameid).collect::<Vec<_>>(), vec![1, 3, 4]);
         assert_eq!(places[0].aliases, vec!["Kiev", "Kijów"], "Latin names only, no machine romanisation");
@@ -282,5 +346,31 @@ mod tests {
                 .unwrap_err()
                 .to_string();
         assert!(err.contains("UA.txt:1") && err.contains("19 tab-separated columns"), "{err}");
+    }
+
+    #[test]
+    fn positions_off_the_globe_are_errors_naming_line_and_field() {
+        let filter = Filter { min_population: 0, all_codes: false };
+        for (lat, lon, field) in [
+            ("91", "30.52", "latitude"),
+            ("999", "30.52", "latitude"),
+            ("50.4", "-180.5", "longitude"),
+            ("NaN", "30", "latitude"),
+            ("50", "inf", "longitude"),
+        ] {
+            let bad = line(2, "B", "B", "", "PPL", "12", 1).replace("50.45\t30.52", &format!("{lat}\t{lon}"));
+            let dump = format!("{}\n{bad}", line(1, "Kyiv", "Kyiv", "", "PPLC", "12", 1));
+            let err = read_dump(&dump, "UA.txt", &HashMap::new(), &filter).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("UA.txt:2: field `{field}`")), "{lat},{lon}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_admin1_table_of_another_format_is_an_error_with_its_line() {
+        let err = read_admin1("UA.12\tKyiv City\tKyiv City\t1\n01,Kyiv\n", "admin1.txt").unwrap_err().to_string();
+        assert!(err.starts_with("admin1.txt:2: expected the 4 tab-separated columns"), "{err}");
+        let err = read_admin1("01\tKyiv\tKyiv\t1\n", "admin1.txt").unwrap_err().to_string();
+        assert!(err.starts_with("admin1.txt:1: field `code`"), "{err}");
+        assert!(read_admin1("\n", "admin1.txt").is_err());
     }
 }

@@ -10,6 +10,30 @@ pub trait ScenarioFiles {
     fn read(&self, relative: &str) -> Result<String>;
     /// How to name the file in messages.
     fn display(&self, relative: &str) -> String;
+    /// Whether the scenario may run longer than [`MAX_DAYS`](super::MAX_DAYS) days
+    /// (`--allow-long`; see [`AllowLong`]). Off by default: a longer range is nearly
+    /// always a typo in a year, and every day costs time and memory.
+    fn allow_long(&self) -> bool {
+        false
+    }
+}
+
+/// Any scenario's files, read as they are, with the day-range limit lifted.
+#[derive(Debug, Clone)]
+pub struct AllowLong<F>(pub F);
+
+impl<F: ScenarioFiles> ScenarioFiles for AllowLong<F> {
+    fn read(&self, relative: &str) -> Result<String> {
+        self.0.read(relative)
+    }
+
+    fn display(&self, relative: &str) -> String {
+        self.0.display(relative)
+    }
+
+    fn allow_long(&self) -> bool {
+        true
+    }
 }
 
 /// A scenario folder on disk. It reads only regular files (never a device or a FIFO),

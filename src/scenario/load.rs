@@ -42,6 +42,17 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
             message: format!("expected a day on or after first_day {first_day}"),
         });
     }
+    let days = (last_day - first_day).num_days() + 1;
+    if days > super::MAX_DAYS && !files.allow_long() {
+        return Err(Error::Data {
+            at: at("last_day"),
+            message: format!(
+                "the scenario runs {days} days ({first_day} to {last_day}), over the limit of {} days (20 years): \
+                 check the years for a typo, or pass --allow-long if the range is right",
+                super::MAX_DAYS
+            ),
+        });
+    }
     let factions = factions(&manifest, &manifest_name)?;
     let text = Text::from_entry(&manifest.text).map_err(|p| Error::Data { at: at(&p.field), message: p.message })?;
 
@@ -70,7 +81,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     };
 
     let areas = match &manifest.areas {
-        Some(path) => read_areas(&files.read(path)?, &files.display(path), problems)?,
+        Some(path) => read_areas(&files.read(path)?, &files.display(path), &gazetteer, problems)?,
         None => Vec::new(),
     };
     let regions = Regions::new(&gazetteer, areas);
@@ -112,6 +123,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     let focus = manifest.map.focus.as_ref().map(|f| f.names()).unwrap_or_default();
     let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), &focus)?;
     let extent = extent_rect(manifest.map.extent, at("map.extent"))?;
+    problems.extend(super::placement::places_far_from_focus(&gazetteer, &basemap, extent, &gazetteer_name));
     let mut insets = Vec::new();
     for (i, entry) in manifest.map.insets.iter().enumerate() {
         let field = |name: &str| at(&format!("map.insets[{}].{name}", i + 1));
@@ -273,9 +285,22 @@ pub fn is_inside_path(path: &str) -> bool {
 fn read_sources(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec<Source>> {
     let table = Table::parse(text, file, &["id", "file"])?;
     let mut out = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
     for row in table.rows() {
         let source = (|| -> Result<Source> {
             let id = row.required("id")?;
+            // Rows cite a source by its id: a second row with the same id would be
+            // cited in place of the first, or never.
+            if let Some(first) = seen.get(id) {
+                return Err(Error::Data {
+                    at: row.at(Some("id")),
+                    message: format!(
+                        "duplicate id {} (first on line {first}); give each source its own id",
+                        crate::error::echo(id)
+                    ),
+                });
+            }
+            seen.insert(id.to_string(), row.line());
             let (f, url) = (row.get("file"), row.get("url"));
             let kind = match row.get("kind").trim().to_lowercase().as_str() {
                 "" if !f.is_empty() => SourceKind::Report,
@@ -366,7 +391,9 @@ fn read_baseline(
 ) -> Result<Vec<Option<FactionId>>> {
     let table = Table::parse(text, file, &["scope", "target", "faction"])?;
     let mut default = None;
+    let mut default_line: Option<u64> = None;
     let mut by_admin1: HashMap<String, FactionId> = HashMap::new();
+    let mut admin1_lines: HashMap<String, u64> = HashMap::new();
     let mut by_place: HashMap<usize, (FactionId, u64)> = HashMap::new();
     for row in table.rows() {
         let result = (|| -> Result<()> {
@@ -375,7 +402,21 @@ fn read_baseline(
                 _ => Some(faction_of(&row, "faction", factions)?),
             };
             match row.required("scope")?.to_lowercase().as_str() {
-                "default" => default = faction,
+                "default" => {
+                    // A second default would repaint every place the first one painted,
+                    // silently: the file must say once who holds the country.
+                    if let Some(first) = default_line {
+                        return Err(Error::Data {
+                            at: row.at(Some("scope")),
+                            message: format!(
+                                "a second `default` row (the first is on line {first}): keep one, and use \
+                                 governorate or place rows for the exceptions"
+                            ),
+                        });
+                    }
+                    default_line = Some(row.line());
+                    default = faction;
+                }
                 "governorate" | "admin1" => {
                     let target = row.required("target")?;
                     if !gazetteer.places().iter().any(|p| p.admin1.eq_ignore_ascii_case(target)) {
@@ -390,6 +431,12 @@ fn read_baseline(
                         expected: "a faction id".into(),
                         found: String::new(),
                     })?;
+                    if let Some(first) = admin1_lines.insert(target.to_lowercase(), row.line()) {
+                        problems.push(Problem::warning(
+                            row.at(Some("target")),
+                            format!("{} is also set on line {first}; this later row wins", crate::error::echo(target)),
+                        ));
+                    }
                     by_admin1.insert(target.to_lowercase(), f);
                 }
                 "place" => {
@@ -584,7 +631,7 @@ fn resolve_target(text: &str, at: &Location, cx: &EventContext<'_>) -> Result<Ta
     }
 }
 
-fn read_areas(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec<AreaInput>> {
+fn read_areas(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<AreaInput>> {
     let collection = read_feature_collection(text, file)?;
     let mut areas = Vec::new();
     for (i, feature) in collection.features.iter().enumerate() {
@@ -604,11 +651,41 @@ fn read_areas(text: &str, file: &str, problems: &mut Vec<Problem>) -> Result<Vec
             Ok(AreaInput { name, aliases, shape, note: string_property(feature, "note").unwrap_or_default() })
         })();
         match result {
-            Ok(area) => areas.push(area),
+            Ok(area) => {
+                problems.extend(shadowed_places(&area, gazetteer, &at));
+                areas.push(area)
+            }
             Err(e) => problems.push(e.into()),
         }
     }
     Ok(areas)
+}
+
+/// Warnings for the places an area's name or aliases shadow: an area's name wins over a
+/// place of the same name (after folding), so every row naming that place would silently
+/// become a row on the whole area.
+fn shadowed_places(area: &AreaInput, gazetteer: &Gazetteer, at: &Location) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (field, spelling) in std::iter::once(("name", &area.name)).chain(area.aliases.iter().map(|a| ("aliases", a))) {
+        let places = match gazetteer.resolve(spelling) {
+            crate::gazetteer::Resolution::Found(id) => vec![id],
+            crate::gazetteer::Resolution::Ambiguous(ids) => ids,
+            crate::gazetteer::Resolution::Unknown(_) => continue,
+        };
+        let named: Vec<String> = places.iter().take(5).map(|id| gazetteer.get(*id).describe()).collect();
+        out.push(Problem::warning(
+            at.field(field),
+            format!(
+                "the area {} has the name of the place {}: every row naming {} applies to the whole area; \
+                 rename the area (\"{} area\") or name the place by its id",
+                crate::error::echo(&area.name),
+                crate::error::shorten(&named.join(", ")),
+                crate::error::echo(spelling),
+                crate::error::shorten(&area.name),
+            ),
+        ));
+    }
+    out
 }
 
 /// Reads `[land] lines`: LineString or MultiLineString features with an optional `name` and
@@ -788,7 +865,6 @@ fn shared_positions(gazetteer: &Gazetteer, file: &str) -> Vec<Problem> {
 /// A feature's Polygon or MultiPolygon, with every ring closed and no ring crossing itself
 /// or another.
 fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::MultiPolygon<f64>> {
-    use geo::Validation;
     let at = at.field("geometry");
     let geometry = feature
         .geometry
@@ -817,10 +893,10 @@ fn checked_shape(feature: &geojson::Feature, at: &Location) -> Result<geo::Multi
         Ok(geo::Geometry::MultiPolygon(mp)) => mp,
         _ => return Err(Error::Data { at, message: "expected a Polygon or MultiPolygon".into() }),
     };
-    if !shape.is_valid() {
+    if let Some(why) = super::validity::flaw(&shape) {
         return Err(Error::Data {
             at,
-            message: "the outline crosses itself (or its rings overlap); redraw it so no edge crosses another".into(),
+            message: format!("the outline is not a valid polygon: {why}; redraw it so no edge crosses another"),
         });
     }
     Ok(shape)

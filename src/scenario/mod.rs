@@ -3,11 +3,14 @@
 mod files;
 mod load;
 mod manifest;
+mod placement;
 mod text;
+mod validity;
 
-pub use files::{Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
+pub use files::{AllowLong, Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
 pub use load::is_inside_path;
 pub use manifest::{Corner, FactionEntry, Focus, InferenceEntry, InsetEntry, Manifest, MapEntry, NamesEntry};
+pub use placement::FOCUS_MARGIN_KM;
 pub use text::{Text, TextEntry, TextProblem};
 
 use chrono::NaiveDate;
@@ -171,6 +174,11 @@ pub struct Scenario {
     /// The panel's words and the date format.
     pub text: Text,
 }
+
+/// The longest scenario loaded without `--allow-long`, in days: 20 years (7305 days). A
+/// longer range is nearly always a mistyped year (`last_day = "2204-12-10"`), and the
+/// per-day commands would then run for minutes (`stats` took 14 s and 645 MB).
+pub const MAX_DAYS: i64 = 7305;
 
 /// Reads a day written `YYYY-MM-DD`, saying what is wrong: not that form, or a day the
 /// calendar does not have ("2024-02-30").

@@ -18,3 +18,4 @@ mod readme;
 mod render;
 mod syria;
 mod tools;
+mod wrong_maps;
