@@ -14,12 +14,11 @@ fn bench(c: &mut Criterion) {
     let syria = Scenario::syria_2024().unwrap();
     let mut group = c.benchmark_group("territory");
     group.sample_size(10);
-    group.bench_function("allocate_syria_340_places", |b| {
-        b.iter(|| Territory::with_cache(black_box(&syria), None))
-    });
+    group.bench_function("allocate_syria_340_places", |b| b.iter(|| Territory::with_cache(black_box(&syria), None)));
     let cache = std::env::temp_dir().join(format!("frontline-bench-cache-{}", std::process::id()));
     Territory::with_cache(&syria, Some(&cache));
-    group.bench_function("load_syria_from_cache", |b| b.iter(|| Territory::with_cache(black_box(&syria), Some(&cache))));
+    group
+        .bench_function("load_syria_from_cache", |b| b.iter(|| Territory::with_cache(black_box(&syria), Some(&cache))));
     let model = syria.model();
     let territory = Territory::new(&syria);
     let states = model.states_on(syria.last_day);

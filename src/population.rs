@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 
 use crate::control::ControlModel;
 use crate::event::FactionId;
-use crate::gazetteer::{PlaceKind, PlaceId};
+use crate::gazetteer::{PlaceId, PlaceKind};
 use crate::region::RegionId;
 use crate::scenario::Scenario;
 

@@ -298,11 +298,8 @@ impl<'a> Atlas<'a> {
         let state_map = self.territory.state_map(&states);
         let thin = self.territory.thin_areas(&states);
         let inferred = self.territory.inferred_areas(&states);
-        let insets = self
-            .insets
-            .iter()
-            .map(|a| a.geometry(&state_map, &thin, &inferred, states.clone(), Vec::new()))
-            .collect();
+        let insets =
+            self.insets.iter().map(|a| a.geometry(&state_map, &thin, &inferred, states.clone(), Vec::new())).collect();
         self.geometry(&state_map, &thin, &inferred, states, insets)
     }
 

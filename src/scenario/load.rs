@@ -116,7 +116,9 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         None => Vec::new(),
     };
     let population = match &manifest.population {
-        Some(path) => read_population(&files.read(path)?, &files.display(path), &regions, &by_key, first_day, last_day)?,
+        Some(path) => {
+            read_population(&files.read(path)?, &files.display(path), &regions, &by_key, first_day, last_day)?
+        }
         None => Vec::new(),
     };
 
@@ -784,7 +786,9 @@ fn read_population(
                 _ => {
                     return Err(Error::Parse {
                         at: row.at(Some("on")),
-                        expected: format!("a day from {first_day} to {last_day} (YYYY-MM-DD), or nothing for the first"),
+                        expected: format!(
+                            "a day from {first_day} to {last_day} (YYYY-MM-DD), or nothing for the first"
+                        ),
                         found: crate::error::echo(text),
                     });
                 }

@@ -140,8 +140,9 @@ impl Allocation {
 
         // Per pixel: the partition it is walked in, or `BLOCKED` off the land and on fixed
         // land: one lookup per move decides both.
-        let walk: Vec<u32> =
-            (0..n).map(|m| if on_land[m] && fixed_of[m] == NONE { part[m].min(BLOCKED - 1) } else { BLOCKED }).collect();
+        let walk: Vec<u32> = (0..n)
+            .map(|m| if on_land[m] && fixed_of[m] == NONE { part[m].min(BLOCKED - 1) } else { BLOCKED })
+            .collect();
         // The second growth starts each source `reach` early (an additively weighted
         // distance), so it finds how deep inside anyone's reach each pixel lies. The two are
         // independent: they run side by side.

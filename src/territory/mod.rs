@@ -117,7 +117,12 @@ impl Territory {
             .collect();
         let zone_places: Vec<usize> = scenario.zones.iter().map(|z| z.place.index()).collect();
         let mut key = cache::KeyBuilder::new();
-        key.coords(land.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.0.iter().copied()));
+        key.coords(
+            land.0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| r.0.iter().copied()),
+        );
         for s in &sources {
             key.coords([s.position, Coord { x: s.reach, y: 0.0 }]);
         }
@@ -126,7 +131,13 @@ impl Territory {
             key.f64(b.cost);
         }
         for shape in zone_shapes.iter().chain(&partitions) {
-            key.coords(shape.0.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.0.iter().copied()));
+            key.coords(
+                shape
+                    .0
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                    .flat_map(|r| r.0.iter().copied()),
+            );
         }
         key.u64(zone_places.len() as u64);
         for &z in &zone_places {
@@ -134,12 +145,14 @@ impl Territory {
         }
         key.u64(scenario.land.grid as u64);
         let key = key.finish();
-        let cached = folder.and_then(|f| cache::load(f, key)).filter(|a| a.cells.iter().all(|c| c.place < places.len()));
+        let cached =
+            folder.and_then(|f| cache::load(f, key)).filter(|a| a.cells.iter().all(|c| c.place < places.len()));
         let allocated = cached.unwrap_or_else(|| {
             let allocation =
                 Allocation::compute(&land, &sources, &barriers, &zone_shapes, &partitions, scenario.land.grid);
             let (cells, labels) = zones::label_pixels(&allocation, places.len(), &zone_places);
-            let (vertices, rings) = trace::trace(&allocation.grid, &labels, cells.len()).into_rings(allocation.grid.step);
+            let (vertices, rings) =
+                trace::trace(&allocation.grid, &labels, cells.len()).into_rings(allocation.grid.step);
             let pixel = allocation.grid.pixel_area();
             let land_pixels = allocation.land.iter().filter(|l| **l).count();
             let unreached = labels.iter().zip(&allocation.land).filter(|(l, on)| **on && **l == NONE).count();
@@ -164,16 +177,7 @@ impl Territory {
                 held_cells[cell.place].push(c);
             }
         }
-        Territory {
-            projection,
-            land,
-            cells,
-            held_cells,
-            tessellation,
-            land_area,
-            unreached_area,
-            pixel_m,
-        }
+        Territory { projection, land, cells, held_cells, tessellation, land_area, unreached_area, pixel_m }
     }
 
     /// The projection the geometry is in.

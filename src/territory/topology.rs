@@ -145,7 +145,9 @@ fn simplify_shared(
                             .map(|ring| match simplify_ring(vertices, ring.clone(), &droppable, tolerance) {
                                 Some(kept) => kept,
                                 None => {
-                                    collapsed.extend(ring.iter().copied().filter(|&v| droppable.get(v as usize) == Some(&true)));
+                                    collapsed.extend(
+                                        ring.iter().copied().filter(|&v| droppable.get(v as usize) == Some(&true)),
+                                    );
                                     ring.clone()
                                 }
                             })

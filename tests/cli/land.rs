@@ -91,7 +91,8 @@ fn population_totals_spread_over_the_places_they_cover() {
         "area,held_by,on,population,as_of,source,url,note\nSouth Province,red,2024-03-01,300000,2024,A census,,\n",
     );
     w.edit("mini/scenario.toml", "first_day = ", "population = \"population.csv\"\nfirst_day = ");
-    let stats = w.run(&["--scenario", "mini", "stats", "--from", "2024-03-01", "--to", "2024-03-01", "--format", "json"]);
+    let stats =
+        w.run(&["--scenario", "mini", "stats", "--from", "2024-03-01", "--to", "2024-03-01", "--format", "json"]);
     let rows = stats.success().json();
     let row = |k: &str| rows.as_array().unwrap().iter().find(|r| r["faction"] == k).unwrap().clone();
     let (red, blue) = (row("red"), row("blue"));

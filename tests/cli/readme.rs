@@ -85,8 +85,11 @@ fn downloads(dir: &Path) {
         "707688\tIzium\tIzium\tIzyum,Ізюм\t49.21255\t37.25664\tP\tPPL\tUA\t\t07\t\t\t\t45884\t\t100\tEurope/Kyiv\t2024-01-01",
     ];
     std::fs::write(dir.join("UA.txt"), geonames.join("\n") + "\n").unwrap();
-    std::fs::write(dir.join("admin1CodesASCII.txt"), "UA.12\tKyiv City\tKyiv City\t703447\nUA.07\tKharkiv\tKharkiv\t706482\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("admin1CodesASCII.txt"),
+        "UA.12\tKyiv City\tKyiv City\t703447\nUA.07\tKharkiv\tKharkiv\t706482\n",
+    )
+    .unwrap();
     let acled = std::fs::read_to_string(fixture("acled").join("export.csv")).unwrap();
     let header = acled.lines().next().unwrap();
     let row = "UKR1,{day},2026,1,Political violence,Strategic developments,Government regains territory,Side B forces,,,,,,,,804,Europe,Ukraine,Kharkiv,,,Izium,49.21255,37.25664,1,Invented Wire,National,Invented row for the README test.,0,,1700000000";
@@ -142,7 +145,8 @@ fn the_readme_counts_what_check_counts() {
     // "… in 340 places, 422 events"
     let tail = counts.rsplit(" in ").next().unwrap();
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let data = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/README.md")).unwrap();
+    let data =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/README.md")).unwrap();
     let (places, events) = tail.split_once(", ").unwrap();
     let places = places.trim_end_matches(" places");
     let events = events.trim().trim_end_matches(" events");
