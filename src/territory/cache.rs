@@ -88,6 +88,17 @@ impl KeyBuilder {
         self.u64(n);
     }
 
+    /// Every ring of `shape`, exterior then holes, polygon by polygon.
+    pub fn shape(&mut self, shape: &geo::MultiPolygon<f64>) {
+        self.coords(
+            shape
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| r.0.iter().copied()),
+        );
+    }
+
     pub fn finish(&self) -> Key {
         Key(self.a.finish(), self.b.finish())
     }

@@ -117,12 +117,7 @@ impl Territory {
             .collect();
         let zone_places: Vec<usize> = scenario.zones.iter().map(|z| z.place.index()).collect();
         let mut key = cache::KeyBuilder::new();
-        key.coords(
-            land.0
-                .iter()
-                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                .flat_map(|r| r.0.iter().copied()),
-        );
+        key.shape(&land);
         for s in &sources {
             key.coords([s.position, Coord { x: s.reach, y: 0.0 }]);
         }
@@ -130,14 +125,12 @@ impl Territory {
             key.coords(b.line.0.iter().copied());
             key.f64(b.cost);
         }
-        for shape in zone_shapes.iter().chain(&partitions) {
-            key.coords(
-                shape
-                    .0
-                    .iter()
-                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                    .flat_map(|r| r.0.iter().copied()),
-            );
+        // Counted apart, so a shape moved from the zones to the areas changes the key.
+        for shapes in [&zone_shapes, &partitions] {
+            key.u64(shapes.len() as u64);
+            for shape in shapes {
+                key.shape(shape);
+            }
         }
         key.u64(zone_places.len() as u64);
         for &z in &zone_places {
