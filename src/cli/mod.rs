@@ -2,6 +2,7 @@
 
 mod export;
 mod files;
+mod gif_stage;
 mod import;
 mod init;
 mod output;

@@ -9,12 +9,13 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
 use frontline::Scenario;
-use frontline::raster::{GifWriter, Mp4Writer};
+use frontline::raster::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame};
 use frontline::render::{Atlas, Style, render_pixmap, render_svg};
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 
 use super::files::{AtomicFile, output_target, track_temporary, write_atomic};
+use super::gif_stage::GifStage;
 
 /// Image formats for frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -111,47 +112,56 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         None => None,
     };
     let needs_pixels = job.format == FrameFormat::Png || gif.is_some() || mp4.is_some();
-    let keeps_pixels = gif.is_some() || mp4.is_some();
-    // Every thread renders and writes frames as fast as it can; the animations take them
-    // in day order on this thread, so the output does not depend on the number of threads.
-    // At most `window` frames wait for the animations, so memory stays bounded whatever
-    // the number of days, and no thread waits for a slow frame of another (as it would
-    // with frames made in batches).
+    // Each thread draws a frame, writes its file and does the GIF's share of the work for
+    // it (palette mapping and compression, see `gif_stage`); the animations take the
+    // results in day order on this thread, which only writes bytes, so the output does not
+    // depend on the number of threads and `--threads N` uses N threads. At most `window`
+    // frames wait for the animations, so memory stays bounded whatever the number of days,
+    // and no thread waits for a slow frame of another (as it would with frames made in
+    // batches).
     let threads = job.threads.unwrap_or_else(rayon::current_num_threads).max(1);
-    let make = |i: usize| -> anyhow::Result<Option<tiny_skia::Pixmap>> {
-        let day = days[i];
-        let target = frame_path(&job.out, day, job.format);
-        let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
-        match job.format {
-            FrameFormat::Png => {
-                let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
-                write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
+    let gif_stage = gif.as_ref().map(|_| GifStage::new(&reserved, delay));
+    let keeps_pixels = mp4.is_some();
+    let make = |i: usize| -> anyhow::Result<Made> {
+        let made = (|| {
+            let day = days[i];
+            let target = frame_path(&job.out, day, job.format);
+            let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
+            match job.format {
+                FrameFormat::Png => {
+                    let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
+                    write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
+                }
+                FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
             }
-            FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
+            let gif_frame = match (&gif_stage, &pixmap) {
+                (Some(stage), Some(pixmap)) => Some(stage.prepare(i, pixmap)?),
+                _ => None,
+            };
+            progress.inc(1);
+            Ok(Made { gif_frame, pixmap: if keeps_pixels { pixmap } else { None } })
+        })();
+        if made.is_err() {
+            if let Some(stage) = &gif_stage {
+                stage.fail(i);
+            }
         }
-        progress.inc(1);
-        Ok(if keeps_pixels { pixmap } else { None })
+        made
     };
-    // The GIF maps and compresses a batch of frames in parallel: batches of one per thread.
-    let mut batch: Vec<tiny_skia::Pixmap> = Vec::with_capacity(threads);
-    let mut animate = |batch: &mut Vec<tiny_skia::Pixmap>| -> anyhow::Result<()> {
-        let frames: Vec<&tiny_skia::Pixmap> = batch.iter().collect();
-        if let Some((writer, _)) = gif.as_mut() {
-            writer.add_frames(&frames)?;
+    let abandon = |i: usize| {
+        if let Some(stage) = &gif_stage {
+            stage.fail(i);
         }
-        if let Some(writer) = mp4.as_mut() {
-            for frame in frames {
-                writer.write_frame(frame)?;
-            }
+    };
+    in_order(days.len(), threads, threads * 2, make, abandon, |_, made| {
+        if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), &made.gif_frame) {
+            writer.write_prepared(encoder, frame)?;
         }
-        batch.clear();
+        if let (Some(writer), Some(pixmap)) = (mp4.as_mut(), &made.pixmap) {
+            writer.write_frame(pixmap)?;
+        }
         Ok(())
-    };
-    in_order(days.len(), threads, threads * 2, make, |_, pixmap| {
-        batch.extend(pixmap);
-        if batch.len() >= threads { animate(&mut batch) } else { Ok(()) }
     })?;
-    animate(&mut batch)?;
     progress.finish_and_clear();
     let mut wrote = vec![format!("{} {} frames in {}", days.len(), frame_ext(job.format), job.out.display())];
     if let Some((writer, path)) = gif {
@@ -174,6 +184,14 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         eprintln!("wrote {} in {:.2} s", wrote.join(" and "), started.elapsed().as_secs_f64());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a worker thread made of one day, for the animations.
+struct Made {
+    /// The GIF frame, mapped and compressed, with the encoder that made it.
+    gif_frame: Option<(std::sync::Arc<GifFrameEncoder>, PreparedGifFrame)>,
+    /// The pixels, kept only for the MP4.
+    pixmap: Option<tiny_skia::Pixmap>,
 }
 
 fn frame_ext(format: FrameFormat) -> &'static str {
@@ -213,12 +231,14 @@ mod tests {
 
 /// Makes items `0..count` on `threads` threads and hands each to `consume` in order, on the
 /// calling thread. A thread starts item `i` only once fewer than `window` items wait to be
-/// consumed. The first error stops the work and is returned.
+/// consumed. The first error stops the work and is returned; an item a thread had taken but
+/// did not make because of it is passed to `abandon` (so that nothing waits for it).
 fn in_order<T: Send>(
     count: usize,
     threads: usize,
     window: usize,
     make: impl Fn(usize) -> anyhow::Result<T> + Sync,
+    abandon: impl Fn(usize) + Sync,
     mut consume: impl FnMut(usize, T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     use std::collections::BTreeMap;
@@ -232,7 +252,7 @@ fn in_order<T: Send>(
         let (tx, rx) = mpsc::channel::<(usize, anyhow::Result<T>)>();
         for _ in 0..threads.max(1) {
             let tx = tx.clone();
-            let (next, stop, consumed, make) = (&next, &stop, &consumed, &make);
+            let (next, stop, consumed, make, abandon) = (&next, &stop, &consumed, &make, &abandon);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -245,7 +265,11 @@ fn in_order<T: Send>(
                         done = ready.wait(done).unwrap_or_else(|e| e.into_inner());
                     }
                     drop(done);
-                    if stop.load(Ordering::Relaxed) || tx.send((i, make(i))).is_err() {
+                    if stop.load(Ordering::Relaxed) {
+                        abandon(i);
+                        return;
+                    }
+                    if tx.send((i, make(i))).is_err() {
                         return;
                     }
                 }
@@ -289,6 +313,7 @@ mod in_order_tests {
                 threads,
                 3,
                 |i| Ok(i * 10),
+                |_| {},
                 |i, v| {
                     seen.push((i, v));
                     Ok(())
@@ -311,6 +336,7 @@ mod in_order_tests {
                 made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if i == 7 { anyhow::bail!("frame 7 failed") } else { Ok(i) }
             },
+            |_| {},
             |_, _| {
                 consumed += 1;
                 Ok(())

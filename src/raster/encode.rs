@@ -337,8 +337,10 @@ impl Histogram {
 // ---------------------------------------------------------------------------
 // GIF writer
 
-/// Writes an animated GIF with one global palette, mapping and compressing
-/// frames in parallel.
+/// The per-frame half of GIF writing: the palette chosen from the first frame, the mapping
+/// of a frame to palette indices and the compression of one frame against the one before.
+/// It is shared between threads, so each frame can be mapped and compressed by the thread
+/// that drew it; [`GifWriter`] then only writes the compressed frames in order.
 ///
 /// * Palette: every `reserved` colour (faction colours, background, sea,
 ///   land, text...) appears exactly and pixels of exactly that colour map to
@@ -352,22 +354,107 @@ impl Histogram {
 ///   pixels that changed, with unchanged pixels in it transparent (disposal
 ///   "keep"). Decoders show the same image; files shrink by an order of
 ///   magnitude for day-to-day map changes.
-/// * Parallelism: mapping and LZW run per frame on the current rayon pool;
-///   frames are written in order and the bytes do not depend on the thread
-///   count or on how frames are batched into `add_frames` calls.
+#[derive(Debug)]
+pub struct GifFrameEncoder {
+    palette: Palette,
+    width: u16,
+    height: u16,
+}
+
+/// One frame mapped and compressed by [`GifFrameEncoder::prepare`], ready to be written.
+pub struct PreparedGifFrame {
+    frame: gif::Frame<'static>,
+}
+
+impl PreparedGifFrame {
+    /// How long the frame shows, in hundredths of a second.
+    pub fn set_delay(&mut self, centiseconds: u16) {
+        self.frame.delay = centiseconds;
+    }
+}
+
+impl GifFrameEncoder {
+    /// Chooses the palette for frames of `first`'s size: the `reserved` colours (at most
+    /// 255 distinct) and colours of `first` itself.
+    pub fn new(reserved: &[[u8; 3]], first: &Pixmap) -> Result<Self> {
+        let (width, height) = gif_sides(first.width(), first.height())?;
+        let distinct = distinct_colours(reserved)?;
+        Ok(GifFrameEncoder { palette: Palette::build(&distinct, first, 255), width, height })
+    }
+
+    /// The palette colours (without the transparent slot).
+    pub fn colours(&self) -> &[[u8; 3]] {
+        &self.palette.colours
+    }
+
+    /// Maps a frame to palette indices, for [`GifFrameEncoder::prepare`].
+    pub fn map(&self, frame: &Pixmap) -> Result<Vec<u8>> {
+        let (w, h) = (u32::from(self.width), u32::from(self.height));
+        if frame.width() != w || frame.height() != h {
+            return Err(RasterError::FrameSizeMismatch {
+                width: w,
+                height: h,
+                got_width: frame.width(),
+                got_height: frame.height(),
+            });
+        }
+        Ok(self.palette.map(frame))
+    }
+
+    /// Compresses the mapped frame `current`, storing only what changed since `previous`
+    /// (the mapped frame shown before it; `None` for the first frame).
+    pub fn prepare(&self, current: &[u8], previous: Option<&[u8]>, delay_centiseconds: u16) -> PreparedGifFrame {
+        let transparent = self.palette.colours.len() as u8;
+        let mut frame = delta_frame(current, previous, self.width, self.height, transparent);
+        frame.delay = delay_centiseconds;
+        frame.make_lzw_pre_encoded();
+        PreparedGifFrame { frame }
+    }
+}
+
+/// GIF sides as the format stores them: 1 to 65535 pixels.
+fn gif_sides(width: u32, height: u32) -> Result<(u16, u16)> {
+    let to_u16 = |v: u32| u16::try_from(v).ok().filter(|v| *v > 0);
+    match (to_u16(width), to_u16(height)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(RasterError::InvalidSize { width, height, reason: "GIF sides must be between 1 and 65535" }),
+    }
+}
+
+/// The reserved colours without repeats; one palette slot stays free for transparency.
+fn distinct_colours(reserved: &[[u8; 3]]) -> Result<Vec<[u8; 3]>> {
+    let mut distinct: Vec<[u8; 3]> = Vec::with_capacity(reserved.len());
+    for c in reserved {
+        if !distinct.contains(c) {
+            distinct.push(*c);
+        }
+    }
+    if distinct.len() > 255 {
+        return Err(RasterError::TooManyReservedColours(distinct.len()));
+    }
+    Ok(distinct)
+}
+
+/// Writes an animated GIF with one global palette (see [`GifFrameEncoder`]).
+///
+/// Frames come either whole ([`GifWriter::add_frames`], which maps and compresses a batch
+/// in parallel on the current rayon pool) or prepared by the threads that drew them
+/// ([`GifWriter::write_prepared`]). Either way the bytes depend neither on the thread count
+/// nor on how frames are batched.
 ///
 /// After an error the writer is in an unspecified state and should be dropped.
 pub struct GifWriter<W: Write> {
     /// Until the first frame fixes the palette, the encoder does not exist.
     sink: Option<W>,
     encoder: Option<gif::Encoder<W>>,
-    palette: Option<Palette>,
+    /// The palette and per-frame work of `add_frames`, made from its first frame.
+    frames: Option<GifFrameEncoder>,
     reserved: Vec<[u8; 3]>,
     width: u16,
     height: u16,
     delay: u16,
     loop_forever: bool,
-    /// Indices of the last frame written, for the changed-area crop.
+    /// Indices of the last frame written by `add_frames`, for the changed-area crop.
     previous: Option<Vec<u8>>,
 }
 
@@ -383,27 +470,14 @@ impl<W: Write> GifWriter<W> {
         delay_centiseconds: u16,
         loop_forever: bool,
     ) -> Result<Self> {
-        let to_u16 = |v: u32| u16::try_from(v).ok().filter(|v| *v > 0);
-        let (Some(w16), Some(h16)) = (to_u16(width), to_u16(height)) else {
-            return Err(RasterError::InvalidSize { width, height, reason: "GIF sides must be between 1 and 65535" });
-        };
-        let mut distinct: Vec<[u8; 3]> = Vec::with_capacity(reserved.len());
-        for c in reserved {
-            if !distinct.contains(c) {
-                distinct.push(*c);
-            }
-        }
-        // One palette slot is kept for the transparent index.
-        if distinct.len() > 255 {
-            return Err(RasterError::TooManyReservedColours(distinct.len()));
-        }
+        let (width, height) = gif_sides(width, height)?;
         Ok(GifWriter {
             sink: Some(w),
             encoder: None,
-            palette: None,
-            reserved: distinct,
-            width: w16,
-            height: h16,
+            frames: None,
+            reserved: distinct_colours(reserved)?,
+            width,
+            height,
             delay: delay_centiseconds,
             loop_forever,
             previous: None,
@@ -412,67 +486,87 @@ impl<W: Write> GifWriter<W> {
 
     /// Appends frames in order. Frames must all be `width` x `height`.
     pub fn add_frames(&mut self, frames: &[&Pixmap]) -> Result<()> {
-        let (w, h) = (u32::from(self.width), u32::from(self.height));
-        for f in frames {
-            if f.width() != w || f.height() != h {
-                return Err(RasterError::FrameSizeMismatch {
-                    width: w,
-                    height: h,
-                    got_width: f.width(),
-                    got_height: f.height(),
-                });
-            }
-        }
         let Some(first) = frames.first() else {
             return Ok(());
         };
-        if self.palette.is_none() {
-            self.start(first)?;
+        if self.frames.is_none() {
+            let (w, h) = (u32::from(self.width), u32::from(self.height));
+            if first.width() != w || first.height() != h {
+                return Err(RasterError::FrameSizeMismatch {
+                    width: w,
+                    height: h,
+                    got_width: first.width(),
+                    got_height: first.height(),
+                });
+            }
+            self.frames = Some(GifFrameEncoder::new(&self.reserved, first)?);
         }
-        let (Some(palette), Some(encoder)) = (self.palette.as_ref(), self.encoder.as_mut()) else {
-            return Err(RasterError::NoFrames); // unreachable: start() set both
+        let Some(encoder) = self.frames.take() else {
+            return Err(RasterError::NoFrames); // unreachable: set just above
         };
-        let transparent = palette.colours.len() as u8;
-        let mapped: Vec<Vec<u8>> = frames.par_iter().map(|f| palette.map(f)).collect();
+        let mapped: Result<Vec<Vec<u8>>> = frames.par_iter().map(|f| encoder.map(f)).collect();
+        let mapped = match mapped {
+            Ok(mapped) => mapped,
+            Err(e) => {
+                self.frames = Some(encoder);
+                return Err(e);
+            }
+        };
         let previous = self.previous.as_deref();
-        let (width, height, delay) = (self.width, self.height, self.delay);
-        let encoded: Vec<gif::Frame<'static>> = (0..mapped.len())
+        let delay = self.delay;
+        let prepared: Vec<PreparedGifFrame> = (0..mapped.len())
             .into_par_iter()
             .map(|i| {
                 let prev = if i == 0 { previous } else { Some(mapped[i - 1].as_slice()) };
-                let mut frame = delta_frame(&mapped[i], prev, width, height, transparent);
-                frame.delay = delay;
-                frame.make_lzw_pre_encoded();
-                frame
+                encoder.prepare(&mapped[i], prev, delay)
             })
             .collect();
-        for frame in &encoded {
-            encoder.write_lzw_pre_encoded_frame(frame)?;
-        }
+        let written = prepared.iter().try_for_each(|frame| self.write_prepared(&encoder, frame));
+        self.frames = Some(encoder);
+        written?;
         self.previous = mapped.into_iter().last();
         Ok(())
     }
 
-    /// Builds the palette from the first frame and writes the GIF header.
-    fn start(&mut self, first: &Pixmap) -> Result<()> {
-        let palette = Palette::build(&self.reserved, first, 255);
-        let mut flat = palette.flat();
+    /// Appends one frame that `encoder` prepared. All frames of a GIF must come from the
+    /// same encoder: the first one written fixes the palette in the file's header.
+    pub fn write_prepared(&mut self, encoder: &GifFrameEncoder, frame: &PreparedGifFrame) -> Result<()> {
+        if (encoder.width, encoder.height) != (self.width, self.height) {
+            return Err(RasterError::FrameSizeMismatch {
+                width: u32::from(self.width),
+                height: u32::from(self.height),
+                got_width: u32::from(encoder.width),
+                got_height: u32::from(encoder.height),
+            });
+        }
+        if self.encoder.is_none() {
+            self.start(encoder)?;
+        }
+        let Some(gif) = self.encoder.as_mut() else {
+            return Err(RasterError::NoFrames); // unreachable: start() set it
+        };
+        gif.write_lzw_pre_encoded_frame(&frame.frame)?;
+        Ok(())
+    }
+
+    /// Writes the GIF header with `encoder`'s palette.
+    fn start(&mut self, encoder: &GifFrameEncoder) -> Result<()> {
+        let mut flat = encoder.palette.flat();
         // The transparent entry; its colour is never shown.
         flat.extend_from_slice(&[0, 0, 0]);
         let sink = self.sink.take().ok_or(RasterError::NoFrames)?;
-        let mut encoder = gif::Encoder::new(sink, self.width, self.height, &flat)?;
+        let mut gif = gif::Encoder::new(sink, self.width, self.height, &flat)?;
         if self.loop_forever {
-            encoder.set_repeat(gif::Repeat::Infinite)?;
+            gif.set_repeat(gif::Repeat::Infinite)?;
         }
-        self.encoder = Some(encoder);
-        self.palette = Some(palette);
+        self.encoder = Some(gif);
         Ok(())
     }
 
     /// The palette colours (without the transparent slot), once the first
-    /// frame has been added.
+    /// frame has been added with `add_frames`.
     pub fn palette(&self) -> Option<&[[u8; 3]]> {
-        self.palette.as_ref().map(|p| p.colours.as_slice())
+        self.frames.as_ref().map(|f| f.colours())
     }
 
     /// Writes the trailer and returns the writer. Fails if no frame was added.

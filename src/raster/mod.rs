@@ -6,7 +6,7 @@ pub mod error;
 pub mod fonts;
 pub mod skia_backend;
 
-pub use encode::{GifWriter, Mp4Writer, encode_png};
+pub use encode::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame, encode_png};
 pub use error::RasterError;
 pub use fonts::{FontSet, TextExtent, Weight};
 pub use skia_backend::{Halo, HaloText, SkiaBackend, TextHaloBackend, text_size_for_px};
