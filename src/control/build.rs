@@ -186,6 +186,8 @@ pub(super) fn build(
     let mut has_evidence = vec![false; n];
     let mut enclosed_since: Vec<Option<NaiveDate>> = vec![None; n];
     let mut passed_since: Vec<Option<NaiveDate>> = vec![None; n];
+    // The places whose `passed_since` is set: they are looked at again each day.
+    let mut passing: Vec<usize> = Vec::new();
     // A pocket that already existed at the baseline (a garrison linked to its main body
     // only by a long desert road) was held then: the rule is for pockets the offensive
     // makes, not for the lines it starts from.
@@ -336,7 +338,18 @@ pub(super) fn build(
         // 4c. Places the front has passed: most neighbours taken by rows of one faction.
         if inf.settings.passed_share > 0.0 {
             let mut flips: Vec<(usize, FactionId, Vec<EventId>)> = Vec::new();
-            for p in 0..n {
+            // Whether a place has been passed depends only on its state and its
+            // neighbours': only places changed today, their neighbours and places already
+            // counting days can have a new answer (a scan of every place every day made
+            // a year of 100,000 places take seconds).
+            let mut candidates = std::mem::take(&mut passing);
+            for &p in &h.touched {
+                candidates.push(p);
+                candidates.extend(inf.graph.neighbours(p).map(|(j, _)| j).filter(|&j| j < n));
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            for p in candidates {
                 let s = current[p];
                 let untouched = s.basis == Basis::Baseline && s.challenger.is_none() && !has_evidence[p];
                 let Some(holder) = s.holder.filter(|_| untouched) else {
@@ -368,6 +381,7 @@ pub(super) fn build(
                 let best = taken.iter().copied().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
                 match best {
                     Some((f, count)) if total >= 3 && count as f64 >= inf.settings.passed_share * total as f64 => {
+                        passing.push(p);
                         let since = *passed_since[p].get_or_insert(day);
                         let due =
                             since.checked_add_days(Days::new(u64::from(inf.settings.enclave_days))).unwrap_or(since);

@@ -24,20 +24,27 @@ pub struct Pocket {
 /// enclosure, so a pocket next to one is not enclosed.
 pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -> Vec<Pocket> {
     let n = holders.len();
+    // Components by depth-first search from each place in index order, so a component's
+    // first place is its lowest. Their places lie together in `visited`, from
+    // `starts[c]` to `starts[c + 1]`: no list per component (a year of days on 100,000
+    // places made millions of them).
     let mut component = vec![usize::MAX; n];
-    let mut components: Vec<(FactionId, Vec<usize>)> = Vec::new();
+    let mut visited: Vec<usize> = Vec::with_capacity(n);
+    let mut starts: Vec<usize> = Vec::new();
+    let mut holder_of: Vec<FactionId> = Vec::new();
     let mut stack = Vec::new();
     for start in 0..n {
         let Some(h) = holders[start] else { continue };
         if component[start] != usize::MAX {
             continue;
         }
-        let c = components.len();
-        let mut members = Vec::new();
+        let c = starts.len();
+        starts.push(visited.len());
+        holder_of.push(h);
         component[start] = c;
         stack.push(start);
         while let Some(i) = stack.pop() {
-            members.push(i);
+            visited.push(i);
             for (j, _) in graph.neighbours(i) {
                 if j < n && component[j] == usize::MAX && holders[j] == Some(h) {
                     component[j] = c;
@@ -45,32 +52,32 @@ pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -
                 }
             }
         }
-        members.sort_unstable();
-        components.push((h, members));
     }
-    // The main body of each holder: most places, then the lowest first place.
-    let mut main: std::collections::HashMap<FactionId, usize> = std::collections::HashMap::new();
-    for (c, (h, members)) in components.iter().enumerate() {
-        let better = match main.get(h) {
-            None => true,
-            Some(&m) => {
-                let current = &components[m].1;
-                (members.len(), std::cmp::Reverse(members[0])) > (current.len(), std::cmp::Reverse(current[0]))
-            }
-        };
-        if better {
-            main.insert(*h, c);
+    starts.push(visited.len());
+    let places_of = |c: usize| &visited[starts[c]..starts[c + 1]];
+    // The main body of each holder: most places, then the lowest first place (components
+    // come in the order of their first place, so the earlier wins a tie).
+    let mut main: Vec<(FactionId, usize)> = Vec::new();
+    for (c, &h) in holder_of.iter().enumerate() {
+        let size = places_of(c).len();
+        match main.iter_mut().find(|(f, _)| *f == h) {
+            None => main.push((h, c)),
+            Some(entry) if size > places_of(entry.1).len() => entry.1 = c,
+            Some(_) => {}
         }
     }
     let mut pockets = Vec::new();
-    for (c, (h, members)) in components.into_iter().enumerate() {
-        if main.get(&h) == Some(&c) {
+    for (c, &h) in holder_of.iter().enumerate() {
+        if main.iter().any(|&(f, m)| f == h && m == c) {
+            continue;
+        }
+        let members = places_of(c);
+        if members.iter().any(|&i| graph.is_open(i)) {
             continue;
         }
         let mut enclosing: Option<FactionId> = None;
-        let mut enclosed = !members.iter().any(|&i| graph.is_open(i));
-        let mut border = Vec::new();
-        'scan: for &i in &members {
+        let mut enclosed = true;
+        'scan: for &i in members {
             for (j, _) in graph.neighbours(i) {
                 if j >= n || component[j] == c {
                     continue;
@@ -87,13 +94,20 @@ pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -
                     }
                     _ => {}
                 }
-                border.push(j);
             }
         }
         if let (true, Some(g)) = (enclosed, enclosing) {
+            let mut places = members.to_vec();
+            places.sort_unstable();
+            let mut border: Vec<usize> = members
+                .iter()
+                .flat_map(|&i| graph.neighbours(i))
+                .map(|(j, _)| j)
+                .filter(|&j| j < n && component[j] != c)
+                .collect();
             border.sort_unstable();
             border.dedup();
-            pockets.push(Pocket { holder: h, enclosed_by: g, places: members, border });
+            pockets.push(Pocket { holder: h, enclosed_by: g, places, border });
         }
     }
     pockets
