@@ -230,6 +230,11 @@ pub fn draw_chart<DB: DrawingBackend>(
         .label_font(("sans-serif", 14))
         .draw()
         .map_err(fail)?;
+    draw_credits(&footer, scenario)
+}
+
+/// The credits under a chart: the scenario's, then how areas are measured.
+fn draw_credits<DB: DrawingBackend>(footer: &DrawingArea<DB, Shift>, scenario: &Scenario) -> Result<()> {
     let mut y = 4;
     for line in scenario.credits.iter().map(String::as_str).chain(std::iter::once(
         "Areas: land allocated to the nearest place by travel cost (rivers costly to cross), equal-area projection",
@@ -346,20 +351,7 @@ pub fn draw_change_chart<DB: DrawingBackend>(
         .label_font(("sans-serif", 14))
         .draw()
         .map_err(fail)?;
-    let mut y = 4;
-    for line in scenario.credits.iter().map(String::as_str).chain(std::iter::once(
-        "Areas: land allocated to the nearest place by travel cost (rivers costly to cross), equal-area projection",
-    )) {
-        footer
-            .draw(&Text::new(
-                line.to_string(),
-                (16, y),
-                ("sans-serif", 13).into_font().color(&RGBColor(0x6b, 0x6b, 0x70)),
-            ))
-            .map_err(fail)?;
-        y += 18;
-    }
-    Ok(())
+    draw_credits(&footer, scenario)
 }
 
 fn draw_of<DB: DrawingBackend>(
