@@ -329,16 +329,19 @@ pub fn draw_change_chart<DB: DrawingBackend>(
         .draw()
         .map_err(fail)?;
     chart
-        .draw_series(LineSeries::new([(0.0, 0.0), (last, 0.0)], RGBColor(0x60, 0x60, 0x60).stroke_width(1)))
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (last, 0.0)],
+            RGBColor(0x60, 0x60, 0x60).stroke_width(1),
+        )))
         .map_err(fail)?;
     for (f, values) in &series {
         let f = scenario.faction(*f);
         let colour = RGBColor(f.colour.r, f.colour.g, f.colour.b);
         chart
-            .draw_series(LineSeries::new(
-                values.iter().enumerate().map(|(i, (_, v))| (i as f64, *v)),
+            .draw_series(std::iter::once(PathElement::new(
+                values.iter().enumerate().map(|(i, (_, v))| (i as f64, *v)).collect::<Vec<_>>(),
                 colour.stroke_width(3),
-            ))
+            )))
             .map_err(fail)?
             .label(f.name.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 3), (x + 14, y + 3)], colour.filled()));

@@ -145,6 +145,15 @@ fn the_village_war_is_labelled_and_credited_at_1280x720(w: &Workdir, day: &str) 
     let atlas = Atlas::new(&s, &model, &territory, 1280, 720, Style::default()).unwrap();
     let at = atlas.positions[s.gazetteer.by_key("rybne-river-province").expect("imported").id.index()];
     let beside = |f: &Frame| f.dark(at.x as u32 - 90, at.x as u32 + 90, at.y as u32 - 22, at.y as u32 + 22, 90);
+    // A credit as users write them, long enough to wrap to three lines on the panel of a
+    // 1280×720 frame (which pushed the last credits line off the frame).
+    w.edit(
+        "war/scenario.toml",
+        "credits = [",
+        "credits = [\n  \"Events: Invented News pages and Invented Wire rows coded by ACLED (whose terms forbid \
+         redistributing them), read and dated by hand; baseline from the same pages; positions from GeoNames and \
+         the pages' own maps, checked against each other\",",
+    );
     let auto = render("frames-auto");
     assert_credits_whole(&auto, atlas.layout.panel.min().x as u32);
     w.edit("war/scenario.toml", "label_population = \"auto\"", "label_population = 100000");
