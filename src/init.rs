@@ -162,12 +162,80 @@ fn framed_land(shape: &MultiPolygon<f64>) -> MultiPolygon<f64> {
 /// A country with no stretch of longitude this wide without its land circles the globe.
 const GLOBE_GAP_DEG: f64 = 10.0;
 
-/// The frame `init` gives a country: the bounding box of its land (see [`framed_land`]:
-/// the larger side when it lies across the antimeridian) with a margin of 8% of its longer
-/// side (at least 0.3°), cut to longitudes -180..180 and latitudes -90..90, so that
-/// `check` accepts it for every country of the built-in map.
-pub fn default_extent(country: &Country) -> Option<Rect<f64>> {
-    let bbox = framed_land(&country.shape).bounding_rect()?;
+/// The land `init` frames by default: the country's largest polygon and, step by step,
+/// every polygon near what is already in (islands off its coast, an archipelago's chain),
+/// except exclaves: a polygon the straight way to the main body from crosses another
+/// country's land (Azerbaijan's Nakhchivan, Angola's Cabinda, Oman's Musandam). With
+/// `with_exclaves`, all of the country's land (see [`framed_land`]).
+pub fn main_body(world: &[Country], country: &Country, with_exclaves: bool) -> MultiPolygon<f64> {
+    use geo::{Area, ClosestPoint, InteriorPoint, Line};
+    let land = framed_land(&country.shape);
+    if with_exclaves || land.0.len() < 2 {
+        return land;
+    }
+    let Some((main_index, main)) =
+        land.0.iter().enumerate().max_by(|a, b| a.1.unsigned_area().total_cmp(&b.1.unsigned_area()))
+    else {
+        return land;
+    };
+    let Some(main_box) = main.bounding_rect() else { return land };
+    let reach = (main_box.width().max(main_box.height()) * 0.25).max(0.5);
+    let grow = |r: Rect<f64>| {
+        Rect::new(
+            Coord { x: r.min().x - reach, y: r.min().y - reach },
+            Coord { x: r.max().x + reach, y: r.max().y + reach },
+        )
+    };
+    let others: Vec<&Country> = world.iter().filter(|c| c.name != country.name).collect();
+    let is_exclave = |p: &Polygon<f64>| -> bool {
+        let Some(from) = p.interior_point() else { return false };
+        let to = match main.exterior().closest_point(&from) {
+            geo::Closest::Intersection(q) | geo::Closest::SinglePoint(q) => q,
+            geo::Closest::Indeterminate => return false,
+        };
+        // Stop just short of the main body: its own border with a neighbour is not a crossing.
+        let end = Coord { x: to.x() - (to.x() - from.x()) * 0.01, y: to.y() - (to.y() - from.y()) * 0.01 };
+        let way = Line::new(from.0, end);
+        let way_box = way.bounding_rect();
+        others
+            .iter()
+            .any(|c| c.shape.bounding_rect().is_some_and(|b| b.intersects(&way_box)) && c.shape.intersects(&way))
+    };
+    let mut included = vec![false; land.0.len()];
+    included[main_index] = true;
+    let mut boxes: Vec<Rect<f64>> = vec![grow(main_box)];
+    let mut rejected = vec![false; land.0.len()];
+    loop {
+        let mut added = false;
+        for (i, p) in land.0.iter().enumerate() {
+            if included[i] || rejected[i] {
+                continue;
+            }
+            let Some(b) = p.bounding_rect() else { continue };
+            if !boxes.iter().any(|near| near.intersects(&b)) {
+                continue;
+            }
+            if is_exclave(p) {
+                rejected[i] = true;
+                continue;
+            }
+            included[i] = true;
+            boxes.push(grow(b));
+            added = true;
+        }
+        if !added {
+            break;
+        }
+    }
+    MultiPolygon(land.0.iter().zip(&included).filter(|(_, k)| **k).map(|(p, _)| p.clone()).collect())
+}
+
+/// The frame `init` gives a country: the bounding box of its main body (see
+/// [`main_body`]) with a margin of 8% of its longer side (at least 0.3°), cut to
+/// longitudes -180..180 and latitudes -90..90, so that `check` accepts it for every
+/// country of the built-in map.
+pub fn default_extent(world: &[Country], country: &Country, with_exclaves: bool) -> Option<Rect<f64>> {
+    let bbox = main_body(world, country, with_exclaves).bounding_rect()?;
     let m = (bbox.width().max(bbox.height()) * 0.08).max(0.3);
     Some(Rect::new(
         Coord { x: (bbox.min().x - m).max(-180.0), y: (bbox.min().y - m).max(-90.0) },
@@ -175,20 +243,32 @@ pub fn default_extent(country: &Country) -> Option<Rect<f64>> {
     ))
 }
 
-/// The files of a new scenario for `country`, framed by `extent` (default: the country's
-/// bounding box with a margin, see [`default_extent`]).
-pub fn scaffold(country: &str, extent: Option<Rect<f64>>) -> Result<Memory> {
-    scaffold_in(&world()?, country, extent)
+/// How `init` fits a new scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// What the frames show (default: the country's main body and a margin, see
+    /// [`default_extent`]).
+    pub extent: Option<Rect<f64>>,
+    /// The war's first and last day; without them the manifest holds placeholders that
+    /// `check` refuses, saying how to set them.
+    pub days: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// Frame the country's exclaves too.
+    pub with_exclaves: bool,
+}
+
+/// The files of a new scenario for `country` (see [`Options`]).
+pub fn scaffold(country: &str, options: &Options) -> Result<Memory> {
+    scaffold_in(&world()?, country, options)
 }
 
 /// [`scaffold`] with the countries of `world`, decoded once by the caller.
-pub fn scaffold_in(world: &[Country], country: &str, extent: Option<Rect<f64>>) -> Result<Memory> {
+pub fn scaffold_in(world: &[Country], country: &str, options: &Options) -> Result<Memory> {
     let focus = find_country(world, country)?;
-    let framed = default_extent(focus).ok_or_else(|| Error::Data {
+    let framed = default_extent(world, focus, options.with_exclaves).ok_or_else(|| Error::Data {
         at: Location::file("--country"),
         message: format!("{} has no outline in the built-in base map", focus.name),
     })?;
-    let extent = extent.unwrap_or(framed);
+    let extent = options.extent.unwrap_or(framed);
     // Neighbours within a wider box, clipped to it so the file stays small.
     let w = extent.width().max(extent.height()) * 0.5;
     let around = Rect::new(
@@ -212,31 +292,52 @@ pub fn scaffold_in(world: &[Country], country: &str, extent: Option<Rect<f64>>) 
     }
     let basemap = serde_json::to_string(&json!({"type": "FeatureCollection", "features": features}))
         .map_err(|e| Error::Render(e.to_string()))?;
-    let today = chrono::Utc::now().date_naive();
+    let unset = crate::scenario::UNSET_DAY;
+    let (first, last, example_day) = match options.days {
+        Some((from, to)) => (from.to_string(), to.to_string(), from.to_string()),
+        None => (unset.to_string(), unset.to_string(), unset.to_string()),
+    };
+    let days_note = match options.days {
+        Some(_) => "# The war's days, as given to init (--from, --to).".to_string(),
+        None => format!(
+            "# Set the war's days: `check` refuses the placeholders {unset} until you do (or run init with\n\
+             # --from YYYY-MM-DD --to YYYY-MM-DD)."
+        ),
+    };
+    let subtitle = match options.days {
+        Some((from, to)) => format!("Day by day, {} to {}", from.format("%-d %B %Y"), to.format("%-d %B %Y")),
+        None => "Day by day".to_string(),
+    };
     let r = |v: f64| (v * 100.0).round() / 100.0;
     let manifest = format!(
         r##"# A new scenario for {name}, made by `frontline init`. Paths are relative to this file.
 # Next: add places (frontline import geonames XX.txt --scenario .), then events and the baseline,
 # then `frontline check --scenario DIR`. See the README's "Your own conflict".
 title = "{name}: who held what"
-subtitle = "Day by day"
+subtitle = "{subtitle}"
+{days_note}
 first_day = "{first}"
 last_day = "{last}"
+# The first day's panel says where the starting lines come from: write it here.
+first_day_note = "Starting lines: the baseline (say where it comes from)."
 gazetteer = "gazetteer.csv"
 baseline = "baseline.csv"
 events = "events.csv"
 sources = "sources.csv"
 basemap = "basemap.geojson"
+# Printed on every frame, page and chart: add the sources of your places and rows.
 credits = [
   "{credit}",
-  "Places: GeoNames (geonames.org), CC BY 4.0",
 ]
 
 [map]
 # focus may list several names: a country and territory Natural Earth assigns elsewhere.
 focus = ["{name}"]
+# The country's main body and a margin{exclaves}.
 extent = [{w}, {s}, {e}, {n}]
-label_population = 100000
+# "auto" labels the {count} most populous places in view (all of them when fewer have a
+# population), so a war of villages names its villages; or a number of people.
+label_population = "auto"
 
 # How the land between places is allocated (see the README, "Land between places").
 # Rivers that were lines of control make it truer: cut them from Natural Earth with
@@ -263,9 +364,15 @@ name = "Side B (rename me)"
 colour = "#2f6db5"
 "##,
         name = focus.name,
-        first = today,
-        last = today + chrono::Days::new(6),
         credit = WORLD_CREDIT,
+        exclaves = if options.extent.is_some() {
+            " as given to init (--extent)"
+        } else if options.with_exclaves {
+            ", exclaves included (--with-exclaves)"
+        } else {
+            "; its exclaves are left out (init --with-exclaves frames them)"
+        },
+        count = crate::scenario::LabelPopulation::AUTO_COUNT,
         rules = Folding::RULES.iter().map(|(name, what)| format!("#   {name}: {what}")).collect::<Vec<_>>().join("\n"),
         fold = folding_for(&focus.name).iter().map(|r| format!("\"{r}\"")).collect::<Vec<_>>().join(", "),
         w = r(extent.min().x),
@@ -285,7 +392,7 @@ colour = "#2f6db5"
         "events.csv",
         format!(
             "date,place,faction,action,confidence,source,quote,note\n\
-             # {today},Capital City,side-b,captured,reported,r1,,\"What the page reports, in your own words.\"\n"
+             # {example_day},Capital City,side-b,captured,reported,r1,,\"What the page reports, in your own words.\"\n"
         ),
     );
     files.insert(

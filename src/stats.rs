@@ -230,6 +230,11 @@ pub fn draw_chart<DB: DrawingBackend>(
         .label_font(("sans-serif", 14))
         .draw()
         .map_err(fail)?;
+    draw_credits(&footer, scenario)
+}
+
+/// The credits under a chart: the scenario's, then how areas are measured.
+fn draw_credits<DB: DrawingBackend>(footer: &DrawingArea<DB, Shift>, scenario: &Scenario) -> Result<()> {
     let mut y = 4;
     for line in scenario.credits.iter().map(String::as_str).chain(std::iter::once(
         "Areas: land allocated to the nearest place by travel cost (rivers costly to cross), equal-area projection",
@@ -246,12 +251,135 @@ pub fn draw_chart<DB: DrawingBackend>(
     Ok(())
 }
 
+/// What a chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartOf {
+    /// The area each faction holds, stacked: the whole country.
+    #[default]
+    Held,
+    /// Each faction's gain or loss of area since the first charted day: in a war that moves
+    /// a small part of a country, the land that changed hands, at a readable scale.
+    Change,
+}
+
+/// Each faction's area on each day minus its area on the first day of `rows`, km².
+pub fn change_since_first_day(scenario: &Scenario, rows: &[FactionDay]) -> Vec<(FactionId, Vec<(NaiveDate, f64)>)> {
+    let mut days: Vec<NaiveDate> = rows.iter().map(|r| r.date).collect();
+    days.dedup();
+    let area = |f: FactionId, d: NaiveDate| -> f64 {
+        rows.iter().filter(|r| r.date == d && r.faction == Some(f)).map(|r| r.area_km2).sum()
+    };
+    scenario
+        .factions
+        .iter()
+        .map(|f| {
+            let start = days.first().map_or(0.0, |d| area(f.id, *d));
+            (f.id, days.iter().map(|d| (*d, area(f.id, *d) - start)).collect())
+        })
+        .collect()
+}
+
+/// Draws each faction's change of area since the first day as a line, around a zero line.
+pub fn draw_change_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scenario: &Scenario,
+    rows: &[FactionDay],
+) -> Result<()> {
+    let series = change_since_first_day(scenario, rows);
+    let days: Vec<NaiveDate> = series.first().map(|(_, s)| s.iter().map(|(d, _)| *d).collect()).unwrap_or_default();
+    if days.is_empty() {
+        return Err(Error::Render("no day to chart".into()));
+    }
+    area.fill(&RGBColor(0xfb, 0xfa, 0xf7)).map_err(fail)?;
+    let (_, height) = area.dim_in_pixel();
+    let credit_lines = scenario.credits.len() as u32 + 1;
+    let (plot, footer) = area.split_vertically(height.saturating_sub(18 * credit_lines + 16));
+    let reach = series.iter().flat_map(|(_, s)| s.iter().map(|(_, v)| v.abs())).fold(0.0, f64::max).max(1.0) * 1.15;
+    let last = (days.len() - 1).max(1) as f64;
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(
+            format!("{}: area gained or lost since {}", scenario.title, days[0].format("%-d %b %Y")),
+            ("sans-serif", 24).into_font(),
+        )
+        .margin(16)
+        .margin_right(40)
+        .x_label_area_size(48)
+        .y_label_area_size(84)
+        .build_cartesian_2d(0f64..last, -reach..reach)
+        .map_err(fail)?;
+    let label = |x: &f64| {
+        let i = x.round() as usize;
+        if (x - x.round()).abs() < 1e-6 && i < days.len() {
+            days[i].format("%-d %b").to_string()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .x_labels(days.len().min(16))
+        .x_label_formatter(&label)
+        .y_label_formatter(&|v| format!("{v:+.0}"))
+        .x_desc("Day (state at the end of the day)")
+        .y_desc("Change of area held, km²")
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .light_line_style(RGBColor(0xe4, 0xe2, 0xdc))
+        .max_light_lines(1)
+        .draw()
+        .map_err(fail)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (last, 0.0)],
+            RGBColor(0x60, 0x60, 0x60).stroke_width(1),
+        )))
+        .map_err(fail)?;
+    for (f, values) in &series {
+        let f = scenario.faction(*f);
+        let colour = RGBColor(f.colour.r, f.colour.g, f.colour.b);
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                values.iter().enumerate().map(|(i, (_, v))| (i as f64, *v)).collect::<Vec<_>>(),
+                colour.stroke_width(3),
+            )))
+            .map_err(fail)?
+            .label(f.name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 3), (x + 14, y + 3)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(RGBColor(255, 255, 255).mix(0.85))
+        .border_style(RGBColor(0x90, 0x90, 0x90))
+        .label_font(("sans-serif", 14))
+        .draw()
+        .map_err(fail)?;
+    draw_credits(&footer, scenario)
+}
+
+fn draw_of<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scenario: &Scenario,
+    rows: &[FactionDay],
+    of: ChartOf,
+) -> Result<()> {
+    match of {
+        ChartOf::Held => draw_chart(area, scenario, rows),
+        ChartOf::Change => draw_change_chart(area, scenario, rows),
+    }
+}
+
 /// The chart as an SVG document of `width` × `height`.
 pub fn chart_svg(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u32) -> Result<String> {
+    chart_svg_of(scenario, rows, width, height, ChartOf::Held)
+}
+
+/// The chart of `of` as an SVG document of `width` × `height`.
+pub fn chart_svg_of(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u32, of: ChartOf) -> Result<String> {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_chart(&area, scenario, rows)?;
+        draw_of(&area, scenario, rows, of)?;
         area.present().map_err(fail)?;
     }
     Ok(svg)
@@ -259,12 +387,17 @@ pub fn chart_svg(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u
 
 /// The chart as a PNG of `width` × `height`.
 pub fn chart_png(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u32) -> Result<Vec<u8>> {
+    chart_png_of(scenario, rows, width, height, ChartOf::Held)
+}
+
+/// The chart of `of` as a PNG of `width` × `height`.
+pub fn chart_png_of(scenario: &Scenario, rows: &[FactionDay], width: u32, height: u32, of: ChartOf) -> Result<Vec<u8>> {
     let mut pixmap = tiny_skia::Pixmap::new(width, height)
         .ok_or_else(|| Error::Render(format!("cannot allocate a {width}x{height} image")))?;
     {
         let backend = crate::raster::SkiaBackend::new(&mut pixmap, 1)?;
         let area = backend.into_drawing_area();
-        draw_chart(&area, scenario, rows)?;
+        draw_of(&area, scenario, rows, of)?;
         area.present().map_err(fail)?;
     }
     crate::raster::encode_png(&pixmap).map_err(|e| Error::Encode(e.to_string()))

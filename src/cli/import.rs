@@ -10,9 +10,65 @@ use frontline::scenario::{Folder, Manifest, ScenarioFiles};
 
 use super::files::write_atomic;
 
+/// The credit a scenario with GeoNames places carries.
+const GEONAMES_CREDIT: &str = "Places: GeoNames (geonames.org), CC BY 4.0";
+
 /// Reads an input file the way scenario files are read: a regular UTF-8 file under the cap.
-fn read_input(path: &Path, max_bytes: u64) -> anyhow::Result<String> {
+pub(super) fn read_input(path: &Path, max_bytes: u64) -> anyhow::Result<String> {
     Ok(Folder { dir: PathBuf::from("."), max_bytes }.read(&path.to_string_lossy())?)
+}
+
+/// `scenario.toml`'s text with `credit` first in its credits (unless it is there already).
+fn with_credit(manifest: &str, credit: &str) -> String {
+    let quoted = toml::Value::String(credit.to_string()).to_string();
+    if manifest.contains(&quoted) {
+        return manifest.to_string();
+    }
+    let mut out = String::with_capacity(manifest.len() + quoted.len() + 16);
+    let mut done = false;
+    let mut in_table = false;
+    for line in manifest.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !done && !in_table && trimmed.starts_with('[') {
+            // No credits before the first table: add them here, at the top level.
+            out.push_str(&format!("credits = [{quoted}]\n\n"));
+            done = true;
+        }
+        in_table |= trimmed.starts_with('[');
+        if !done && !in_table && trimmed.starts_with("credits") && trimmed[7..].trim_start().starts_with('=') {
+            if let Some(open) = line.find('[') {
+                out.push_str(&line[..=open]);
+                out.push_str(&format!("\n  {quoted},"));
+                out.push_str(&line[open + 1..]);
+                done = true;
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    if !done {
+        out.push_str(&format!("\ncredits = [{quoted}]\n"));
+    }
+    out
+}
+
+/// Adds `credit` to the credits of the scenario in `folder` (once): the manifest is edited
+/// as text, so the user's comments and layout stay, and the result must still read.
+pub(super) fn add_credit(folder: &Folder, credit: &str) -> anyhow::Result<()> {
+    let text = folder.read("scenario.toml")?;
+    let edited = with_credit(&text, credit);
+    if edited == text {
+        return Ok(());
+    }
+    toml::from_str::<Manifest>(&edited).with_context(|| {
+        format!(
+            "adding a credit to {} would break it: add {credit:?} to its credits yourself",
+            folder.display("scenario.toml")
+        )
+    })?;
+    write_atomic(&folder.dir.join("scenario.toml"), edited.as_bytes())?;
+    eprintln!("credited {credit:?} in {}", folder.display("scenario.toml"));
+    Ok(())
 }
 
 /// `frontline import geonames FILE --scenario DIR`.
@@ -39,6 +95,7 @@ pub fn geonames(
     let places = read_dump(&read_input(dump, max_bytes)?, &dump.display().to_string(), &admin1, &filter)?;
     let (csv, merged) = merge(&existing, &shown, &places)?;
     write_atomic(&target, csv.as_bytes())?;
+    add_credit(&folder, GEONAMES_CREDIT)?;
     eprintln!(
         "wrote {shown}: {} places added, {} already there and left as they were ({} populated places read from {})",
         merged.added,

@@ -37,7 +37,12 @@ pub fn parse_extent(text: &str) -> Result<Rect<f64>, String> {
 /// A folder that holds anything is refused: `init` never overwrites what a user wrote.
 /// With `force`, each file it would replace is first copied to `NAME.bak-YYYYMMDDTHHMMSSZ`
 /// (UTC) beside it, so nothing is lost either way.
-pub fn init(dir: &Path, country: &str, extent: Option<Rect<f64>>, force: bool) -> anyhow::Result<ExitCode> {
+pub fn init(dir: &Path, country: &str, options: &frontline::init::Options, force: bool) -> anyhow::Result<ExitCode> {
+    if let Some((from, to)) = options.days
+        && to < from
+    {
+        bail!("--to {to} is before --from {from}");
+    }
     if dir.exists() && !dir.is_dir() {
         bail!("{} is a file, not a folder; init writes a new scenario into a folder", dir.display());
     }
@@ -58,7 +63,7 @@ pub fn init(dir: &Path, country: &str, extent: Option<Rect<f64>>, force: bool) -
             shown.join(", ")
         );
     }
-    let files = frontline::init::scaffold(country, extent)?;
+    let files = frontline::init::scaffold(country, options)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     for (name, text) in &files.files {
@@ -77,6 +82,13 @@ pub fn init(dir: &Path, country: &str, extent: Option<Rect<f64>>, force: bool) -
         files.files.keys().cloned().collect::<Vec<_>>().join(", "),
         dir.display()
     );
+    if options.days.is_none() {
+        eprintln!(
+            "its days are placeholders ({}): set first_day and last_day in scenario.toml, or init again with \
+             --from YYYY-MM-DD --to YYYY-MM-DD --force",
+            frontline::scenario::UNSET_DAY
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

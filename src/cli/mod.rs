@@ -10,6 +10,7 @@ mod query;
 mod render;
 mod site;
 mod stats;
+mod wikimap;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,6 +170,10 @@ enum Command {
         /// The chart's size in pixels.
         #[arg(long, value_name = "WxH", default_value = "1200x700", value_parser = render::parse_size)]
         size: render::Size,
+        /// What the chart shows: `held` (the area each side holds, stacked) or `change` (each
+        /// side's gain or loss since the first day: the land that changed hands).
+        #[arg(long, value_enum, default_value_t = stats::ChartKind::Held)]
+        chart_of: stats::ChartKind,
     },
     /// Writes one self-contained page (DIR/index.html) to scrub the days, click a place for
     /// its evidence, and see the area chart; it works opened straight from disk.
@@ -194,6 +199,15 @@ enum Command {
         /// What the frames show, west,south,east,north in degrees (default: the country and a margin).
         #[arg(long, value_name = "W,S,E,N", value_parser = init::parse_extent, allow_hyphen_values = true)]
         extent: Option<geo::Rect<f64>>,
+        /// The war's first day (without it, a placeholder that check refuses until set).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, requires = "to")]
+        from: Option<NaiveDate>,
+        /// The war's last day.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day, requires = "from")]
+        to: Option<NaiveDate>,
+        /// Frame the country's exclaves too (by default the frame fits its main body).
+        #[arg(long)]
+        with_exclaves: bool,
         /// Write into a folder that holds files: each file replaced is first copied to
         /// NAME.bak-YYYYMMDDTHHMMSSZ beside it.
         #[arg(long)]
@@ -263,6 +277,25 @@ enum ImportCommand {
         /// A TOML [actors] table: ACLED actor name = faction id; a name ending in * is a prefix.
         #[arg(long, value_name = "FILE")]
         actors: PathBuf,
+    },
+    /// A Wikipedia detailed-map module (its raw text; one file per revision) into places,
+    /// the baseline and dated rows. Its text is CC BY-SA 4.0: the scenario credits it.
+    WikipediaMap {
+        /// The module's raw text, e.g. saved from index.php?title=Module:…&action=raw&oldid=N.
+        #[arg(required = true, num_args = 1..)]
+        modules: Vec<PathBuf>,
+        /// The day of each revision, in the order of the files (the earliest gives the baseline).
+        #[arg(long = "date", value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        dates: Vec<NaiveDate>,
+        /// The id (oldid) of each revision, in the order of the files, for the sources' addresses.
+        #[arg(long = "oldid", value_name = "N")]
+        oldids: Vec<u64>,
+        /// The module's title, e.g. "Module:Syrian civil war detailed map".
+        #[arg(long)]
+        title: String,
+        /// A TOML [colours] table: colour word of the mark files = faction id, e.g. red = "gov".
+        #[arg(long, value_name = "FILE")]
+        colours: PathBuf,
     },
 }
 
@@ -375,11 +408,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             export::export(files.as_ref(), mode, kind, out)
         }
-        Command::Stats { from, to, format, chart, size } => {
-            stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode })
+        Command::Stats { from, to, format, chart, size, chart_of } => {
+            stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode, chart_of })
         }
         Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
-        Command::Init { dir, country, extent, force } => init::init(&dir, &country, extent, force),
+        Command::Init { dir, country, extent, from, to, with_exclaves, force } => {
+            let days = from.zip(to);
+            init::init(&dir, &country, &frontline::init::Options { extent, days, with_exclaves }, force)
+        }
         Command::Import { what: ImportCommand::Geonames { file, admin1, min_population, all_codes } } => {
             import::geonames(
                 cli.scenario.as_deref(),
@@ -396,6 +432,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             &file,
             &actors,
         ),
+        Command::Import { what: ImportCommand::WikipediaMap { modules, dates, oldids, title, colours } } => {
+            wikimap::import(
+                cli.scenario.as_deref(),
+                cli.max_input_mb.saturating_mul(1 << 20),
+                wikimap::WikiMapJob { modules, dates, oldids, title, colours },
+            )
+        }
         Command::Places { query, format } => query::places(files.as_ref(), query.as_deref(), format),
     }
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use frontline::Scenario;
 use frontline::scenario::{Mode, ScenarioFiles};
-use frontline::stats::{chart_png, chart_svg, daily};
+use frontline::stats::{ChartOf, chart_png_of, chart_svg_of, daily};
 use frontline::territory::Territory;
 
 use super::files::write_atomic;
@@ -23,6 +23,16 @@ pub struct StatsJob {
     pub chart: Option<PathBuf>,
     pub size: Size,
     pub mode: Mode,
+    pub chart_of: ChartKind,
+}
+
+/// `--chart-of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartKind {
+    /// The area each side holds, stacked.
+    Held,
+    /// Each side's gain or loss of area since the first day.
+    Change,
 }
 
 /// `frontline stats`.
@@ -32,10 +42,14 @@ pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCod
     let model = s.model_with(job.mode);
     let territory = Territory::new(&s);
     let rows = daily(&s, &model, &territory, from, to);
+    let of = match job.chart_of {
+        ChartKind::Held => ChartOf::Held,
+        ChartKind::Change => ChartOf::Change,
+    };
     if let Some(path) = &job.chart {
         let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("png") => chart_png(&s, &rows, job.size.width, job.size.height)?,
-            Some("svg") => chart_svg(&s, &rows, job.size.width, job.size.height)?.into_bytes(),
+            Some("png") => chart_png_of(&s, &rows, job.size.width, job.size.height, of)?,
+            Some("svg") => chart_svg_of(&s, &rows, job.size.width, job.size.height, of)?.into_bytes(),
             _ => bail!("--chart {}: expected a file name ending in .png or .svg", path.display()),
         };
         write_atomic(path, &bytes)?;

@@ -2,9 +2,11 @@
 //!
 //! - [`geonames`]: GeoNames' country dump into gazetteer rows, merged with the user's.
 //! - [`acled`]: ACLED exports into event rows (territory changes only).
+//! - [`wikimap`]: Wikipedia's detailed-map modules into places, a baseline and dated rows.
 
 pub mod acled;
 pub mod geonames;
+pub mod wikimap;
 
 use std::collections::{BTreeMap, HashSet};
 

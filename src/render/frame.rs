@@ -678,7 +678,16 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     y = legend_top + ((s.factions.len() + 4) as f64 * 27.0 + 40.0) * scale;
 
     // The day's changes.
-    let credits_top = panel.max().y - (s.credits.len() as f64 * 19.0 + 30.0) * scale;
+    // The credits take the lines they wrap to (a long credit wraps on a narrow panel), so
+    // the last one always ends inside the frame.
+    let credit_lines: usize = s
+        .credits
+        .iter()
+        .chain(std::iter::once(&t.projection))
+        .map(|c| p.wrap(c, 13.0, Weight::Regular, width).len())
+        .sum();
+    let credits_height = (s.credits.len() as f64 * 19.0 + 30.0).max(credit_lines as f64 * 13.0 * 1.3 + 12.0);
+    let credits_top = panel.max().y - credits_height * scale;
     let changes = day_changes(atlas, day);
     write(p, &t.this_day, 19.0, Weight::Bold, style.text, &mut y, 2.0, bg)?;
     let sources_block = 80.0 * scale;

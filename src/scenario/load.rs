@@ -34,6 +34,19 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         message: e.message().to_string(),
     })?;
     let at = |field: &str| Location::file(manifest_name.clone()).field(field);
+    for (field, value, flag) in [("first_day", &manifest.first_day, "--from"), ("last_day", &manifest.last_day, "--to")]
+    {
+        if value.trim() == super::manifest::UNSET_DAY {
+            return Err(Error::Data {
+                at: at(field),
+                message: format!(
+                    "not set yet: write the war's {} day here as YYYY-MM-DD (or start again with \
+                     `frontline init DIR --country NAME --from YYYY-MM-DD --to YYYY-MM-DD`; {flag} sets this one)",
+                    if field == "first_day" { "first" } else { "last" }
+                ),
+            });
+        }
+    }
     let first_day = parse_date(&manifest.first_day, at("first_day"))?;
     let last_day = parse_date(&manifest.last_day, at("last_day"))?;
     if last_day < first_day {
@@ -125,6 +138,9 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
     let focus = manifest.map.focus.as_ref().map(|f| f.names()).unwrap_or_default();
     let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), &focus)?;
     let extent = extent_rect(manifest.map.extent, at("map.extent"))?;
+    let label_population = manifest.map.label_population.threshold(
+        gazetteer.places().iter().filter(|p| geo::Intersects::intersects(&extent, &p.position)).map(|p| p.population),
+    );
     problems.extend(super::placement::places_far_from_focus(&gazetteer, &basemap, extent, &gazetteer_name));
     let mut insets = Vec::new();
     for (i, entry) in manifest.map.insets.iter().enumerate() {
@@ -142,7 +158,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
             extent: extent_rect(entry.extent, field("extent"))?,
             corner: entry.corner,
             width,
-            label_population: entry.label_population.unwrap_or(manifest.map.label_population / 10),
+            label_population: entry.label_population.unwrap_or(label_population / 10),
         });
     }
     let reach_field = if manifest.land.reach_km.is_some() { "land.reach_km" } else { "map.reach_km" };
@@ -194,7 +210,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         regions,
         inference,
         basemap,
-        map: MapSettings { extent, label_population: manifest.map.label_population, insets },
+        map: MapSettings { extent, label_population, insets },
         land,
         credits: manifest.credits,
         first_day_note: manifest.first_day_note,

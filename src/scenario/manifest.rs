@@ -103,9 +103,10 @@ pub struct MapEntry {
     #[serde(default)]
     pub reach_km: Option<f64>,
     /// Places with at least this population get a label (the capital and every place
-    /// that changes hands are labelled anyway).
-    #[serde(default = "default_label_population")]
-    pub label_population: u64,
+    /// that changes hands are labelled anyway), or `"auto"`: a threshold fitted to the
+    /// places in view (see [`LabelPopulation::Auto`]).
+    #[serde(default)]
+    pub label_population: LabelPopulation,
     /// Close-ups drawn in a corner of the map, optional.
     #[serde(default)]
     pub insets: Vec<InsetEntry>,
@@ -145,9 +146,57 @@ pub enum Corner {
     BottomRight,
 }
 
-fn default_label_population() -> u64 {
-    100_000
+/// `[map] label_population`: a number of people, or `"auto"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "toml::Value")]
+pub enum LabelPopulation {
+    /// Places with at least this many people are labelled.
+    At(u64),
+    /// The threshold that labels the [`LabelPopulation::AUTO_COUNT`] most populous places
+    /// in view (every place in view when fewer have a population): a war of villages gets
+    /// its villages named, a war of cities its cities.
+    Auto,
 }
+
+impl LabelPopulation {
+    /// How many places `auto` aims to label.
+    pub const AUTO_COUNT: usize = 20;
+
+    /// The threshold for places of these populations (those in view).
+    pub fn threshold(self, populations: impl Iterator<Item = Option<u64>>) -> u64 {
+        match self {
+            LabelPopulation::At(n) => n,
+            LabelPopulation::Auto => {
+                let mut known: Vec<u64> = populations.flatten().filter(|p| *p > 0).collect();
+                known.sort_unstable_by(|a, b| b.cmp(a));
+                match known.get(Self::AUTO_COUNT - 1) {
+                    Some(n) => *n,
+                    None => 0,
+                }
+            }
+        }
+    }
+}
+
+impl Default for LabelPopulation {
+    fn default() -> Self {
+        LabelPopulation::At(100_000)
+    }
+}
+
+impl TryFrom<toml::Value> for LabelPopulation {
+    type Error = String;
+    fn try_from(v: toml::Value) -> Result<Self, Self::Error> {
+        match v {
+            toml::Value::Integer(n) if n >= 0 => Ok(LabelPopulation::At(n as u64)),
+            toml::Value::String(s) if s.trim().eq_ignore_ascii_case("auto") => Ok(LabelPopulation::Auto),
+            other => Err(format!("expected a number of people (e.g. 100000) or \"auto\", found {other}")),
+        }
+    }
+}
+
+/// What `init` writes for a day the user has not given yet; `check` says how to set it.
+pub const UNSET_DAY: &str = "YYYY-MM-DD";
 
 /// The `[inference]` table: the assessed-control rules (see `frontline::inference`).
 #[derive(Debug, Clone, Deserialize)]

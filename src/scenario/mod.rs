@@ -9,7 +9,9 @@ mod validity;
 
 pub use files::{AllowLong, Embedded, Folder, Memory, SYRIA_2024, ScenarioFiles};
 pub use load::is_inside_path;
-pub use manifest::{Corner, FactionEntry, Focus, InferenceEntry, InsetEntry, Manifest, MapEntry, NamesEntry};
+pub use manifest::{
+    Corner, FactionEntry, Focus, InferenceEntry, InsetEntry, LabelPopulation, Manifest, MapEntry, NamesEntry, UNSET_DAY,
+};
 pub use placement::FOCUS_MARGIN_KM;
 pub use text::{Text, TextEntry, TextProblem};
 

@@ -95,9 +95,11 @@ pub fn page(
     let licence_comment = format!("/* Leaflet {LEAFLET_VERSION}: {} */", LEAFLET_LICENSE.replace("*/", "* /"));
     let leaflet = script_safe(&format!("{licence_comment}\n{LEAFLET_JS}"));
     let title = escape(&scenario.title);
+    let search = escape(&search_hint(scenario));
     let (data, script) = (json_in_script(&json), script_safe(PAGE_JS));
     fill(PAGE_HTML, |name| match name {
         "title" => Some(title.as_str()),
+        "search_hint" => Some(search.as_str()),
         "leaflet_css" => Some(LEAFLET_CSS),
         "page_css" => Some(PAGE_CSS),
         "leaflet_js" => Some(leaflet.as_str()),
@@ -105,6 +107,24 @@ pub fn page(
         "page_js" => Some(script.as_str()),
         _ => None,
     })
+}
+
+/// The search box's hint: an example from the scenario's own places (the most populous in
+/// view, else the first one the frames always label, else the first), never another war's.
+pub fn search_hint(scenario: &Scenario) -> String {
+    let places = scenario.gazetteer.places();
+    let in_view: Vec<_> =
+        places.iter().filter(|p| geo::Intersects::intersects(&scenario.map.extent, &p.position)).collect();
+    let example = in_view
+        .iter()
+        .filter(|p| p.population.is_some_and(|n| n > 0))
+        .max_by_key(|p| p.population)
+        .or_else(|| in_view.iter().find(|p| p.label == crate::gazetteer::LabelRule::Always))
+        .or_else(|| in_view.first());
+    match example {
+        Some(p) => format!("Name or alias, e.g. {}", p.name),
+        None => "Name or alias".to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ fn init_refuses_a_folder_with_files_and_with_force_keeps_a_backup() {
 #[test]
 fn commented_example_rows_are_never_data_and_kyiv_is_imported() {
     let w = Workdir::new();
-    w.run(&["init", "war", "--country", "Ukraine"]).success();
+    w.run(&["init", "war", "--country", "Ukraine", "--from", "2024-01-01", "--to", "2024-01-07"]).success();
     let gazetteer = w.read("war/gazetteer.csv");
     assert!(gazetteer.contains("\n# capital,") && !gazetteer.contains("703448"), "{gazetteer}");
     // A dump holding Kyiv under its real GeoNames id, 703448.
@@ -67,7 +67,7 @@ fn init_frames_every_country_of_the_built_in_map_so_that_check_accepts_it() {
     let w = Workdir::new();
     for (i, country) in ["Russia", "United States of America", "Fiji", "New Zealand", "Kiribati"].iter().enumerate() {
         let dir = format!("c{i}");
-        w.run(&["init", &dir, "--country", country]).success();
+        w.run(&["init", &dir, "--country", country, "--from", "2024-01-01", "--to", "2024-01-07"]).success();
         let manifest = w.read(&format!("{dir}/scenario.toml"));
         let line = manifest.lines().find(|l| l.starts_with("extent = ")).unwrap();
         w.run(&["--scenario", &dir, "check"]).success().says("0 error(s)");
@@ -76,9 +76,11 @@ fn init_frames_every_country_of_the_built_in_map_so_that_check_accepts_it() {
     // Every country, through the same library calls as `init` and `check` (a process per
     // country would take minutes).
     let world = frontline::init::world().unwrap();
+    let day = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+    let options = frontline::init::Options { days: Some((day("2024-01-01"), day("2024-01-07"))), ..Default::default() };
     let mut rejected = Vec::new();
     for country in &world {
-        let files = frontline::init::scaffold_in(&world, &country.name, None).unwrap();
+        let files = frontline::init::scaffold_in(&world, &country.name, &options).unwrap();
         let report = frontline::Scenario::load_report(&files);
         let errors: Vec<String> = report
             .problems
@@ -91,4 +93,63 @@ fn init_frames_every_country_of_the_built_in_map_so_that_check_accepts_it() {
         }
     }
     assert!(rejected.is_empty(), "{} of {} countries rejected:\n{}", rejected.len(), world.len(), rejected.join("\n"));
+}
+
+/// Without --from/--to the days are placeholders that `check` refuses, saying how to set
+/// them; with them, the manifest holds the war's days.
+#[test]
+fn init_days_are_the_wars_or_placeholders_that_check_refuses() {
+    let w = Workdir::new();
+    w.run(&["init", "war", "--country", "Ukraine"]).success().says("placeholders");
+    w.run(&["--scenario", "war", "check"])
+        .failure()
+        .says("field `first_day`: not set yet")
+        .says("--from YYYY-MM-DD --to YYYY-MM-DD");
+    w.edit("war/scenario.toml", "first_day = \"YYYY-MM-DD\"", "first_day = \"2022-02-24\"");
+    w.run(&["--scenario", "war", "check"]).failure().says("field `last_day`: not set yet");
+    w.run(&["init", "w2", "--country", "Ukraine", "--from", "2022-02-24", "--to", "2022-03-05"]).success();
+    let manifest = w.read("w2/scenario.toml");
+    assert!(manifest.contains("first_day = \"2022-02-24\"\nlast_day = \"2022-03-05\""), "{manifest}");
+    assert!(manifest.contains("label_population = \"auto\""), "{manifest}");
+    assert!(!manifest.contains("GeoNames"), "GeoNames is credited when its places are imported:\n{manifest}");
+    w.run(&["--scenario", "w2", "check"]).success().says("0 error(s)");
+    w.run(&["init", "w3", "--country", "Ukraine", "--from", "2022-03-05", "--to", "2022-02-24"])
+        .failure()
+        .says("before --from");
+    let lone = w.run(&["init", "w4", "--country", "Ukraine", "--from", "2022-03-05"]);
+    lone.says("--to <YYYY-MM-DD>");
+    assert!(!w.path("w4").exists(), "--from without --to wrote a scenario");
+}
+
+/// The frame fits the main body: an exclave across another country's land is left out
+/// unless asked for (Oman's Musandam, north of the UAE; Azerbaijan's Nakhchivan).
+#[test]
+fn the_frame_fits_the_main_body_and_exclaves_come_on_request() {
+    let world = frontline::init::world().unwrap();
+    let country = |n: &str| frontline::init::find_country(&world, n).unwrap();
+    let north = |n: &str, with: bool| frontline::init::default_extent(&world, country(n), with).unwrap().max().y;
+    assert!(
+        north("Oman", false) < 26.0 && north("Oman", true) > 26.4,
+        "{} {}",
+        north("Oman", false),
+        north("Oman", true)
+    );
+    use geo::Contains;
+    let az = country("Azerbaijan");
+    let (nakhchivan, baku) = (geo::Point::new(45.41, 39.21), geo::Point::new(49.87, 40.41));
+    let body = frontline::init::main_body(&world, az, false);
+    assert!(body.contains(&baku) && !body.contains(&nakhchivan));
+    assert!(frontline::init::main_body(&world, az, true).contains(&nakhchivan));
+    // Islands near the coast stay: Japan's Hokkaido and Kyushu, Indonesia's Papua.
+    let japan = frontline::init::main_body(&world, country("Japan"), false);
+    assert!(japan.contains(&geo::Point::new(142.5, 43.5)) && japan.contains(&geo::Point::new(131.0, 32.5)));
+    let indonesia = frontline::init::main_body(&world, country("Indonesia"), false);
+    assert!(indonesia.contains(&geo::Point::new(138.5, -4.0)), "Papua left out");
+    let w = Workdir::new();
+    w.run(&["init", "om", "--country", "Oman", "--from", "2024-01-01", "--to", "2024-01-02"]).success();
+    w.run(&["init", "om2", "--country", "Oman", "--with-exclaves", "--from", "2024-01-01", "--to", "2024-01-02"])
+        .success();
+    let extent =
+        |d: &str| w.read(&format!("{d}/scenario.toml")).lines().find(|l| l.starts_with("extent")).unwrap().to_string();
+    assert_ne!(extent("om"), extent("om2"));
 }

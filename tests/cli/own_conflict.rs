@@ -8,6 +8,7 @@ use frontline::territory::Territory;
 use geo::{Contains, Point};
 
 use crate::export::ogrinfo;
+use crate::probe::{Frame, assert_credits_whole};
 use crate::workdir::{Workdir, fixture};
 
 /// The fixture's GeoNames dump moved to Ukraine: invented places in the exact format.
@@ -60,8 +61,9 @@ fn init_import_events_acled_render_and_export() {
     let w = Workdir::new();
     // 1. init
     w.run(&["init", "war", "--country", "Ukrane"]).failure().says("\"Ukraine\"");
-    w.run(&["init", "war", "--country", "Ukraine"]).success().says("wrote a new scenario");
-    w.run(&["init", "war", "--country", "Ukraine"]).failure().says("never overwrites");
+    let init = ["init", "war", "--country", "Ukraine", "--from", "2024-03-01", "--to", "2024-03-07"];
+    w.run(&init).success().says("wrote a new scenario");
+    w.run(&init).failure().says("never overwrites");
     w.run(&["--scenario", "war", "check"]).success().says("no places yet");
     let manifest = w.read("war/scenario.toml");
     assert!(manifest.contains("focus = [\"Ukraine\"]") && manifest.contains("extent = [2"), "{manifest}");
@@ -110,6 +112,55 @@ fn init_import_events_acled_render_and_export() {
     if let Some(info) = ogrinfo(&w.path("history.geojson")) {
         assert!(info.contains(&format!("Feature Count: {}", features.len())), "{info}");
     }
+    // 6. A full-size frame of this war of villages names its villages and shows its
+    // credits whole.
+    the_village_war_is_labelled_and_credited_at_1280x720(&w, &on(6));
+}
+
+/// Text pixels beside a village (Rybne, 4,200 or 800 people) that did not change hands on `day`, with `init`'s automatic
+/// label threshold and with the old fixed one of 100,000 people (which labels nothing
+/// here); and the credits at the foot of the panel, whole.
+fn the_village_war_is_labelled_and_credited_at_1280x720(w: &Workdir, day: &str) {
+    let render = |out: &str| {
+        w.run(&[
+            "--scenario",
+            "war",
+            "render",
+            "--out",
+            out,
+            "--size",
+            "1280x720",
+            "--from",
+            day,
+            "--to",
+            day,
+            "--quiet",
+        ])
+        .success();
+        Frame::read(&w.path(&format!("{out}/{day}.png")))
+    };
+    let s = Scenario::from_dir(w.path("war")).unwrap();
+    let model = s.model();
+    let territory = Territory::new(&s);
+    let atlas = Atlas::new(&s, &model, &territory, 1280, 720, Style::default()).unwrap();
+    let at = atlas.positions[s.gazetteer.by_key("rybne-river-province").expect("imported").id.index()];
+    let beside = |f: &Frame| f.dark(at.x as u32 - 90, at.x as u32 + 90, at.y as u32 - 22, at.y as u32 + 22, 90);
+    // A credit as users write them, long enough to wrap to three lines on the panel of a
+    // 1280×720 frame (which pushed the last credits line off the frame).
+    w.edit(
+        "war/scenario.toml",
+        "credits = [",
+        "credits = [\n  \"Events: Invented News pages and Invented Wire rows coded by ACLED (whose terms forbid \
+         redistributing them), read and dated by hand; baseline from the same pages; positions from GeoNames and \
+         the pages' own maps, checked against each other\",",
+    );
+    let auto = render("frames-auto");
+    assert_credits_whole(&auto, atlas.layout.panel.min().x as u32);
+    w.edit("war/scenario.toml", "label_population = \"auto\"", "label_population = 100000");
+    let fixed = render("frames-fixed");
+    w.edit("war/scenario.toml", "label_population = 100000", "label_population = \"auto\"");
+    let (labelled, unlabelled) = (beside(&auto), beside(&fixed));
+    assert!(labelled > unlabelled + 40, "Rybne's label: {labelled} text pixels with auto, {unlabelled} with 100,000");
 }
 
 /// The last frame, read back as a picture: Nova Vila's area is side B's colour.

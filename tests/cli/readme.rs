@@ -93,10 +93,17 @@ fn downloads(dir: &Path) {
     let acled = std::fs::read_to_string(fixture("acled").join("export.csv")).unwrap();
     let header = acled.lines().next().unwrap();
     let row = "UKR1,{day},2026,1,Political violence,Strategic developments,Government regains territory,Side B forces,,,,,,,,804,Europe,Ukraine,Kharkiv,,,Izium,49.21255,37.25664,1,Invented Wire,National,Invented row for the README test.,0,,1700000000";
-    // The day inside the range `init` sets (its first day, today).
-    let day = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    // A day inside the range the README's `init --from --to` sets.
+    let day = "2024-03-02";
     std::fs::write(dir.join("export.csv"), format!("{header}\n{}\n", row.replace("{day}", &day))).unwrap();
     std::fs::write(dir.join("actors.toml"), "[actors]\n\"Side B*\" = \"side-b\"\n").unwrap();
+    // Two revisions of a detailed-map module, and the colours table the README shows.
+    for (n, day) in [(1, "2020-09-27"), (2, "2020-10-03")] {
+        let module = fixture("wikimap").join(format!("module-rev{n}.txt"));
+        std::fs::copy(module, dir.join(format!("module-{day}.txt"))).unwrap();
+    }
+    std::fs::write(dir.join("colours.toml"), "[colours]\nred = \"side-a\"\nblue = \"side-b\"\nlime = \"side-b\"\n")
+        .unwrap();
 }
 
 #[test]
