@@ -107,7 +107,7 @@ fn load(files: &dyn ScenarioFiles, mode: Mode) -> anyhow::Result<(Scenario, Cont
 use super::in_range;
 
 fn resolve(s: &Scenario, name: &str) -> anyhow::Result<PlaceId> {
-    Ok(s.gazetteer.lookup(name, &Location::file("command line"))?)
+    Ok(s.regions.lookup_place(&s.gazetteer, name, &Location::file("command line"))?)
 }
 
 /// `frontline control`.

@@ -24,7 +24,7 @@
   };
 
   // ---- Names: the same matching key as the command line (see gazetteer/normalize.rs),
-  // under the scenario's folding rules (D.folding) and Cyrillic table (D.cyrillic).
+  // under the scenario's folding rules (D.folding) and letter tables (D.cyrillic, D.turkic).
   const ARTICLES = new Set(["al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an",
     "ed", "er", "es", "et", "en", "ul"]);
   const RULES = new Set(D.folding);
@@ -38,8 +38,11 @@
       .replace(/g/g, "h").replace(/w/g, "v").replace(/[yj]/g, "i")];
     return letters.filter((c, i) => !(c === "i" && "aeou".includes(letters[i + 1] || "-"))).join("");
   }
+  const foldTurkic = (t) => t.replace(/kh/g, "x").replace(/gh/g, "g").replace(/ch/g, "c").replace(/sh/g, "s")
+    .replace(/j/g, "c").replace(/q/g, "g").replace(/y/g, "i");
   function foldToken(t) {
-    let out = RULES.has("cyrillic") ? foldRomanisation(t) : t;
+    let out = RULES.has("turkic") ? foldTurkic(t) : t;
+    if (RULES.has("cyrillic")) out = foldRomanisation(out);
     if (RULES.has("double-letters") || RULES.has("cyrillic")) out = collapse(out);
     if (RULES.has("arabic-ending") && out.length > 3 && (out.endsWith("ah") || out.endsWith("eh"))) {
       out = out.slice(0, -1);
@@ -48,6 +51,7 @@
   }
   function normalize(name) {
     let text = name.toLowerCase();
+    if (RULES.has("turkic")) text = [...text].map((c) => D.turkic[c] ?? c).join("");
     if (RULES.has("cyrillic")) text = [...text].map((c) => D.cyrillic[c] ?? c).join("");
     const ascii = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[\u02bb-\u02bf\u2018\u2019'"`]/g, "").toLowerCase();
