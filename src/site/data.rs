@@ -144,6 +144,7 @@ impl PageData<'_> {
                                 st.basis.inferred_by().map(|r| r.as_str()),
                                 c.evidence.iter().map(|e| e.0).collect::<Vec<_>>(),
                                 c.disputed_by.iter().map(|e| e.0).collect::<Vec<_>>(),
+                                crate::control::strength(&st, &c.evidence, &s.events).map(|c| c.as_str()),
                             ])
                         })
                         .collect(),

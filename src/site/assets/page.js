@@ -168,7 +168,9 @@
   const radius = (p) => (["city", "town", "village"].includes(p.kind) ? Math.max(2.5, Math.min(9, 2 + Math.sqrt(p.pop || 0) / 190)) : 4);
   const markers = D.places.map((p, i) => {
     const m = L.circleMarker([p.lat, p.lng], { pane: "places", radius: radius(p), color: "#fff", weight: 1, fillOpacity: 1 });
-    m.bindTooltip(() => text(p.name), { direction: "top", offset: [0, -4] });
+    // Control on claims alone says so where the reader looks: the tooltip and a dashed edge.
+    m.bindTooltip(() => text(D.control[day][i][7] === "claimed" ? `${p.name} (claimed only)` : p.name),
+      { direction: "top", offset: [0, -4] });
     m.on("click", () => select(i, false));
     m.addTo(map);
     return m;
@@ -193,7 +195,9 @@
     const control = D.control[day];
     markers.forEach((m, p) => {
       const f = faction(control[p][0]);
-      m.setStyle({ fillColor: f ? f.colour : "#8a8a8f" });
+      const claimed = control[p][7] === "claimed";
+      m.setStyle({ fillColor: f ? f.colour : "#8a8a8f", color: claimed ? "#1d1d1f" : "#fff", weight: claimed ? 1.6 : 1,
+        dashArray: claimed ? "2 2" : null });
     });
     rings.clearLayers();
     for (const c of D.changes[day]) {
@@ -252,7 +256,7 @@
   };
   function details(p) {
     const place = D.places[p];
-    const [holder, challenger, since, basis, rule, evidence, disputed] = D.control[day][p];
+    const [holder, challenger, since, basis, rule, evidence, disputed, strength] = D.control[day][p];
     const f = faction(holder);
     const box = $("details");
     box.hidden = false;
@@ -266,6 +270,8 @@
       el("p", {}, swatch, el("b", { textContent: f ? f.name : "Nobody" }), ` since ${since ? longDate(since) : "before the scenario"}`),
       el("p", { textContent: `Status: ${status}` }),
       el("p", {}, "Basis: ", el("span", { className: `badge ${basis}`, textContent: basis + (rule ? ` (${rule})` : "") }), ` ${BASIS[basis]}`),
+      strength ? el("p", { className: "strength" }, "Strength: ", el("span", { className: `badge ${strength}`, textContent: strength === "claimed" ? "claimed only" : strength }),
+        strength === "claimed" ? " a party's own claim; no report confirms it" : "") : "",
       el("h4", { textContent: `Evidence (${evidence.length})` }),
       evidence.length ? evidenceList(evidence) : el("p", { className: "muted", textContent: "No row: the baseline holds." }),
     );
@@ -350,6 +356,7 @@
     el("li", {}, patternSwatch(D.colours.land), "Nobody known to hold it"),
     el("li", {}, patternSwatch(D.colours.front), "Frontline (the thin dark band)"),
     el("li", { textContent: "◯ Ringed: changed hands this day (a row names it)" }),
+    el("li", { className: "claimed-key" }, el("span", { className: "claimed-marker" }), "Dashed edge: claimed only (a party's claim; no report confirms it)"),
   );
   $("chart").replaceChildren(...inertSvg(D.chart));
   const chartSvg = $("chart").querySelector("svg");
