@@ -304,7 +304,14 @@ pub fn strength(state: &PlaceState, evidence: &[EventId], events: &[Event]) -> O
     if !matches!(state.basis, Basis::Events | Basis::Region) {
         return None;
     }
-    evidence.iter().filter_map(|id| events.get(id.0 as usize)).map(|e| e.confidence).max()
+    // Only the rows that say what the state is: an entry by a side since gone, listed
+    // since the holder's status began, is not a claim that the holder holds it.
+    evidence
+        .iter()
+        .filter_map(|id| events.get(id.0 as usize))
+        .filter(|e| state.is_supported_by(e))
+        .map(|e| e.confidence)
+        .max()
 }
 
 /// Whether a state rests on claims alone: rows back it, and none is better than `claimed`.

@@ -93,7 +93,7 @@ pub struct Folding {
     /// "Harkiv" and "Харків", or "Zaporizhzhia", "Zaporizhia" and "Запоріжжя", meet.
     pub cyrillic: bool,
     /// Fold Turkic Latin (Azerbaijani, Turkish) and its English spellings into one: ç/ch/c,
-    /// ş/sh/s, ğ/gh/g, ə/a, ı/i, c/j, x/kh, q/g, y/i, so "Laçın" meets "Lachin",
+    /// ş/sh/s, ğ/gh/g, ə/a/e, ı/i, c/j, x/kh, q/g, y/i, so "Laçın" meets "Lachin",
     /// "Zəngilan" "Zangilan", "Xocalı" "Khojaly" and "Qubadlı" "Gubadly".
     pub turkic: bool,
 }
@@ -254,7 +254,8 @@ fn fold_romanisation(token: &str) -> String {
 
 /// One spelling for the sounds Turkic Latin and English spell differently: Azerbaijani c
 /// and x are English j and kh, q is often g, and Turkish names lose their cedillas in
-/// ASCII (Canakkale), so ch/c, sh/s, gh/g, j/c, kh/x, q/g and y/i each become one letter.
+/// ASCII (Canakkale), so ch/c, sh/s, gh/g, j/c, kh/x, q/g, y/i and e/a (English writes ə
+/// either way) each become one letter.
 fn fold_turkic(token: &str) -> String {
     let digraphs = token.replace("kh", "x").replace("gh", "g").replace("ch", "c").replace("sh", "s");
     digraphs
@@ -262,6 +263,8 @@ fn fold_turkic(token: &str) -> String {
         .map(|c| match c {
             'j' => 'c',
             'q' => 'g',
+            // ə is "a" in some English spellings (Zangilan) and "e" in others (Khojavend).
+            'e' => 'a',
             'y' => 'i',
             other => other,
         })
@@ -375,6 +378,8 @@ mod folding_tests {
             &["Aghdam", "Ağdam"],
             &["Kalbajar", "Kəlbəcər"],
             &["Shusha", "Şuşa", "Susa"],
+            &["Khojavend", "Xocavənd", "Khojavand"],
+            &["Terter", "Tərtər", "Tartar"],
             &["Istanbul", "İstanbul"],
             &["Sanliurfa", "Şanlıurfa"],
         ];

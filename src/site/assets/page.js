@@ -39,7 +39,7 @@
     return letters.filter((c, i) => !(c === "i" && "aeou".includes(letters[i + 1] || "-"))).join("");
   }
   const foldTurkic = (t) => t.replace(/kh/g, "x").replace(/gh/g, "g").replace(/ch/g, "c").replace(/sh/g, "s")
-    .replace(/j/g, "c").replace(/q/g, "g").replace(/y/g, "i");
+    .replace(/j/g, "c").replace(/q/g, "g").replace(/y/g, "i").replace(/e/g, "a");
   function foldToken(t) {
     let out = RULES.has("turkic") ? foldTurkic(t) : t;
     if (RULES.has("cyrillic")) out = foldRomanisation(out);
