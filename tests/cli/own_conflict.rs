@@ -266,6 +266,7 @@ fn a_village_war_with_district_words_turkic_names_qualified_places_and_claims() 
         row(3, "Fuzuli", "side-b", "captured", "confirmed"),
         row(4, "the Khojavend area", "side-a", "captured", "claimed"),
         row(4, "Khojaly District", "side-b", "entered", "reported"),
+        row(5, "Khojaly", "side-a", "withdrew", "reported"),
     ]
     .concat();
     w.write("war/events.csv", &format!("{events}{rows}"));
@@ -298,6 +299,10 @@ fn a_village_war_with_district_words_turkic_names_qualified_places_and_claims() 
     let lines: Vec<&str> = day2.iter().map(|c| c.text.as_str()).collect();
     assert!(lines.contains(&"• Tağavard: still held by Side A (rename me)"), "{lines:?}");
     assert!(!lines.iter().any(|l| l.contains("Tağavard: taken")), "{lines:?}");
+    // A withdrawal reads as one, naming who left and who has the place now.
+    let day5 = frontline::render::change_lines(&s, &model, first + chrono::Days::new(5));
+    let lines: Vec<&str> = day5.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(lines, ["• Xocalı: left by Side A (rename me), now held by Side B (rename me)"]);
     // Claimed-only control is told apart; a weaker district claim leaves Hadrut's own rows.
     assert_eq!(control(3, "Kalbajar")["strength"], "claimed");
     assert_eq!(control(3, "Fuzuli, Fuzuli District")["strength"], "confirmed");
