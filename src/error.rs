@@ -79,7 +79,7 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// A place name that matches several places.
-    #[error("{at}: place {} is ambiguous; use one of these ids: {}", echo(name), .candidates.join(", "))]
+    #[error("{at}: place {} is ambiguous; {}use one of these ids: {}", echo(name), qualify(.qualified), .candidates.join(", "))]
     AmbiguousPlace {
         /// Where the name was used.
         at: Location,
@@ -87,6 +87,9 @@ pub enum Error {
         name: String,
         /// The matching places as `id (name, governorate)`.
         candidates: Vec<String>,
+        /// The name qualified by each candidate's region, as a row may write it
+        /// ("Fuzuli, Fuzuli"), where the regions tell the candidates apart.
+        qualified: Vec<String>,
     },
     /// The scenario has problems; each names its file and line.
     #[error("the scenario has {} problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
@@ -133,6 +136,16 @@ pub fn shorten(text: &str) -> String {
 /// ```
 pub fn echo(text: &str) -> String {
     format!("{:?}", shorten(text))
+}
+
+fn qualify(qualified: &[String]) -> String {
+    match qualified {
+        [] => String::new(),
+        forms => format!(
+            "name it with its region ({}) or ",
+            forms.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" or ")
+        ),
+    }
 }
 
 fn suggest(suggestions: &[String]) -> String {

@@ -1,8 +1,9 @@
 //! Regions: sets of places an event row can name instead of one place.
 //!
 //! Two kinds exist. Every distinct `admin1` value of the gazetteer is a region, named the
-//! way reports name provinces ("Latakia Governorate", "Latakia province", "the province of
-//! Latakia"). A scenario may add named areas in `areas.geojson` (polygons with a `name`,
+//! way reports name provinces and districts ("Latakia Governorate", "Latakia province",
+//! "the province of Latakia", "Kalbajar District", "Lachin rayon", "Kharkiv oblast", "the
+//! Lachin area"). A scenario may add named areas in `areas.geojson` (polygons with a `name`,
 //! e.g. "Eastern Ghouta"): an area holds the places inside its polygon.
 
 use std::collections::HashMap;
@@ -10,7 +11,8 @@ use std::collections::HashMap;
 use geo::{Contains, MultiPolygon};
 use serde::Serialize;
 
-use crate::gazetteer::{Folding, Gazetteer, PlaceId};
+use crate::error::{Error, Location, Result};
+use crate::gazetteer::{Folding, Gazetteer, PlaceId, Resolution};
 
 /// Index of a region in its scenario's region list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -98,9 +100,35 @@ pub struct Regions {
     folding: Folding,
 }
 
-/// The words that mark a name as an admin1 region, after or before the name.
-const SUFFIXES: &[&str] = &[" governorate", " governate", " province", " region", " muhafazah", " wilayah"];
-const PREFIXES: &[&str] = &["governorate of ", "province of ", "region of "];
+/// The words that mark a name as an admin1 region, after or before the name: the English
+/// words reports use for a first-level region or district in any country, and the local
+/// words GeoNames keeps in admin1 names (muhafazah, wilayah, rayonu, oblast).
+const SUFFIXES: &[&str] = &[
+    " governorate",
+    " governate",
+    " province",
+    " region",
+    " district",
+    " rayon",
+    " raion",
+    " rayonu",
+    " oblast",
+    " oblast'",
+    " county",
+    " state",
+    " municipality",
+    " area",
+    " muhafazah",
+    " wilayah",
+];
+const PREFIXES: &[&str] =
+    &["governorate of ", "province of ", "region of ", "district of ", "county of ", "state of ", "municipality of "];
+
+/// Whether `text` is written as a region ("Kalbajar District", "the Lachin area"), whether or
+/// not a region of that name exists.
+pub fn is_region_form(text: &str) -> bool {
+    province_form(text).is_some()
+}
 
 /// The name inside a province form ("the province of Latakia" → "Latakia"), if the text
 /// has that form.
@@ -122,6 +150,21 @@ fn province_form(text: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// The ways `text` may split into a place name and the region qualifying it: at its last
+/// comma ("Fuzuli, Fuzuli District") or its last " in " ("Fuzuli in Fuzuli District").
+fn qualified_parts(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    if let Some(i) = text.rfind(',') {
+        out.push((text[..i].trim(), text[i + 1..].trim()));
+    }
+    let lower = text.to_ascii_lowercase();
+    if let Some(i) = lower.rfind(" in ") {
+        out.push((text[..i].trim(), text[i + 4..].trim()));
+    }
+    out.retain(|(name, qualifier)| !name.is_empty() && !qualifier.is_empty());
+    out
 }
 
 /// The matching key of an admin1 name, without any "Governorate" it carries
@@ -203,6 +246,59 @@ impl Regions {
         }
     }
 
+    /// A region named as a qualifier may be ("Fuzuli District", "Fuzuli", an area's name).
+    fn qualifier(&self, text: &str) -> Option<RegionId> {
+        match self.resolve(text) {
+            RegionMatch::Found(id) => Some(id),
+            _ => self.admin1_by_key.get(&self.folding.key(text)).copied(),
+        }
+    }
+
+    /// Resolves a place name as rows write it: a name, alias or id, or a name qualified by
+    /// the region it is in ("Fuzuli, Fuzuli District", "Fuzuli in Fuzuli District",
+    /// "Suran, Hama"), which picks one of several same-named places. Errors as
+    /// [`Gazetteer::lookup`] does, citing `at`.
+    pub fn lookup_place(&self, gazetteer: &Gazetteer, text: &str, at: &Location) -> Result<PlaceId> {
+        let whole = gazetteer.lookup(text, at);
+        if whole.is_ok() {
+            return whole;
+        }
+        for (name, qualifier) in qualified_parts(text) {
+            let Some(region) = self.qualifier(qualifier) else { continue };
+            let members = &self.get(region).members;
+            let candidates = match gazetteer.resolve(name) {
+                Resolution::Found(id) => vec![id],
+                Resolution::Ambiguous(ids) => ids,
+                Resolution::Unknown(_) => continue,
+            };
+            let inside: Vec<PlaceId> = candidates.iter().copied().filter(|id| members.contains(id)).collect();
+            match inside.as_slice() {
+                [one] => return Ok(*one),
+                [] => {
+                    return Err(Error::Parse {
+                        at: at.clone(),
+                        expected: format!(
+                            "a place {} in the region {}: the places of that name are {}",
+                            crate::error::echo(name),
+                            crate::error::echo(&self.get(region).name),
+                            candidates.iter().map(|id| gazetteer.get(*id).describe()).collect::<Vec<_>>().join(", ")
+                        ),
+                        found: text.to_string(),
+                    });
+                }
+                many => {
+                    return Err(Error::AmbiguousPlace {
+                        at: at.clone(),
+                        name: text.to_string(),
+                        candidates: many.iter().map(|id| gazetteer.get(*id).describe()).collect(),
+                        qualified: Vec::new(),
+                    });
+                }
+            }
+        }
+        whole
+    }
+
     /// Regions whose names contain `query` (normalised); all regions for an empty query.
     pub fn search(&self, query: &str) -> Vec<RegionId> {
         let key = admin1_key(query, self.folding);
@@ -242,6 +338,45 @@ douma,Douma,,33.57,36.40,110893,Rif-dimashq,city,t
         assert_eq!(r.resolve("Rif Dimashq Governorate"), RegionMatch::Found(RegionId(2)));
         assert!(matches!(r.resolve("Aleppo province"), RegionMatch::UnknownAdmin1 { .. }));
         assert_eq!(r.get(RegionId(0)).members, vec![PlaceId(0), PlaceId(1)]);
+    }
+
+    #[test]
+    fn district_words_in_every_form_name_regions() {
+        let g = gazetteer();
+        let r = Regions::new(&g, Vec::new());
+        let latakia = RegionMatch::Found(RegionId(0));
+        for text in [
+            "Latakia District",
+            "Latakia rayon",
+            "Latakia Raion",
+            "Latakia oblast",
+            "Latakia County",
+            "Latakia State",
+            "Latakia Municipality",
+            "the Latakia area",
+            "the district of Latakia",
+        ] {
+            assert_eq!(r.resolve(text), latakia, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_name_qualified_by_its_region_picks_one_of_several_places() {
+        let csv = "id,name,aliases,lat,lon,population,admin1,kind,source
+fuzuli-town,Fuzuli,,39.60,47.14,17000,Fuzuli,town,t
+fuzuli-village,Fuzuli,,40.10,46.90,800,Tartar,village,t
+";
+        let g = Gazetteer::from_csv(csv, "g.csv").unwrap().0;
+        let r = Regions::new(&g, Vec::new());
+        let at = Location::line("e.csv", 4);
+        let err = r.lookup_place(&g, "Fuzuli", &at).unwrap_err().to_string();
+        assert!(err.contains("name it with its region (\"Fuzuli, Fuzuli\" or \"Fuzuli, Tartar\")"), "{err}");
+        for text in ["Fuzuli, Fuzuli District", "Fuzuli in Fuzuli District", "Fuzuli, Fuzuli", "fuzuli-town"] {
+            assert_eq!(r.lookup_place(&g, text, &at).unwrap(), PlaceId(0), "{text}");
+        }
+        assert_eq!(r.lookup_place(&g, "Fuzuli in Tartar rayon", &at).unwrap(), PlaceId(1));
+        let err = r.lookup_place(&g, "Fuzuli, Latakia", &at).unwrap_err().to_string();
+        assert!(err.contains("e.csv:4") && err.contains("did you mean fuzuli-town"), "{err}");
     }
 
     #[test]

@@ -7,7 +7,8 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use frontline::control::{Control, ControlModel, Period, PlaceState};
+use frontline::control::{Control, ControlModel, Period, PlaceState, Status};
+use frontline::event::Action;
 use frontline::gazetteer::Resolution;
 use frontline::region::RegionMatch;
 use frontline::scenario::{Mode, ScenarioFiles};
@@ -76,9 +77,43 @@ struct ControlRecord {
     since: Option<NaiveDate>,
     basis: &'static str,
     inferred_by: Option<&'static str>,
+    /// The highest confidence of the rows behind it (none for the baseline and assessed).
+    strength: Option<String>,
+    /// What the state says, in words: "held by X", "still held by X" (a denial), "left by X".
+    reads: String,
     sources: Vec<String>,
     evidence: Vec<Evidence>,
     disputed_by: Vec<Evidence>,
+}
+
+/// The strength of a state's rows, as outputs write it.
+fn strength(s: &Scenario, state: &PlaceState, evidence: &[EventId]) -> Option<String> {
+    frontline::control::strength(state, evidence, &s.events).map(|c| c.to_string())
+}
+
+/// A state in words, the way the frames' panel words a change: a denial (`held`) reads
+/// "still held by", a place its holder left "left by", control on claims alone says so.
+fn reads(s: &Scenario, state: &PlaceState, evidence: &[EventId]) -> String {
+    let name = |f: Option<frontline::FactionId>| f.map_or("nobody".to_string(), |f| s.faction(f).key.clone());
+    let rows: Vec<&frontline::Event> = evidence.iter().map(|id| &s.events[id.0 as usize]).collect();
+    let by = |f: Option<frontline::FactionId>, action: Action| {
+        rows.iter().any(|e| Some(e.faction) == f && e.action == action)
+    };
+    let mut text = match state.status() {
+        Status::Contested => format!("held by {}, contested by {}", name(state.holder), name(state.challenger)),
+        Status::Unheld => match rows.iter().find(|e| e.action == Action::Withdrew) {
+            Some(e) => format!("left by {}, held by nobody", s.faction(e.faction).key),
+            None => "held by nobody".to_string(),
+        },
+        Status::Held if by(state.holder, Action::Held) && !by(state.holder, Action::Captured) => {
+            format!("still held by {}", name(state.holder))
+        }
+        Status::Held => format!("held by {}", name(state.holder)),
+    };
+    if frontline::control::claimed_only(state, evidence, &s.events) {
+        text.push_str(" (claimed only)");
+    }
+    text
 }
 
 fn control_record(s: &Scenario, c: &Control) -> ControlRecord {
@@ -92,6 +127,8 @@ fn control_record(s: &Scenario, c: &Control) -> ControlRecord {
         since: c.state.since(),
         basis: c.state.basis.as_str(),
         inferred_by: c.state.basis.inferred_by().map(|r| r.as_str()),
+        strength: strength(s, &c.state, &c.evidence),
+        reads: reads(s, &c.state, &c.evidence),
         sources: sources(s, &c.evidence),
         evidence: evidence(s, &c.evidence),
         disputed_by: evidence(s, &c.disputed_by),
@@ -107,7 +144,7 @@ fn load(files: &dyn ScenarioFiles, mode: Mode) -> anyhow::Result<(Scenario, Cont
 use super::in_range;
 
 fn resolve(s: &Scenario, name: &str) -> anyhow::Result<PlaceId> {
-    Ok(s.gazetteer.lookup(name, &Location::file("command line"))?)
+    Ok(s.regions.lookup_place(&s.gazetteer, name, &Location::file("command line"))?)
 }
 
 /// `frontline control`.
@@ -141,6 +178,8 @@ struct PeriodRecord {
     challenger: Option<String>,
     basis: &'static str,
     inferred_by: Option<&'static str>,
+    strength: Option<String>,
+    reads: String,
     sources: Vec<String>,
     evidence: Vec<Evidence>,
     disputed_by: Vec<Evidence>,
@@ -164,6 +203,8 @@ pub fn timeline(files: &dyn ScenarioFiles, mode: Mode, name: &str, format: Forma
             challenger: faction_key(&s, period.state.challenger),
             basis: period.state.basis.as_str(),
             inferred_by: period.state.basis.inferred_by().map(|r| r.as_str()),
+            strength: strength(&s, &period.state, &period.evidence),
+            reads: reads(&s, &period.state, &period.evidence),
             sources: sources(&s, &period.evidence),
             evidence: evidence(&s, &period.evidence),
             disputed_by: evidence(&s, &period.disputed_by),

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate};
 
 use super::{Basis, ControlModel, Inference, PlaceState, Span, sort_by_rank};
-use crate::event::{Action, Event, EventId, FactionId, Target};
+use crate::event::{Action, Confidence, Event, EventId, FactionId, Target};
 use crate::inference::{Rule, enclosed_pockets, successors};
 use crate::region::{RegionId, Regions};
 
@@ -111,10 +111,16 @@ fn region_row_applies(event: &Event, start: &PlaceState) -> bool {
 /// place and day) to `start`: place rows if there are any, else the region rows that
 /// apply to it. Returns the new state and the rows that support and dispute it, or
 /// `None` when no row applies.
+///
+/// `own` is the strongest confidence of the place's own rows behind `start` (when `start`
+/// rests on them): region rows never override it with a weaker claim (those rows are only
+/// listed as disputing), and region rows that agree with it leave the place's basis its
+/// own rows.
 pub(super) fn apply_group(
     events: &[Event],
     group: &[Claim],
     start: PlaceState,
+    own: Option<Confidence>,
 ) -> Option<(PlaceState, Vec<EventId>, Vec<EventId>)> {
     let via_region = group[0].2;
     let mut rows: Vec<usize> = group
@@ -133,12 +139,45 @@ pub(super) fn apply_group(
         state.apply(&events[r]);
     }
     state.settle(&start);
+    let own = own.filter(|_| via_region && start.basis == Basis::Events);
+    if let Some(own) = own {
+        let strongest = rows.iter().map(|&r| events[r].confidence).max();
+        if !state.same_sides(&start) && strongest.is_some_and(|c| c < own) {
+            // A district-wide claim weaker than the place's own rows: the place keeps them.
+            return Some((start, Vec::new(), rows.iter().map(|&r| EventId(r as u32)).collect()));
+        }
+    }
     let (supporting, disputing): (Vec<EventId>, Vec<EventId>) =
         rows.iter().map(|&r| EventId(r as u32)).partition(|id| state.is_supported_by(&events[id.0 as usize]));
     if !supporting.is_empty() {
-        state.basis = if via_region { Basis::Region } else { Basis::Events };
+        state.basis =
+            if !via_region || (own.is_some() && state.same_sides(&start)) { Basis::Events } else { Basis::Region };
     }
     Some((state, supporting, disputing))
+}
+
+/// The strongest confidence of a place's own rows behind its state after a group of rows
+/// (`via_region` or not) took it from `start` to `next` with `supporting` rows, given `own`
+/// before: what [`apply_group`] needs the next time. `None` when the state does not rest on
+/// the place's own rows.
+pub(super) fn next_own(
+    events: &[Event],
+    own: Option<Confidence>,
+    via_region: bool,
+    start: &PlaceState,
+    next: &PlaceState,
+    supporting: &[EventId],
+) -> Option<Confidence> {
+    let strongest = supporting.iter().map(|id| events[id.0 as usize].confidence).max();
+    if next.basis != Basis::Events {
+        None
+    } else if via_region {
+        own
+    } else if next.same_sides(start) && start.basis == Basis::Events {
+        own.max(strongest)
+    } else {
+        strongest
+    }
 }
 
 /// The histories being written, one span per place and day at most.
@@ -184,6 +223,9 @@ pub(super) fn build(
     let mut current = base.clone();
     let mut h = Histories { spans: vec![Vec::new(); n], touched: Vec::new() };
     let mut has_evidence = vec![false; n];
+    // See `next_own`: dissolutions and inference reset it (their states rest on no row of
+    // the place's own).
+    let mut own: Vec<Option<Confidence>> = vec![None; n];
     let mut enclosed_since: Vec<Option<NaiveDate>> = vec![None; n];
     let mut passed_since: Vec<Option<NaiveDate>> = vec![None; n];
     // The places whose `passed_since` is set: they are looked at again each day.
@@ -210,7 +252,8 @@ pub(super) fn build(
                 k += 1;
             }
             let p = place as usize;
-            if let Some((state, supporting, disputing)) = apply_group(events, &claims[c..k], current[p]) {
+            if let Some((state, supporting, disputing)) = apply_group(events, &claims[c..k], current[p], own[p]) {
+                own[p] = next_own(events, own[p], claims[c].2, &current[p], &state, &supporting);
                 has_evidence[p] |= !supporting.is_empty();
                 h.spans[p].push(Span { day, state, supporting, disputing });
                 h.touched.push(p);
@@ -237,6 +280,7 @@ pub(super) fn build(
                         left.push(p);
                     }
                     current[p] = state;
+                    own[p] = None;
                     h.record(p, day, state, &ds.rows);
                 } else if k >= first_new
                     && !ds.successors.is_empty()
@@ -284,6 +328,7 @@ pub(super) fn build(
                 if let Some(heir) = heir {
                     let state = PlaceState::inferred(heir, day, Rule::Succession);
                     current[p] = state;
+                    own[p] = None;
                     h.record(p, day, state, &ds.rows);
                 }
             }
@@ -318,6 +363,7 @@ pub(super) fn build(
                     if day >= due {
                         let state = PlaceState::inferred(pocket.enclosed_by, day, Rule::Enclave);
                         current[p] = state;
+                        own[p] = None;
                         h.record(p, day, state, &cited);
                         enclosed_since[p] = None;
                         moved = true;
@@ -408,6 +454,7 @@ pub(super) fn build(
             for (p, f, cited) in flips {
                 let state = PlaceState::inferred(f, day, Rule::Passed);
                 current[p] = state;
+                own[p] = None;
                 h.record(p, day, state, &cited);
                 passed_since[p] = None;
             }

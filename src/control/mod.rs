@@ -297,7 +297,30 @@ pub struct Control {
     pub disputed_by: Vec<EventId>,
 }
 
-/// One period of unchanged holder and challenger in a place's history.
+/// How strong the rows behind a state are: the highest confidence among `evidence`, for a
+/// state that rests on rows (the place's own or a region's); `None` for the baseline and
+/// for assessed states, whose strength is their rule.
+pub fn strength(state: &PlaceState, evidence: &[EventId], events: &[Event]) -> Option<Confidence> {
+    if !matches!(state.basis, Basis::Events | Basis::Region) {
+        return None;
+    }
+    // Only the rows that say what the state is: an entry by a side since gone, listed
+    // since the holder's status began, is not a claim that the holder holds it.
+    evidence
+        .iter()
+        .filter_map(|id| events.get(id.0 as usize))
+        .filter(|e| state.is_supported_by(e))
+        .map(|e| e.confidence)
+        .max()
+}
+
+/// Whether a state rests on claims alone: rows back it, and none is better than `claimed`.
+/// Frames, the page and exports draw such control apart from reported and confirmed control.
+pub fn claimed_only(state: &PlaceState, evidence: &[EventId], events: &[Event]) -> bool {
+    strength(state, evidence, events) == Some(Confidence::Claimed)
+}
+
+/// One period of unchanged holder, challenger and basis in a place's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Period {
     /// The state during the period.
@@ -419,7 +442,9 @@ impl ControlModel {
         (0..self.len()).map(|i| self.control(PlaceId(i as u32), date)).collect()
     }
 
-    /// A place's history as periods of unchanged holder and challenger, oldest first.
+    /// A place's history as periods of unchanged holder, challenger and basis, oldest
+    /// first: days a rule assessed stay apart from the days rows (the place's own or a
+    /// region's) state, even when the holder is the same.
     pub fn timeline(&self, place: PlaceId) -> Vec<Period> {
         let mut periods = vec![Period {
             state: self.baseline[place.index()],
@@ -430,7 +455,7 @@ impl ControlModel {
         }];
         for span in &self.history[place.index()] {
             let current = periods.last_mut().expect("periods start non-empty");
-            if current.state.same_sides(&span.state) {
+            if current.state.same_sides(&span.state) && current.state.basis == span.state.basis {
                 current.state = span.state;
                 current.evidence.extend_from_slice(&span.supporting);
                 current.disputed_by.extend_from_slice(&span.disputing);
@@ -678,6 +703,64 @@ mod tests {
         let m = ControlModel::build(&[GOV; 16], &events, &regions, None);
         assert_eq!(m.state(PlaceId(1), day(6)).holder, HTS);
         assert_eq!(m.state(PlaceId(2), day(6)).basis, Basis::Region);
+    }
+
+    #[test]
+    fn a_region_row_never_overrides_a_places_own_stronger_rows() {
+        let (_, regions, _) = grid();
+        // HTS took place 1 on its own reported row; then the government claims all of
+        // region A, then HTS claims it back.
+        let events = vec![
+            ev(4, 1, 1, Action::Captured, Confidence::Reported),
+            region_ev(6, 0, 0, Action::Captured, Confidence::Claimed),
+            region_ev(8, 0, 1, Action::Captured, Confidence::Claimed),
+        ];
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, None);
+        let c = m.control(PlaceId(1), day(6));
+        assert_eq!((c.state.holder, c.state.basis, c.state.since()), (HTS, Basis::Events, Some(day(4))));
+        assert_eq!(c.disputed_by, vec![EventId(1)], "the weaker region claim is listed against it");
+        assert_eq!(m.state(PlaceId(2), day(6)).holder, GOV, "places without rows of their own follow the region");
+        // A region claim that agrees adds evidence, and the basis stays the place's own rows.
+        let c = m.control(PlaceId(1), day(8));
+        assert_eq!((c.state.basis, c.evidence.clone()), (Basis::Events, vec![EventId(0), EventId(2)]));
+        assert_eq!(strength(&c.state, &c.evidence, &events), Some(Confidence::Reported));
+        assert!(!claimed_only(&c.state, &c.evidence, &events));
+        let c = m.control(PlaceId(2), day(8));
+        assert_eq!(c.state.basis, Basis::Region);
+        assert!(claimed_only(&c.state, &c.evidence, &events), "region claims alone are claimed-only");
+        assert_eq!(m.timeline(PlaceId(1)).len(), 2, "baseline, then HTS on its own rows throughout");
+        // A region row as strong as the place's own rows still applies: news moves on.
+        let events = vec![
+            ev(4, 1, 1, Action::Captured, Confidence::Reported),
+            region_ev(6, 0, 0, Action::Captured, Confidence::Reported),
+        ];
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, None);
+        assert_eq!(m.state(PlaceId(1), day(6)).holder, GOV);
+    }
+
+    #[test]
+    fn the_timeline_keeps_assessed_days_apart_from_a_later_region_claim() {
+        let (_, regions, graph) = grid();
+        // HTS takes the ring around place 5 on day 2; place 5 passes to it as an enclave on
+        // day 5; region A (places 0–7) is claimed for HTS on day 9.
+        let ring = [0, 1, 2, 4, 6, 8, 9, 10];
+        let mut events: Vec<Event> =
+            ring.iter().map(|&p| ev(2, p, 1, Action::Captured, Confidence::Reported)).collect();
+        events.push(region_ev(9, 0, 1, Action::Captured, Confidence::Claimed));
+        let settings = Settings { enclave_days: 3, ..Settings::default() };
+        let m = ControlModel::build(&[GOV; 16], &events, &regions, Some(rules(&graph, settings, &[])));
+        assert_eq!(m.state(PlaceId(5), day(5)).basis, Basis::Inferred(Rule::Enclave));
+        let t = m.timeline(PlaceId(5));
+        let spans: Vec<(Option<NaiveDate>, Option<NaiveDate>, Basis)> =
+            t.iter().map(|p| (p.start, p.end, p.state.basis)).collect();
+        assert_eq!(
+            spans,
+            vec![
+                (None, Some(day(5)), Basis::Baseline),
+                (Some(day(5)), Some(day(9)), Basis::Inferred(Rule::Enclave)),
+                (Some(day(9)), None, Basis::Region),
+            ]
+        );
     }
 
     #[test]

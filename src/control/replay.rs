@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 
 use super::PlaceState;
-use super::build::{apply_group, claims, dissolutions};
-use crate::event::{Event, FactionId};
+use super::build::{apply_group, claims, dissolutions, next_own};
+use crate::event::{Confidence, Event, FactionId};
 use crate::region::Regions;
 
 /// The state of every place at the end of `date`, evidence only: replays every row dated
@@ -20,10 +20,15 @@ pub fn replay(baseline: &[Option<FactionId>], events: &[Event], regions: &Region
     days.sort_unstable();
     days.dedup();
     let mut states: Vec<PlaceState> = baseline.iter().map(|h| PlaceState::baseline(*h)).collect();
+    // The strongest confidence of each place's own rows behind its state, while it rests
+    // on them (a region row weaker than them does not override them).
+    let mut own: Vec<Option<Confidence>> = vec![None; n];
     for day in days {
         for (p, state) in states.iter_mut().enumerate() {
             let group: Vec<_> = claims.iter().filter(|c| c.0 == day && c.1 as usize == p).copied().collect();
-            if let Some((next, ..)) = (!group.is_empty()).then(|| apply_group(events, &group, *state)).flatten() {
+            let applied = (!group.is_empty()).then(|| apply_group(events, &group, *state, own[p])).flatten();
+            if let Some((next, supporting, _)) = applied {
+                own[p] = next_own(events, own[p], group[0].2, state, &next, &supporting);
                 *state = next;
             }
         }
@@ -32,6 +37,7 @@ pub fn replay(baseline: &[Option<FactionId>], events: &[Event], regions: &Region
                 if (state.holder == Some(ds.faction) || state.challenger == Some(ds.faction)) && ds.covers(regions, p) {
                     state.withdraw(ds.faction, day);
                     state.basis = ds.basis();
+                    own[p] = None;
                 }
             }
         }

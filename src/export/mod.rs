@@ -190,6 +190,11 @@ impl Exporter<'_> {
         p.insert("since".into(), json!(state.since().map(|d| d.to_string())));
         p.insert("basis".into(), json!(state.basis.as_str()));
         p.insert("inferred_by".into(), json!(state.basis.inferred_by().map(|r| r.as_str())));
+        // How strong the rows behind it are, so a map made from the export can draw
+        // claimed-only control apart as the frames do.
+        let strength = crate::control::strength(state, evidence, &self.scenario.events);
+        p.insert("strength".into(), json!(strength.map(|c| c.to_string())));
+        p.insert("claimed_only".into(), json!(strength == Some(crate::event::Confidence::Claimed)));
         p.insert("sources".into(), json!(sources.join("; ")));
         p.insert("source_count".into(), json!(sources.len()));
         when.add_to(&mut p);

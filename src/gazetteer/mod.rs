@@ -3,7 +3,7 @@
 mod normalize;
 mod place;
 
-pub use normalize::{CYRILLIC, Folding, UnknownRule, normalize_name};
+pub use normalize::{CYRILLIC, Folding, TURKIC, UnknownRule, normalize_name};
 pub use place::{LabelRule, Place, PlaceId, PlaceKind};
 
 use std::collections::HashMap;
@@ -175,6 +175,7 @@ impl Gazetteer {
                 at: at.clone(),
                 name: name.to_string(),
                 candidates: ids.iter().map(|id| self.get(*id).describe()).collect(),
+                qualified: self.qualified_forms(name, &ids),
             }),
             Resolution::Unknown(near) => Err(Error::UnknownPlace {
                 at: at.clone(),
@@ -182,6 +183,18 @@ impl Gazetteer {
                 suggestions: near.iter().map(|id| self.get(*id).describe()).collect(),
             }),
         }
+    }
+
+    /// `name, admin1` for each of `ids` whose admin1 region no other of them shares: the
+    /// form a row may use to say which of several same-named places it means.
+    fn qualified_forms(&self, name: &str, ids: &[PlaceId]) -> Vec<String> {
+        let key = |id: &PlaceId| self.folding.key(&self.get(*id).admin1);
+        ids.iter()
+            .filter(|id| !self.get(**id).admin1.trim().is_empty())
+            .filter(|id| ids.iter().filter(|other| key(other) == key(id)).count() == 1)
+            .map(|id| format!("{}, {}", name.trim(), self.get(*id).admin1.trim()))
+            .take(3)
+            .collect()
     }
 
     /// Places whose names or aliases contain the query (normalised), largest first; an

@@ -5,8 +5,9 @@
 //! folds away case, diacritics, apostrophes and the letter ʿayn, hyphens and spaces. A
 //! scenario then chooses further [`Folding`] rules for its languages: the Arabic article
 //! in its assimilated forms, a final tāʾ marbūṭa written "-ah"/"-eh", doubled letters,
-//! and the common transliterations of Cyrillic. What no rule folds (Deir/Dayr,
-//! Kharkiv/Kharkov) the gazetteer lists as aliases.
+//! the common transliterations of Cyrillic, and Turkic Latin (Azerbaijani, Turkish) with its
+//! English spellings. What no rule folds (Deir/Dayr, Kharkiv/Kharkov) the gazetteer lists as
+//! aliases.
 
 use std::fmt;
 
@@ -60,6 +61,23 @@ pub const CYRILLIC: &[(char, &str)] = &[
     ('я', "ia"),
 ];
 
+/// The letters of Turkic Latin alphabets (Azerbaijani, Turkish) that no diacritic folding
+/// reaches, in the spelling English reports use: ç is "ch", ş "sh", ğ "gh", ə (and its
+/// look-alike U+01DD) "a", the dotless ı "i". The page's search box gets this table from
+/// the data, so both fold alike.
+pub const TURKIC: &[(char, &str)] = &[
+    ('ç', "ch"),
+    ('ş', "sh"),
+    ('ğ', "gh"),
+    ('ı', "i"),
+    ('ə', "a"),
+    ('ǝ', "a"),
+    ('ö', "o"),
+    ('ü', "u"),
+    // "İ".to_lowercase() is "i" and a combining dot above.
+    ('\u{307}', ""),
+];
+
 /// Which spelling variants a scenario lets meet. Every key folds case, diacritics,
 /// punctuation and spaces; these rules fold more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +92,17 @@ pub struct Folding {
     /// iotated vowels (ia/ya/a, ie/ye/e, iu/yu/u) and doubled letters, so "Kharkiv",
     /// "Harkiv" and "Харків", or "Zaporizhzhia", "Zaporizhia" and "Запоріжжя", meet.
     pub cyrillic: bool,
+    /// Fold Turkic Latin (Azerbaijani, Turkish) and its English spellings into one: ç/ch/c,
+    /// ş/sh/s, ğ/gh/g, ə/a/e, ı/i, c/j, x/kh, q/g, y/i, so "Laçın" meets "Lachin",
+    /// "Zəngilan" "Zangilan", "Xocalı" "Khojaly" and "Qubadlı" "Gubadly".
+    pub turkic: bool,
 }
 
 impl Default for Folding {
     /// The rules of the first dataset (Syria): the Arabic article and ending and
     /// doubled letters. A scenario without a `[names]` table keeps them.
     fn default() -> Folding {
-        Folding { arabic_article: true, arabic_ending: true, double_letters: true, cyrillic: false }
+        Folding { arabic_article: true, arabic_ending: true, double_letters: true, cyrillic: false, turkic: false }
     }
 }
 
@@ -102,11 +124,15 @@ impl Folding {
         ("arabic-ending", "drops the h of a final -ah/-eh (Raqqah = Raqqa)"),
         ("double-letters", "collapses doubled letters (Maarrat = Marat)"),
         ("cyrillic", "folds Cyrillic and its common romanisations (Kharkiv = Harkiv = Харків)"),
+        (
+            "turkic",
+            "folds Azerbaijani and Turkish letters and their English spellings (Lachin = Laçın, Khojaly = Xocalı)",
+        ),
     ];
 
     /// No rule beyond the ones every key applies.
     pub fn none() -> Folding {
-        Folding { arabic_article: false, arabic_ending: false, double_letters: false, cyrillic: false }
+        Folding { arabic_article: false, arabic_ending: false, double_letters: false, cyrillic: false, turkic: false }
     }
 
     /// The rules named, e.g. `["arabic-article", "double-letters"]`.
@@ -118,6 +144,7 @@ impl Folding {
                 "arabic-ending" => &mut folding.arabic_ending,
                 "double-letters" => &mut folding.double_letters,
                 "cyrillic" => &mut folding.cyrillic,
+                "turkic" => &mut folding.turkic,
                 other => return Err(UnknownRule(other.to_string())),
             };
             *flag = true;
@@ -127,7 +154,7 @@ impl Folding {
 
     /// The names of the rules in force, in [`Folding::RULES`] order.
     pub fn names(&self) -> Vec<&'static str> {
-        let on = [self.arabic_article, self.arabic_ending, self.double_letters, self.cyrillic];
+        let on = [self.arabic_article, self.arabic_ending, self.double_letters, self.cyrillic, self.turkic];
         Folding::RULES.iter().zip(on).filter(|(_, on)| *on).map(|((name, _), _)| *name).collect()
     }
 
@@ -142,7 +169,8 @@ impl Folding {
     /// ```
     pub fn key(&self, name: &str) -> String {
         let lower = name.to_lowercase();
-        let latin = if self.cyrillic { transliterate_cyrillic(&lower) } else { lower };
+        let lower = if self.turkic { transliterate(&lower, TURKIC) } else { lower };
+        let latin = if self.cyrillic { transliterate(&lower, CYRILLIC) } else { lower };
         let ascii = deunicode::deunicode(&latin).to_lowercase();
         let cleaned: String = ascii
             .chars()
@@ -162,7 +190,10 @@ impl Folding {
     }
 
     fn fold_token(&self, token: &str) -> String {
-        let mut out = if self.cyrillic { fold_romanisation(token) } else { token.to_string() };
+        let mut out = if self.turkic { fold_turkic(token) } else { token.to_string() };
+        if self.cyrillic {
+            out = fold_romanisation(&out);
+        }
         if self.double_letters || self.cyrillic {
             out = collapse_doubles(&out);
         }
@@ -185,11 +216,11 @@ pub fn normalize_name(name: &str) -> String {
     Folding::default().key(name)
 }
 
-/// Lower-case Cyrillic letters in the [`CYRILLIC`] spelling; other characters as they are.
-fn transliterate_cyrillic(lower: &str) -> String {
+/// Lower-case letters of `table` in its Latin spelling; other characters as they are.
+fn transliterate(lower: &str, table: &[(char, &str)]) -> String {
     let mut out = String::with_capacity(lower.len());
     for c in lower.chars() {
-        match CYRILLIC.iter().find(|(letter, _)| *letter == c) {
+        match table.iter().find(|(letter, _)| *letter == c) {
             Some((_, latin)) => out.push_str(latin),
             None => out.push(c),
         }
@@ -219,6 +250,25 @@ fn fold_romanisation(token: &str) -> String {
         }
     }
     out
+}
+
+/// One spelling for the sounds Turkic Latin and English spell differently: Azerbaijani c
+/// and x are English j and kh, q is often g, and Turkish names lose their cedillas in
+/// ASCII (Canakkale), so ch/c, sh/s, gh/g, j/c, kh/x, q/g, y/i and e/a (English writes ə
+/// either way) each become one letter.
+fn fold_turkic(token: &str) -> String {
+    let digraphs = token.replace("kh", "x").replace("gh", "g").replace("ch", "c").replace("sh", "s");
+    digraphs
+        .chars()
+        .map(|c| match c {
+            'j' => 'c',
+            'q' => 'g',
+            // ə is "a" in some English spellings (Zangilan) and "e" in others (Khojavend).
+            'e' => 'a',
+            'y' => 'i',
+            other => other,
+        })
+        .collect()
 }
 
 fn collapse_doubles(token: &str) -> String {
@@ -313,6 +363,38 @@ mod folding_tests {
         for (a, b) in [("Kharkiv", "Kherson"), ("Kyiv", "Kiev"), ("Pokrovsk", "Popasna"), ("Bakhmut", "Balakliia")] {
             assert_ne!(f.key(a), f.key(b), "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn turkic_latin_meets_its_english_spellings() {
+        let f = Folding::from_names(&["turkic"]).unwrap();
+        let groups: &[&[&str]] = &[
+            &["Lachin", "Laçın", "Lacin"],
+            &["Zangilan", "Zəngilan", "Z\u{1dd}ngilan"],
+            &["Fuzuli", "Füzuli"],
+            &["Khojaly", "Xocalı", "Xocali"],
+            &["Gubadly", "Qubadlı"],
+            &["Jabrayil", "Cəbrayıl"],
+            &["Aghdam", "Ağdam"],
+            &["Kalbajar", "Kəlbəcər"],
+            &["Shusha", "Şuşa", "Susa"],
+            &["Khojavend", "Xocavənd", "Khojavand"],
+            &["Terter", "Tərtər", "Tartar"],
+            &["Istanbul", "İstanbul"],
+            &["Sanliurfa", "Şanlıurfa"],
+        ];
+        for group in groups {
+            let first = f.key(group[0]);
+            for name in &group[1..] {
+                assert_eq!(f.key(name), first, "{name} vs {}", group[0]);
+            }
+        }
+        for (a, b) in [("Lachin", "Kalbajar"), ("Qubadli", "Zangilan"), ("Aghdam", "Aghdara"), ("Fuzuli", "Hadrut")] {
+            assert_ne!(f.key(a), f.key(b), "{a} vs {b}");
+        }
+        let plain = Folding::default();
+        assert_ne!(plain.key("Lachin"), plain.key("Laçın"), "only the rule folds ç to ch");
+        assert_eq!(f.names(), vec!["turkic"]);
     }
 
     #[test]

@@ -62,6 +62,13 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
         said.push(key);
         lines.push(DayChange::text(line));
     }
+    // The day's place rows, by place: what was said decides how a change reads.
+    let mut said_of: std::collections::HashMap<PlaceId, Vec<(FactionId, Action)>> = std::collections::HashMap::new();
+    for e in s.events.iter().filter(|e| e.date == day) {
+        if let Target::Place(p) = e.target {
+            said_of.entry(p).or_default().push((e.faction, e.action));
+        }
+    }
     let mut changes = model.changes(prev, day);
     changes.sort_by_key(|c| std::cmp::Reverse(s.gazetteer.get(c.place).population.unwrap_or(0)));
     let mut assessed: Vec<(FactionId, usize)> = Vec::new();
@@ -76,10 +83,29 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
             (Basis::Region, _) => {}
             _ => {
                 let place = &s.gazetteer.get(c.place).name;
+                let rows = said_of.get(&c.place).map(Vec::as_slice).unwrap_or_default();
+                let by = |f: Option<FactionId>, action: Action| rows.iter().any(|r| Some(r.0) == f && r.1 == action);
+                let before = c.before;
                 let text = match after.status() {
+                    // The side fighting inside withdrew: the holder stays.
+                    Status::Held if after.holder == before.holder && by(before.challenger, Action::Withdrew) => {
+                        fill(&t.left, &[("place", place), ("faction", &name(before.challenger))])
+                    }
+                    // The holder withdrew and the side inside has it.
+                    Status::Held if by(before.holder, Action::Withdrew) && !by(after.holder, Action::Captured) => fill(
+                        &t.left_to,
+                        &[("place", place), ("faction", &name(before.holder)), ("holder", &name(after.holder))],
+                    ),
+                    // A denial, or a challenge that ended without a capture: nobody took it.
+                    Status::Held
+                        if after.holder == before.holder
+                            || (by(after.holder, Action::Held) && !by(after.holder, Action::Captured)) =>
+                    {
+                        fill(&t.still_held, &[("place", place), ("faction", &name(after.holder))])
+                    }
                     Status::Held => fill(&t.taken, &[("place", place), ("faction", &name(after.holder))]),
                     Status::Contested => fill(&t.contested, &[("place", place), ("faction", &name(after.challenger))]),
-                    Status::Unheld => fill(&t.left, &[("place", place), ("faction", &name(c.before.holder))]),
+                    Status::Unheld => fill(&t.left, &[("place", place), ("faction", &name(before.holder))]),
                 };
                 place_lines.push(DayChange { text, place: Some(c.place) });
             }

@@ -10,9 +10,9 @@ use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColo
 
 use super::atlas::{Atlas, DayMap};
 use super::labels::{LabelRequest, SegmentIndex, place_labels_preferring};
-use super::shapes::keyhole_ring;
+use super::shapes::{dashed_ring, keyhole_ring};
 use crate::basemap::Role;
-use crate::control::{Basis, Status};
+use crate::control::{Basis, Status, claimed_only};
 use crate::error::{Error, Result};
 use crate::event::Colour;
 use crate::gazetteer::{LabelRule, PlaceId, PlaceKind};
@@ -359,11 +359,27 @@ fn changed_today(p: &Painter<'_, '_, impl TextHaloBackend>, day: NaiveDate) -> V
     }
 }
 
+/// The dashed edge of a marker (radius in design pixels) held on claims alone: dark
+/// dashes on a white ring, readable over any fill.
+fn draw_claimed_edge<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, at: Coord<f64>, radius: f64) -> Result<()> {
+    let ring = p.units(radius + 2.5);
+    p.area
+        .draw(&Circle::new(p.at(at), ring.round() as i32, p.stroke(RGBAColor(255, 255, 255, 0.95), 3.0)))
+        .map_err(fail)?;
+    // The ring's radius in frame pixels, where `at` is (the painter scales both alike).
+    for dash in dashed_ring(at, (radius + 2.5) * p.atlas.layout.scale, 8) {
+        p.line(&dash, p.stroke(colour(p.atlas.style.text).to_rgba(), 1.8))?;
+    }
+    Ok(())
+}
+
 fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &DayMap) -> Result<()> {
     let atlas = p.atlas;
     let s = atlas.scenario;
     let scale = atlas.layout.scale;
     let changed = changed_today(p, day);
+    // Only a scenario with claimed rows has places held on claims alone.
+    let claims_only = s.events.iter().any(|e| e.confidence == crate::event::Confidence::Claimed);
     let view = atlas.layout.map;
     let visible =
         |c: Coord<f64>| c.x >= view.min().x && c.x <= view.max().x && c.y >= view.min().y && c.y <= view.max().y;
@@ -400,6 +416,12 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
             let h = r.round() as i32;
             p.area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], colour(fill).filled())).map_err(fail)?;
             p.area.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], white)).map_err(fail)?;
+        }
+        if state.holder.is_some() && claims_only {
+            let control = atlas.model.control(place.id, day);
+            if claimed_only(&control.state, &control.evidence, &s.events) {
+                draw_claimed_edge(p, at, marker_radius(place.population, place.kind))?;
+            }
         }
         if state.status() == Status::Contested
             && let Some(c) = state.challenger
@@ -601,6 +623,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
 
     // Legend.
     let legend_top = y;
+    let has_claims = s.events.iter().any(|e| e.confidence == crate::event::Confidence::Claimed);
     if bg {
         let mut y = legend_top;
         let swatch = |p: &Painter<'_, '_, DB>, y: f64, fill: RGBAColor| -> Result<()> {
@@ -674,8 +697,18 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             ))
             .map_err(fail)?;
         legend_text(p, &t.legend_changed, y)?;
+        if has_claims {
+            y += 27.0 * scale;
+            let at = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
+            p.area
+                .draw(&Circle::new(p.at(at), p.units(4.5).round() as i32, colour(style.muted).filled()))
+                .map_err(fail)?;
+            draw_claimed_edge(p, at, 4.5)?;
+            legend_text(p, &t.legend_claimed, y)?;
+        }
     }
-    y = legend_top + ((s.factions.len() + 4) as f64 * 27.0 + 40.0) * scale;
+    let entries = s.factions.len() + 4 + usize::from(has_claims);
+    y = legend_top + (entries as f64 * 27.0 + 40.0) * scale;
 
     // The day's changes.
     // The credits take the lines they wrap to (a long credit wraps on a narrow panel), so

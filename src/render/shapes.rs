@@ -24,6 +24,25 @@ pub fn clip_lines(lines: &MultiLineString<f64>, view: Rect<f64>) -> MultiLineStr
     }
 }
 
+/// A dashed circle around `centre`: `dashes` arcs of `radius`, each half of its share of
+/// the turn, as short polylines. The edge of a marker held on claims alone.
+pub fn dashed_ring(centre: Coord<f64>, radius: f64, dashes: usize) -> Vec<LineString<f64>> {
+    let step = std::f64::consts::TAU / dashes.max(1) as f64;
+    (0..dashes.max(1))
+        .map(|i| {
+            let start = i as f64 * step;
+            LineString(
+                (0..=4)
+                    .map(|k| {
+                        let a = start + step * 0.5 * k as f64 / 4.0;
+                        Coord { x: centre.x + radius * a.cos(), y: centre.y + radius * a.sin() }
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 fn inside(b: Rect<f64>, view: Rect<f64>) -> bool {
     b.min().x >= view.min().x && b.min().y >= view.min().y && b.max().x <= view.max().x && b.max().y <= view.max().y
 }

@@ -513,7 +513,10 @@ fn read_events(text: &str, file: &str, cx: &EventContext<'_>, problems: &mut Vec
     let mut events = Vec::with_capacity(table.len());
     for row in table.rows() {
         match event_from_row(&row, cx) {
-            Ok(event) => events.push(event),
+            Ok(event) => {
+                problems.extend(region_read_as_place(&event, cx, row.at(Some("place"))));
+                events.push(event)
+            }
             Err(e) => problems.push(e.into()),
         }
     }
@@ -632,21 +635,55 @@ fn successors_of(row: &Row<'_>, action: Action, factions: &HashMap<String, Facti
     Ok(out)
 }
 
-/// Reads the `place` column: a named area or a province form names a region; anything
-/// else names a place.
+/// Reads the `place` column: a named area or a region form names a region; anything else
+/// names a place, maybe qualified by its region ("Fuzuli, Fuzuli District").
 fn resolve_target(text: &str, at: &Location, cx: &EventContext<'_>) -> Result<Target> {
     match cx.regions.resolve(text) {
         RegionMatch::Found(id) => Ok(Target::Region(id)),
         RegionMatch::UnknownAdmin1 { name, known } => {
-            // "Hama Governorate Hospital" would be a place; try that before giving up.
-            cx.gazetteer.lookup(text, at).map(Target::Place).map_err(|_| Error::Parse {
+            // "Hama Governorate Hospital", or "Fuzuli, Fuzuli District", would be a place;
+            // try that before giving up.
+            cx.regions.lookup_place(cx.gazetteer, text, at).map(Target::Place).map_err(|_| Error::Parse {
                 at: at.clone(),
                 expected: format!("a region that exists: one of {} (as \"<name> Governorate\")", known.join(", ")),
                 found: format!("{text} (no admin1 region {name:?})"),
             })
         }
-        RegionMatch::NotARegion => cx.gazetteer.lookup(text, at).map(Target::Place),
+        RegionMatch::NotARegion => cx.regions.lookup_place(cx.gazetteer, text, at).map(Target::Place),
     }
+}
+
+/// A warning for a row whose place is written as a region ("Khojaly District") but names a
+/// place through one of its spellings (GeoNames lists some districts' names as aliases of
+/// their main towns): the row moves the town alone, which is rarely what the report meant.
+fn region_read_as_place(event: &Event, cx: &EventContext<'_>, at: Location) -> Option<Problem> {
+    let Target::Place(id) = event.target else { return None };
+    let text = &event.place_text;
+    if !crate::region::is_region_form(text) {
+        return None;
+    }
+    let place = cx.gazetteer.get(id);
+    if cx.gazetteer.name_key(&place.name) == cx.gazetteer.name_key(text) || place.key.eq_ignore_ascii_case(text.trim())
+    {
+        return None;
+    }
+    // A qualified name ("Fuzuli, Fuzuli District") names the place on purpose.
+    if !matches!(cx.gazetteer.resolve(text), crate::gazetteer::Resolution::Found(found) if found == id) {
+        return None;
+    }
+    Some(Problem::warning(
+        at,
+        format!(
+            "{} is written as a region, but no region has that name: it names the place {} ({}) only. \
+             For the whole district add it to areas.geojson (or use the admin1 name as \"<name> District\"); \
+             for the {} write {}",
+            crate::error::echo(text),
+            place.describe(),
+            place.kind,
+            place.kind,
+            crate::error::echo(&place.name),
+        ),
+    ))
 }
 
 fn read_areas(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<Problem>) -> Result<Vec<AreaInput>> {

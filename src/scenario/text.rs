@@ -38,6 +38,12 @@ pub struct TextEntry {
     pub contested: Option<String>,
     /// Overrides [`Text::left`].
     pub left: Option<String>,
+    /// Overrides [`Text::still_held`].
+    pub still_held: Option<String>,
+    /// Overrides [`Text::left_to`].
+    pub left_to: Option<String>,
+    /// Overrides [`Text::legend_claimed`].
+    pub legend_claimed: Option<String>,
     /// `{faction}`.
     pub dissolved: Option<String>,
     /// `{faction}`, `{region}`.
@@ -93,6 +99,13 @@ pub struct Text {
     pub contested: String,
     /// "{place}: left by {faction}".
     pub left: String,
+    /// "{place}: still held by {faction}": a denial (`held`), or a challenger gone.
+    pub still_held: String,
+    /// "{place}: left by {faction}, now held by {holder}": the holder withdrew and the
+    /// side fighting inside has the place.
+    pub left_to: String,
+    /// Legend: a place held on claims alone (dashed marker edge).
+    pub legend_claimed: String,
     /// "{faction} ceased to hold territory".
     pub dissolved: String,
     /// "{faction} left the region {region}".
@@ -147,6 +160,9 @@ impl Default for Text {
             taken: "{place}: taken by {faction}".into(),
             contested: "{place}: contested, {faction} fighting inside".into(),
             left: "{place}: left by {faction}".into(),
+            still_held: "{place}: still held by {faction}".into(),
+            left_to: "{place}: left by {faction}, now held by {holder}".into(),
+            legend_claimed: "Claimed only: no report confirms it (dashed edge)".into(),
             dissolved: "{faction} ceased to hold territory".into(),
             left_region: "{faction} left the region {region}".into(),
             region_taken: "Region {region}: taken by {faction} (region report)".into(),
@@ -175,7 +191,7 @@ impl Text {
     /// fields it may use.
     pub fn from_entry(entry: &TextEntry) -> Result<Text, TextProblem> {
         let mut text = Text::default();
-        let slots: [(&str, &Option<String>, &mut String, &[&str]); 24] = [
+        let slots: [(&str, &Option<String>, &mut String, &[&str]); 27] = [
             ("day_of", &entry.day_of, &mut text.day_of, &["day", "days"]),
             ("legend_contested", &entry.legend_contested, &mut text.legend_contested, &[]),
             ("legend_assessed", &entry.legend_assessed, &mut text.legend_assessed, &[]),
@@ -189,6 +205,9 @@ impl Text {
             ("taken", &entry.taken, &mut text.taken, &["place", "faction"]),
             ("contested", &entry.contested, &mut text.contested, &["place", "faction"]),
             ("left", &entry.left, &mut text.left, &["place", "faction"]),
+            ("still_held", &entry.still_held, &mut text.still_held, &["place", "faction"]),
+            ("left_to", &entry.left_to, &mut text.left_to, &["place", "faction", "holder"]),
+            ("legend_claimed", &entry.legend_claimed, &mut text.legend_claimed, &[]),
             ("dissolved", &entry.dissolved, &mut text.dissolved, &["faction"]),
             ("left_region", &entry.left_region, &mut text.left_region, &["faction", "region"]),
             ("region_taken", &entry.region_taken, &mut text.region_taken, &["faction", "region"]),

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::basemap::Role;
 use crate::control::{ControlModel, PlaceState};
 use crate::event::Target;
-use crate::gazetteer::CYRILLIC;
+use crate::gazetteer::{CYRILLIC, TURKIC};
 use crate::render::shapes::clip_polygons;
 use crate::render::{Style, change_lines};
 use crate::scenario::Scenario;
@@ -144,6 +144,7 @@ impl PageData<'_> {
                                 st.basis.inferred_by().map(|r| r.as_str()),
                                 c.evidence.iter().map(|e| e.0).collect::<Vec<_>>(),
                                 c.disputed_by.iter().map(|e| e.0).collect::<Vec<_>>(),
+                                crate::control::strength(&st, &c.evidence, &s.events).map(|c| c.as_str()),
                             ])
                         })
                         .collect(),
@@ -243,6 +244,7 @@ impl PageData<'_> {
             "stats": stats, "chart": self.chart_svg,
             "folding": s.gazetteer.folding().names(),
             "cyrillic": CYRILLIC.iter().map(|(c, latin)| (c.to_string(), Value::from(*latin))).collect::<serde_json::Map<String, Value>>(),
+            "turkic": TURKIC.iter().map(|(c, latin)| (c.to_string(), Value::from(*latin))).collect::<serde_json::Map<String, Value>>(),
         })
     }
 }

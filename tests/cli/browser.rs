@@ -579,3 +579,48 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
         b.requests.iter().filter(|u| !u.starts_with("file:") && !u.starts_with("about:")).collect();
     assert!(outside.is_empty(), "the page asked the network for {outside:?}");
 }
+
+#[test]
+fn the_page_dashes_claimed_only_markers_and_folds_turkic_names() {
+    let w = Workdir::with_mini();
+    // Charlie falls on Blue's claim alone; Bravo takes an Azerbaijani spelling.
+    w.edit("mini/events.csv", "Tall Charlie,blue,captured,reported", "Tall Charlie,blue,captured,claimed");
+    let manifest = w.read("mini/scenario.toml");
+    w.write(
+        "mini/scenario.toml",
+        &manifest.replacen("[map]", "[names]\nfold = [\"turkic\", \"double-letters\"]\n\n[map]", 1),
+    );
+    let gazetteer = w.read("mini/gazetteer.csv");
+    w.write("mini/gazetteer.csv", &gazetteer.replace("bravo,Bravo,,", "bravo,Laçın,,"));
+    let baseline = w.read("mini/baseline.csv");
+    w.write("mini/baseline.csv", &baseline.replace("place,Bravo,", "place,Lachin,"));
+    w.run(&["--scenario", "mini", "site", "--out", "mini-site"]).success();
+    let Some(mut b) = Browser::launch(1280, 800) else { return };
+    let url = file_url(&w.path("mini-site/index.html"));
+    b.open(&format!("{url}#2024-03-04"));
+    let dash = |b: &mut Browser, id: &str| {
+        b.eval(&format!(
+            "(() => {{ const i = frontline.places.findIndex(p => p.id === '{id}'); \
+             return frontline.markers[i].getElement().getAttribute('stroke-dasharray'); }})()"
+        ))
+    };
+    assert!(dash(&mut b, "charlie").as_str().is_some_and(|d| !d.is_empty()), "Charlie's edge is dashed");
+    assert_eq!(dash(&mut b, "alpha"), json!(null), "Alpha rests on confirmed footage: a plain edge");
+    // The tooltip and the details say so in words; the legend explains the dashes.
+    let tooltip = b.eval(
+        "(() => { const i = frontline.places.findIndex(p => p.id === 'charlie'); const m = frontline.markers[i]; \
+         m.openTooltip(); return m.getTooltip().getElement().innerText; })()",
+    );
+    assert_eq!(tooltip, json!("Charlie (claimed only)"));
+    let (x, y) = marker_xy(&mut b, "charlie");
+    b.click(x, y);
+    let details = b.eval("document.getElementById('details').innerText").as_str().unwrap_or_default().to_string();
+    assert!(details.contains("Strength: claimed only"), "{details}");
+    let legend = b.eval("document.getElementById('legend').innerText").as_str().unwrap_or_default().to_string();
+    assert!(legend.contains("Dashed edge: claimed only"), "{legend}");
+    // The search box folds Turkic Latin as the command line does.
+    b.eval("(() => { const s = document.getElementById('search'); s.value = 'Lachin'; s.dispatchEvent(new Event('input')); })()");
+    let found = b.eval("document.getElementById('results').innerText").as_str().unwrap_or_default().to_string();
+    assert!(found.starts_with("Laçın"), "{found}");
+    assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
+}

@@ -129,13 +129,21 @@ fn the_timeline_is_time_enabled_and_starts_hama_on_its_capture_date() {
     let hts = hama.iter().find(|f| f["properties"]["faction"] == "hts").expect("an HTS interval for Hama");
     assert_eq!(hts["properties"]["start"], "2024-12-05");
     assert_eq!(hts["properties"]["start_ts"], "2024-12-05T00:00:00");
-    // Held by the government from the start, contested from 4 Dec, lost on 5 Dec.
+    // Held by the government from the start (on the baseline, then from 30 Nov on rows that
+    // say so: a period ends where its basis changes), contested from 4 Dec, lost on 5 Dec.
     let gov: Vec<(Option<&str>, Option<&str>)> = hama
         .iter()
         .filter(|f| f["properties"]["faction"] == "gov")
         .map(|f| (f["properties"]["start"].as_str(), f["properties"]["end"].as_str()))
         .collect();
-    assert_eq!(gov, vec![(Some("2024-11-26"), Some("2024-12-04")), (Some("2024-12-04"), Some("2024-12-05"))]);
+    assert_eq!(
+        gov,
+        vec![
+            (Some("2024-11-26"), Some("2024-11-30")),
+            (Some("2024-11-30"), Some("2024-12-04")),
+            (Some("2024-12-04"), Some("2024-12-05"))
+        ]
+    );
     assert!(hts["properties"]["end"].is_null(), "ongoing intervals end with null");
     // Areas come once per distinct state, each with its interval.
     let areas = layer(&json, "area");

@@ -227,3 +227,164 @@ fn import_acled_turns_territory_changes_into_events_and_updates_on_reimport() {
         assert_eq!(count(&again), count(&events), "{id}");
     }
 }
+
+/// An invented GeoNames dump in the exact format, of places named and placed as in the 2020
+/// Nagorno-Karabakh war: Azerbaijani spellings (ç ş ğ ə ı, and ǝ U+01DD once), two places
+/// called Füzuli, a town whose GeoNames alias is the name of a district ("Khojaly District").
+fn karabakh_geonames(w: &Workdir) {
+    let rows: [(u32, &str, &str, &str, f64, f64, &str, u64); 11] = [
+        (1, "Laçın", "Lacin", "Lachin,Berdzor", 39.638, 46.547, "35", 12000),
+        (2, "Z\u{1dd}ngilan", "Zangilan", "Zangelan", 39.086, 46.652, "67", 8000),
+        (3, "Kəlbəcər", "Kalbacar", "Kalbajar,Karvachar", 40.102, 46.036, "29", 7000),
+        (4, "İstisu", "Istisu", "", 39.950, 46.000, "29", 300),
+        (5, "Füzuli", "Fuzuli", "", 39.600, 47.145, "23", 17000),
+        (6, "Füzuli", "Fuzuli", "", 40.350, 46.930, "58", 800),
+        (7, "Xocalı", "Xocali", "Khojaly,Khojaly District,Ivanyan", 39.913, 46.790, "69", 6000),
+        (8, "Xankəndi", "Xankandi", "Stepanakert,Khankendi", 39.815, 46.752, "69", 55000),
+        (9, "Tağavard", "Tagavard", "Taghavard", 39.690, 46.960, "74", 500),
+        (10, "Hadrut", "Hadrut", "", 39.520, 47.031, "74", 3000),
+        (11, "Xocavənd", "Xocavand", "Martuni", 39.793, 47.111, "74", 2000),
+    ];
+    let dump: String = rows
+        .iter()
+        .map(|(id, name, ascii, alt, lat, lon, admin, pop)| {
+            format!(
+                "{}\t{name}\t{ascii}\t{alt}\t{lat:.5}\t{lon:.5}\tP\tPPL\tAZ\t\t{admin}\t\t\t\t{pop}\t\t800\tAsia/Baku\t2024-05-01\n",
+                9100000 + id
+            )
+        })
+        .collect();
+    w.write("AZ.txt", &dump);
+    w.write(
+        "admin1CodesASCII.txt",
+        "AZ.35\tLaçın Rayonu\tLacin Rayonu\t147624\nAZ.67\tZəngilan Rayonu\tZangilan Rayonu\t147620\n\
+         AZ.29\tKəlbəcər Rayonu\tKalbacar Rayonu\t147630\nAZ.23\tFüzuli Rayonu\tFuzuli Rayonu\t147640\n\
+         AZ.58\tTərtər Rayonu\tTartar Rayonu\t147650\nAZ.69\tXankəndi\tXankandi\t147660\n\
+         AZ.74\tXocavənd Rayonu\tXocavand Rayonu\t147670\n",
+    );
+}
+
+/// Dark pixels (the dashed edge of a claimed-only marker) on a ring around a place's marker.
+fn dark_pixels_around(png_path: &std::path::Path, centre: geo::Coord<f64>, radius: f64) -> usize {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let mut dark = 0;
+    for y in 0..info.height {
+        for x in 0..info.width {
+            let d = ((x as f64 + 0.5 - centre.x).powi(2) + (y as f64 + 0.5 - centre.y).powi(2)).sqrt();
+            if (d - radius).abs() <= 1.5 {
+                let i = (y * info.width + x) as usize * channels;
+                dark += usize::from(buf[i..i + 3].iter().all(|&c| c < 90));
+            }
+        }
+    }
+    dark
+}
+
+#[test]
+fn a_village_war_with_district_words_turkic_names_qualified_places_and_claims() {
+    let w = Workdir::new();
+    w.run(&["init", "war", "--country", "Azerbaijan"]).success();
+    karabakh_geonames(&w);
+    w.run(&["--scenario", "war", "import", "geonames", "AZ.txt", "--admin1", "admin1CodesASCII.txt"])
+        .success()
+        .says("11 places added");
+    let manifest = w.read("war/scenario.toml");
+    let fold = manifest.lines().find(|l| l.starts_with("fold = ")).unwrap().to_string();
+    let extent = manifest.lines().find(|l| l.starts_with("extent = ")).unwrap().to_string();
+    w.edit("war/scenario.toml", &fold, "fold = [\"turkic\", \"double-letters\"]");
+    w.edit("war/scenario.toml", &extent, "extent = [45.7, 39.0, 47.5, 40.5]");
+    let first: chrono::NaiveDate = manifest.split("first_day = \"").nth(1).unwrap()[..10].parse().unwrap();
+    let on = |day: u64| (first + chrono::Days::new(day)).to_string();
+    let mut sources = w.read("war/sources.csv");
+    sources.push_str("p1,,Invented News,A page about the war,2020-10-01,https://example.org/a,page\n");
+    w.write("war/sources.csv", &sources);
+    let events = w.read("war/events.csv");
+    let row = |day: u64, place: &str, faction: &str, action: &str, confidence: &str| {
+        format!("{},\"{place}\",{faction},{action},{confidence},p1,,Invented: the page says so.\n", on(day))
+    };
+    // Reports name the places as English writes them and the districts with their word.
+    let mut rows = [
+        row(1, "Lachin rayon", "side-b", "captured", "reported"),
+        row(1, "Zangilan", "side-b", "captured", "reported"),
+        row(1, "Taghavard", "side-b", "entered", "reported"),
+        row(2, "Taghavard", "side-a", "held", "claimed"),
+        row(2, "Hadrut", "side-b", "captured", "reported"),
+        row(3, "Kalbajar District", "side-b", "captured", "claimed"),
+        row(3, "Fuzuli", "side-b", "captured", "confirmed"),
+        row(4, "the Khojavend area", "side-a", "captured", "claimed"),
+        row(4, "Khojaly District", "side-b", "entered", "reported"),
+        row(5, "Khojaly", "side-a", "withdrew", "reported"),
+    ]
+    .concat();
+    w.write("war/events.csv", &format!("{events}{rows}"));
+    // Two places are called Füzuli: the error says how to name the one meant.
+    w.run(&["--scenario", "war", "check"])
+        .failure()
+        .says("place \"Fuzuli\" is ambiguous; name it with its region (\"Fuzuli, Füzuli Rayonu\" or \"Fuzuli, Tərtər Rayonu\")");
+    rows = rows.replace("\"Fuzuli\"", "\"Fuzuli, Fuzuli District\"");
+    w.write("war/events.csv", &format!("{events}{rows}"));
+    // A district written as a region that names a town through its alias is a warning.
+    w.run(&["--scenario", "war", "check"])
+        .success()
+        .says("0 error(s)")
+        .says("\"Khojaly District\" is written as a region, but no region has that name: it names the place");
+    w.run(&["--scenario", "war", "places", "Lachin rayon"]).success().says("is the region \"Laçın Rayonu\"");
+    let control = |day: u64, place: &str| {
+        w.run(&["--scenario", "war", "control", "--date", &on(day), place, "--format", "json"]).success().json()[0]
+            .clone()
+    };
+    assert_eq!(control(1, "Laçın")["faction"], "side-b", "the region row took Lachin rayon");
+    assert_eq!(control(1, "Zəngilan")["faction"], "side-b");
+    assert_eq!(control(3, "Fuzuli, Fuzuli District")["faction"], "side-b");
+    assert_eq!(control(3, "Fuzuli in Tartar District")["faction"], "side-a", "the other Füzuli is untouched");
+    // A denial reads as one.
+    let taghavard = control(2, "Taghavard");
+    assert_eq!(taghavard["reads"], "still held by side-a (claimed only)", "{taghavard}");
+    let s = Scenario::from_dir(w.path("war")).unwrap();
+    let model = s.model();
+    let day2 = frontline::render::change_lines(&s, &model, first + chrono::Days::new(2));
+    let lines: Vec<&str> = day2.iter().map(|c| c.text.as_str()).collect();
+    assert!(lines.contains(&"• Tağavard: still held by Side A (rename me)"), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("Tağavard: taken")), "{lines:?}");
+    // A withdrawal reads as one, naming who left and who has the place now.
+    let day5 = frontline::render::change_lines(&s, &model, first + chrono::Days::new(5));
+    let lines: Vec<&str> = day5.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(lines, ["• Xocalı: left by Side A (rename me), now held by Side B (rename me)"]);
+    // Claimed-only control is told apart; a weaker district claim leaves Hadrut's own rows.
+    assert_eq!(control(3, "Kalbajar")["strength"], "claimed");
+    assert_eq!(control(3, "Fuzuli, Fuzuli District")["strength"], "confirmed");
+    let hadrut = control(4, "Hadrut");
+    assert_eq!((&hadrut["faction"], &hadrut["basis"]), (&"side-b".into(), &"events".into()), "{hadrut}");
+    let periods = w.run(&["--scenario", "war", "timeline", "Hadrut", "--format", "json"]).success().json();
+    assert_eq!(periods.as_array().unwrap().len(), 2, "{periods}");
+    // The frames draw the claimed-only marker with a dashed edge.
+    w.run(&["--scenario", "war", "render", "--out", "frames", "--size", "1280x720", "--quiet"]).success();
+    let territory = Territory::new(&s);
+    let atlas = Atlas::new(&s, &model, &territory, 1280, 720, Style::default()).unwrap();
+    let ring = |key: &str| {
+        let place = s.gazetteer.places().iter().find(|p| p.name == key && p.admin1 != "Tərtər Rayonu").unwrap();
+        let r = (2.0 + (place.population.unwrap() as f64).sqrt() / 170.0).clamp(2.0, 10.5);
+        (atlas.positions[place.id.index()], (r + 2.5) * atlas.layout.scale)
+    };
+    let last = w.path(&format!("frames/{}.png", on(6)));
+    let (at, radius) = ring("Kəlbəcər");
+    let claimed = dark_pixels_around(&last, at, radius);
+    let (at, radius) = ring("Füzuli");
+    let confirmed = dark_pixels_around(&last, at, radius);
+    assert!(claimed >= 4 && confirmed == 0, "dark pixels on the ring: {claimed} claimed-only, {confirmed} confirmed");
+    // Exports carry the same distinction.
+    w.run(&["--scenario", "war", "export", "--date", &on(6), "--out", "day.geojson"]).success();
+    let json: serde_json::Value = serde_json::from_str(&w.read("day.geojson")).unwrap();
+    let of = |name: &str| {
+        json["features"].as_array().unwrap().iter().find(|f| f["properties"]["name"] == name).unwrap()["properties"]
+            .clone()
+    };
+    assert_eq!(
+        (of("Kəlbəcər")["claimed_only"].as_bool(), of("Laçın")["claimed_only"].as_bool()),
+        (Some(true), Some(false))
+    );
+}

@@ -24,7 +24,7 @@
   };
 
   // ---- Names: the same matching key as the command line (see gazetteer/normalize.rs),
-  // under the scenario's folding rules (D.folding) and Cyrillic table (D.cyrillic).
+  // under the scenario's folding rules (D.folding) and letter tables (D.cyrillic, D.turkic).
   const ARTICLES = new Set(["al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh", "an",
     "ed", "er", "es", "et", "en", "ul"]);
   const RULES = new Set(D.folding);
@@ -38,8 +38,11 @@
       .replace(/g/g, "h").replace(/w/g, "v").replace(/[yj]/g, "i")];
     return letters.filter((c, i) => !(c === "i" && "aeou".includes(letters[i + 1] || "-"))).join("");
   }
+  const foldTurkic = (t) => t.replace(/kh/g, "x").replace(/gh/g, "g").replace(/ch/g, "c").replace(/sh/g, "s")
+    .replace(/j/g, "c").replace(/q/g, "g").replace(/y/g, "i").replace(/e/g, "a");
   function foldToken(t) {
-    let out = RULES.has("cyrillic") ? foldRomanisation(t) : t;
+    let out = RULES.has("turkic") ? foldTurkic(t) : t;
+    if (RULES.has("cyrillic")) out = foldRomanisation(out);
     if (RULES.has("double-letters") || RULES.has("cyrillic")) out = collapse(out);
     if (RULES.has("arabic-ending") && out.length > 3 && (out.endsWith("ah") || out.endsWith("eh"))) {
       out = out.slice(0, -1);
@@ -48,6 +51,7 @@
   }
   function normalize(name) {
     let text = name.toLowerCase();
+    if (RULES.has("turkic")) text = [...text].map((c) => D.turkic[c] ?? c).join("");
     if (RULES.has("cyrillic")) text = [...text].map((c) => D.cyrillic[c] ?? c).join("");
     const ascii = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/[\u02bb-\u02bf\u2018\u2019'"`]/g, "").toLowerCase();
@@ -164,7 +168,9 @@
   const radius = (p) => (["city", "town", "village"].includes(p.kind) ? Math.max(2.5, Math.min(9, 2 + Math.sqrt(p.pop || 0) / 190)) : 4);
   const markers = D.places.map((p, i) => {
     const m = L.circleMarker([p.lat, p.lng], { pane: "places", radius: radius(p), color: "#fff", weight: 1, fillOpacity: 1 });
-    m.bindTooltip(() => text(p.name), { direction: "top", offset: [0, -4] });
+    // Control on claims alone says so where the reader looks: the tooltip and a dashed edge.
+    m.bindTooltip(() => text(D.control[day][i][7] === "claimed" ? `${p.name} (claimed only)` : p.name),
+      { direction: "top", offset: [0, -4] });
     m.on("click", () => select(i, false));
     m.addTo(map);
     return m;
@@ -189,7 +195,9 @@
     const control = D.control[day];
     markers.forEach((m, p) => {
       const f = faction(control[p][0]);
-      m.setStyle({ fillColor: f ? f.colour : "#8a8a8f" });
+      const claimed = control[p][7] === "claimed";
+      m.setStyle({ fillColor: f ? f.colour : "#8a8a8f", color: claimed ? "#1d1d1f" : "#fff", weight: claimed ? 1.6 : 1,
+        dashArray: claimed ? "2 2" : null });
     });
     rings.clearLayers();
     for (const c of D.changes[day]) {
@@ -248,7 +256,7 @@
   };
   function details(p) {
     const place = D.places[p];
-    const [holder, challenger, since, basis, rule, evidence, disputed] = D.control[day][p];
+    const [holder, challenger, since, basis, rule, evidence, disputed, strength] = D.control[day][p];
     const f = faction(holder);
     const box = $("details");
     box.hidden = false;
@@ -262,6 +270,8 @@
       el("p", {}, swatch, el("b", { textContent: f ? f.name : "Nobody" }), ` since ${since ? longDate(since) : "before the scenario"}`),
       el("p", { textContent: `Status: ${status}` }),
       el("p", {}, "Basis: ", el("span", { className: `badge ${basis}`, textContent: basis + (rule ? ` (${rule})` : "") }), ` ${BASIS[basis]}`),
+      strength ? el("p", { className: "strength" }, "Strength: ", el("span", { className: `badge ${strength}`, textContent: strength === "claimed" ? "claimed only" : strength }),
+        strength === "claimed" ? " a party's own claim; no report confirms it" : "") : "",
       el("h4", { textContent: `Evidence (${evidence.length})` }),
       evidence.length ? evidenceList(evidence) : el("p", { className: "muted", textContent: "No row: the baseline holds." }),
     );
@@ -346,6 +356,7 @@
     el("li", {}, patternSwatch(D.colours.land), "Nobody known to hold it"),
     el("li", {}, patternSwatch(D.colours.front), "Frontline (the thin dark band)"),
     el("li", { textContent: "◯ Ringed: changed hands this day (a row names it)" }),
+    el("li", { className: "claimed-key" }, el("span", { className: "claimed-marker" }), "Dashed edge: claimed only (a party's claim; no report confirms it)"),
   );
   $("chart").replaceChildren(...inertSvg(D.chart));
   const chartSvg = $("chart").querySelector("svg");
