@@ -369,6 +369,11 @@ pub struct GifWriter<W: Write> {
     loop_forever: bool,
     /// Indices of the last frame written, for the changed-area crop.
     previous: Option<Vec<u8>>,
+    /// How long the last frame stays, if longer than the others.
+    last_delay: Option<u16>,
+    /// The newest frame, held back until the next one or [`GifWriter::finish`] says
+    /// whether it is the last.
+    pending: Option<gif::Frame<'static>>,
 }
 
 impl<W: Write> GifWriter<W> {
@@ -407,21 +412,56 @@ impl<W: Write> GifWriter<W> {
             delay: delay_centiseconds,
             loop_forever,
             previous: None,
+            last_delay: None,
+            pending: None,
         })
+    }
+
+    /// Shows the last frame for `centiseconds` (a hold at the end of the story, so a
+    /// reader can take in the final state before the loop starts again).
+    pub fn hold_last(mut self, centiseconds: u16) -> Self {
+        self.last_delay = Some(centiseconds);
+        self
+    }
+
+    /// Fixes the palette from `sample` rather than from the first frame added: a title
+    /// card, added first, does not show the colours of the maps that follow.
+    pub fn palette_from(&mut self, sample: &Pixmap) -> Result<()> {
+        if self.palette.is_none() {
+            self.check_size(sample)?;
+            self.start(sample)?;
+        }
+        Ok(())
+    }
+
+    /// Appends one frame shown for `centiseconds`, e.g. a title card.
+    pub fn add_frame_with_delay(&mut self, frame: &Pixmap, centiseconds: u16) -> Result<()> {
+        let normal = std::mem::replace(&mut self.delay, centiseconds);
+        let result = self.add_frames(&[frame]);
+        if let Some(f) = self.pending.as_mut() {
+            f.delay = centiseconds;
+        }
+        self.delay = normal;
+        result
+    }
+
+    fn check_size(&self, f: &Pixmap) -> Result<()> {
+        let (w, h) = (u32::from(self.width), u32::from(self.height));
+        if f.width() != w || f.height() != h {
+            return Err(RasterError::FrameSizeMismatch {
+                width: w,
+                height: h,
+                got_width: f.width(),
+                got_height: f.height(),
+            });
+        }
+        Ok(())
     }
 
     /// Appends frames in order. Frames must all be `width` x `height`.
     pub fn add_frames(&mut self, frames: &[&Pixmap]) -> Result<()> {
-        let (w, h) = (u32::from(self.width), u32::from(self.height));
         for f in frames {
-            if f.width() != w || f.height() != h {
-                return Err(RasterError::FrameSizeMismatch {
-                    width: w,
-                    height: h,
-                    got_width: f.width(),
-                    got_height: f.height(),
-                });
-            }
+            self.check_size(f)?;
         }
         let Some(first) = frames.first() else {
             return Ok(());
@@ -446,8 +486,11 @@ impl<W: Write> GifWriter<W> {
                 frame
             })
             .collect();
-        for frame in &encoded {
-            encoder.write_lzw_pre_encoded_frame(frame)?;
+        // Each frame goes out once the next one exists: the newest waits, as it may be the last.
+        for frame in encoded {
+            if let Some(ready) = self.pending.replace(frame) {
+                encoder.write_lzw_pre_encoded_frame(&ready)?;
+            }
         }
         self.previous = mapped.into_iter().last();
         Ok(())
@@ -477,7 +520,13 @@ impl<W: Write> GifWriter<W> {
 
     /// Writes the trailer and returns the writer. Fails if no frame was added.
     pub fn finish(mut self) -> Result<W> {
-        let encoder = self.encoder.take().ok_or(RasterError::NoFrames)?;
+        let mut encoder = self.encoder.take().ok_or(RasterError::NoFrames)?;
+        if let Some(mut last) = self.pending.take() {
+            if let Some(hold) = self.last_delay {
+                last.delay = last.delay.max(hold);
+            }
+            encoder.write_lzw_pre_encoded_frame(&last)?;
+        }
         Ok(encoder.into_inner()?)
     }
 }
@@ -892,6 +941,27 @@ mod tests {
         assert_eq!(decoded[0], decoded[2]);
         // No NETSCAPE loop extension when not looping.
         assert!(!bytes.windows(11).any(|w| w == b"NETSCAPE2.0"));
+    }
+
+    #[test]
+    fn gif_holds_its_last_frame_and_shows_a_card_first() {
+        let frames: Vec<Pixmap> = (0..4).map(|i| test_frame(60, 30, i * 5, &RESERVED)).collect();
+        let card = test_frame(60, 30, 40, &RESERVED);
+        for batch in [1, 2, 4] {
+            let mut g = GifWriter::new(Vec::new(), 60, 30, &RESERVED, 50, true).unwrap().hold_last(300);
+            g.palette_from(&frames[0]).unwrap();
+            g.add_frame_with_delay(&card, 250).unwrap();
+            for chunk in frames.chunks(batch) {
+                g.add_frames(&chunk.iter().collect::<Vec<_>>()).unwrap();
+            }
+            let (decoded, _, _, _, delays) = decode(&g.finish().unwrap());
+            assert_eq!(decoded.len(), 5, "batches of {batch}");
+            assert_eq!(delays, vec![250, 50, 50, 50, 300], "batches of {batch}");
+        }
+        // A hold shorter than a frame's delay leaves it as it is.
+        let mut g = GifWriter::new(Vec::new(), 60, 30, &RESERVED, 50, true).unwrap().hold_last(10);
+        g.add_frames(&[&frames[0], &frames[1]]).unwrap();
+        assert_eq!(decode(&g.finish().unwrap()).4, vec![50, 50]);
     }
 
     #[test]

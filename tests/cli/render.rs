@@ -134,7 +134,7 @@ fn a_contested_place_shows_both_colours() {
 
 /// Compares a picture with its reference per channel; writes the actual image and a diff
 /// beside the test output on failure. `FRONTLINE_REGENERATE=1` rewrites the reference.
-fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
+pub fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
     let reference = fixture("golden").join(name);
     if std::env::var_os("FRONTLINE_REGENERATE").is_some() {
         std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
