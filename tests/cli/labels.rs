@@ -4,7 +4,6 @@
 
 use frontline::render::labels::distance_to_box;
 use frontline::render::{Atlas, FrameLayout, Style, ViewLayout, frame_layout, render_pixmap};
-use frontline::territory::Territory;
 use frontline::{Location, Scenario};
 use geo::Rect;
 
@@ -60,17 +59,8 @@ fn assert_unambiguous(view: &ViewLayout, what: &str, names: &dyn Fn(u32) -> Stri
     view.rings.len()
 }
 
-struct Syria {
-    s: Scenario,
-    model: frontline::control::ControlModel,
-    territory: Territory,
-}
-
-fn syria() -> Syria {
-    let s = Scenario::syria_2024().unwrap();
-    let model = s.model();
-    let territory = Territory::new(&s);
-    Syria { s, model, territory }
+fn syria() -> crate::render::Prepared {
+    crate::render::prepare(Scenario::syria_2024().unwrap())
 }
 
 #[test]

@@ -38,13 +38,13 @@ fn colours_in_cell(
 }
 
 /// A scenario with its model and territory, ready for an atlas.
-struct Prepared {
-    s: Scenario,
-    model: ControlModel,
-    territory: Territory,
+pub struct Prepared {
+    pub s: Scenario,
+    pub model: ControlModel,
+    pub territory: Territory,
 }
 
-fn prepare(s: Scenario) -> Prepared {
+pub fn prepare(s: Scenario) -> Prepared {
     let model = s.model();
     let territory = Territory::new(&s);
     Prepared { s, model, territory }
