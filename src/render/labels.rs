@@ -284,6 +284,11 @@ fn own_cost(r: &LabelRequest, spot: &Spot, others: &[&LabelRequest], scene: Scen
 
 /// What two spots of different labels cost together.
 fn pair_cost(a: &Spot, b: &Spot, pad: f64) -> f64 {
+    // Most pairs lie apart: their boxes, leaders included, do not meet.
+    let extent = |s: &Spot| s.leader.map_or(s.rect, |l| union(&s.rect, &Rect::new(l.start, l.end)));
+    if !intersects(&grow(&extent(a), pad + 1.0), &extent(b)) {
+        return 0.0;
+    }
     let mut cost = 0.0;
     if intersects(&grow(&a.rect, pad), &b.rect) {
         cost += Weights::LABEL_OVERLAP;
