@@ -145,8 +145,8 @@ mod tests {
             done
         });
         let mut writer = frontline::raster::GifWriter::new(Vec::new(), 40, 30, &reserved, 50, true).unwrap();
-        for (encoder, frame) in &prepared {
-            writer.write_prepared(encoder, frame).unwrap();
+        for (encoder, frame) in prepared {
+            writer.write_prepared(&encoder, frame).unwrap();
         }
         assert_eq!(writer.finish().unwrap(), expected);
     }

@@ -122,6 +122,14 @@ enum Command {
         /// Frames per second of the GIF and the MP4.
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=50))]
         fps: u32,
+        /// How long the GIF and the MP4 hold the last day, in milliseconds (0: no longer
+        /// than the others).
+        #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u32).range(0..=600_000))]
+        hold_last: u32,
+        /// Open the GIF and the MP4 with a title card (title, subtitle, span of days) shown
+        /// for MS milliseconds (default 2500).
+        #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "2500", value_parser = clap::value_parser!(u32).range(100..=600_000))]
+        title_card: Option<u32>,
         /// Worker threads (default: one per core). The output is the same whatever the number.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
         threads: Option<u32>,
@@ -381,7 +389,22 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { sources, stale_since, format } => {
             query::check(files.as_ref(), sources.as_deref(), stale_since, format)
         }
-        Command::Render { from, to, out, size, format, gif, no_gif, mp4, fps, threads, quiet, sync } => {
+        Command::Render {
+            from,
+            to,
+            out,
+            size,
+            format,
+            gif,
+            no_gif,
+            mp4,
+            fps,
+            hold_last,
+            title_card,
+            threads,
+            quiet,
+            sync,
+        } => {
             files::set_sync(sync);
             let gif = if no_gif { None } else { Some(gif.unwrap_or_else(|| out.join("animation.gif"))) };
             let job = render::RenderJob {
@@ -396,6 +419,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 threads: threads.map(|t| t as usize),
                 quiet,
                 mode,
+                hold_last_ms: hold_last,
+                title_card_ms: title_card,
             };
             render::render(files.as_ref(), job)
         }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use frontline::Scenario;
 use frontline::raster::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame};
-use frontline::render::{Atlas, Style, render_pixmap, render_svg};
+use frontline::render::{Atlas, Style, day_summary, render_pixmap, render_svg, render_title_card, summary_file_name};
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 
@@ -62,6 +62,10 @@ pub struct RenderJob {
     pub quiet: bool,
     /// Evidence only, or with assessed control.
     pub mode: Mode,
+    /// How long the animations hold the last frame, in milliseconds.
+    pub hold_last_ms: u32,
+    /// Open the animations with a title card shown this long (milliseconds), if any.
+    pub title_card_ms: Option<u32>,
 }
 
 /// `frontline render`.
@@ -95,7 +99,8 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                 &reserved,
                 delay,
                 true,
-            )?,
+            )?
+            .hold_last(centiseconds(job.hold_last_ms)),
             path.clone(),
         )),
         None => None,
@@ -127,6 +132,8 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
             let day = days[i];
             let target = frame_path(&job.out, day, job.format);
             let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
+            // Everything the panel may cut, in full, beside the frame it names it in.
+            write_atomic(&job.out.join(summary_file_name(day)), day_summary(&scenario, &model, day).as_bytes())?;
             match job.format {
                 FrameFormat::Png => {
                     let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
@@ -153,15 +160,44 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
             stage.fail(i);
         }
     };
-    in_order(days.len(), threads, threads * 2, make, abandon, |_, made| {
-        if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), &made.gif_frame) {
-            writer.write_prepared(encoder, frame)?;
+    // The title card opens the animations; the GIF maps it with the palette of the first
+    // map, so it does not take colours from the maps that follow.
+    let mut card = match job.title_card_ms {
+        Some(ms) if (gif.is_some() || mp4.is_some()) && !days.is_empty() => {
+            Some((render_title_card(&atlas, days[0], &maps[0])?, ms))
         }
-        if let (Some(writer), Some(pixmap)) = (mp4.as_mut(), &made.pixmap) {
-            writer.write_frame(pixmap)?;
+        _ => None,
+    };
+    // The MP4 holds the last frame by repeating it.
+    let mut last: Option<tiny_skia::Pixmap> = None;
+    in_order(days.len(), threads, threads * 2, make, abandon, |_, made| {
+        if let Some((pixmap, ms)) = card.take() {
+            if let (Some((writer, _)), Some((encoder, _))) = (gif.as_mut(), &made.gif_frame) {
+                // The first map is prepared whole (it has no frame before it), so the card
+                // does not show through it.
+                writer.write_prepared(encoder, encoder.prepare(&encoder.map(&pixmap)?, None, centiseconds(ms)))?;
+            }
+            if let Some(writer) = mp4.as_mut() {
+                for _ in 0..repeats(ms, job.fps).max(1) {
+                    writer.write_frame(&pixmap)?;
+                }
+            }
+        }
+        if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), made.gif_frame) {
+            writer.write_prepared(&encoder, frame)?;
+        }
+        if let (Some(writer), Some(pixmap)) = (mp4.as_mut(), made.pixmap) {
+            writer.write_frame(&pixmap)?;
+            last = Some(pixmap);
         }
         Ok(())
     })?;
+    if let (Some(writer), Some(frame)) = (mp4.as_mut(), last.as_ref()) {
+        // The last frame already shows for one frame's time.
+        for _ in 1..repeats(job.hold_last_ms, job.fps) {
+            writer.write_frame(frame)?;
+        }
+    }
     progress.finish_and_clear();
     let mut wrote = vec![format!("{} {} frames in {}", days.len(), frame_ext(job.format), job.out.display())];
     if let Some((writer, path)) = gif {
@@ -192,6 +228,16 @@ struct Made {
     gif_frame: Option<(std::sync::Arc<GifFrameEncoder>, PreparedGifFrame)>,
     /// The pixels, kept only for the MP4.
     pixmap: Option<tiny_skia::Pixmap>,
+}
+
+/// Milliseconds as a GIF delay (hundredths of a second, at most 655 s).
+fn centiseconds(ms: u32) -> u16 {
+    (ms / 10).min(u32::from(u16::MAX)) as u16
+}
+
+/// How many frames at `fps` last `ms` milliseconds (rounded up).
+fn repeats(ms: u32, fps: u32) -> u32 {
+    (u64::from(ms) * u64::from(fps.max(1))).div_ceil(1000) as u32
 }
 
 fn frame_ext(format: FrameFormat) -> &'static str {
@@ -226,6 +272,15 @@ mod tests {
         assert!(parse_size("100x100").is_err());
         assert!(parse_size("1920").is_err());
         assert!(parse_size("axb").is_err());
+    }
+
+    #[test]
+    fn holds_convert_to_delays_and_repeats() {
+        assert_eq!(centiseconds(3000), 300);
+        assert_eq!(centiseconds(10_000_000), u16::MAX);
+        assert_eq!(repeats(3000, 2), 6);
+        assert_eq!(repeats(0, 2), 0);
+        assert_eq!(repeats(500, 25), 13);
     }
 }
 

@@ -456,6 +456,11 @@ pub struct GifWriter<W: Write> {
     loop_forever: bool,
     /// Indices of the last frame written by `add_frames`, for the changed-area crop.
     previous: Option<Vec<u8>>,
+    /// How long the last frame stays, if longer than the others.
+    last_delay: Option<u16>,
+    /// The newest frame, held back until the next one or [`GifWriter::finish`] says
+    /// whether it is the last (and so whether it gets `last_delay`).
+    pending: Option<PreparedGifFrame>,
 }
 
 impl<W: Write> GifWriter<W> {
@@ -481,7 +486,16 @@ impl<W: Write> GifWriter<W> {
             delay: delay_centiseconds,
             loop_forever,
             previous: None,
+            last_delay: None,
+            pending: None,
         })
+    }
+
+    /// Shows the last frame for at least `centiseconds` (a hold at the end of the story,
+    /// so a reader can take in the final state before the loop starts again).
+    pub fn hold_last(mut self, centiseconds: u16) -> Self {
+        self.last_delay = Some(centiseconds);
+        self
     }
 
     /// Appends frames in order. Frames must all be `width` x `height`.
@@ -521,7 +535,7 @@ impl<W: Write> GifWriter<W> {
                 encoder.prepare(&mapped[i], prev, delay)
             })
             .collect();
-        let written = prepared.iter().try_for_each(|frame| self.write_prepared(&encoder, frame));
+        let written = prepared.into_iter().try_for_each(|frame| self.write_prepared(&encoder, frame));
         self.frames = Some(encoder);
         written?;
         self.previous = mapped.into_iter().last();
@@ -530,7 +544,7 @@ impl<W: Write> GifWriter<W> {
 
     /// Appends one frame that `encoder` prepared. All frames of a GIF must come from the
     /// same encoder: the first one written fixes the palette in the file's header.
-    pub fn write_prepared(&mut self, encoder: &GifFrameEncoder, frame: &PreparedGifFrame) -> Result<()> {
+    pub fn write_prepared(&mut self, encoder: &GifFrameEncoder, frame: PreparedGifFrame) -> Result<()> {
         if (encoder.width, encoder.height) != (self.width, self.height) {
             return Err(RasterError::FrameSizeMismatch {
                 width: u32::from(self.width),
@@ -545,7 +559,11 @@ impl<W: Write> GifWriter<W> {
         let Some(gif) = self.encoder.as_mut() else {
             return Err(RasterError::NoFrames); // unreachable: start() set it
         };
-        gif.write_lzw_pre_encoded_frame(&frame.frame)?;
+        // Each frame goes out once the next one exists: the newest waits, as it may be the
+        // last one, which `finish` holds.
+        if let Some(ready) = self.pending.replace(frame) {
+            gif.write_lzw_pre_encoded_frame(&ready.frame)?;
+        }
         Ok(())
     }
 
@@ -571,7 +589,13 @@ impl<W: Write> GifWriter<W> {
 
     /// Writes the trailer and returns the writer. Fails if no frame was added.
     pub fn finish(mut self) -> Result<W> {
-        let encoder = self.encoder.take().ok_or(RasterError::NoFrames)?;
+        let mut encoder = self.encoder.take().ok_or(RasterError::NoFrames)?;
+        if let Some(mut last) = self.pending.take() {
+            if let Some(hold) = self.last_delay {
+                last.frame.delay = last.frame.delay.max(hold);
+            }
+            encoder.write_lzw_pre_encoded_frame(&last.frame)?;
+        }
         Ok(encoder.into_inner()?)
     }
 }
@@ -986,6 +1010,38 @@ mod tests {
         assert_eq!(decoded[0], decoded[2]);
         // No NETSCAPE loop extension when not looping.
         assert!(!bytes.windows(11).any(|w| w == b"NETSCAPE2.0"));
+    }
+
+    #[test]
+    fn gif_holds_its_last_frame_and_shows_a_card_first() {
+        let frames: Vec<Pixmap> = (0..4).map(|i| test_frame(60, 30, i * 5, &RESERVED)).collect();
+        let card = test_frame(60, 30, 40, &RESERVED);
+        // The card is mapped with the palette of the first map, written whole, and the
+        // first map after it is whole too.
+        let encoder = GifFrameEncoder::new(&RESERVED, &frames[0]).unwrap();
+        let mut g = GifWriter::new(Vec::new(), 60, 30, &RESERVED, 50, true).unwrap().hold_last(300);
+        g.write_prepared(&encoder, encoder.prepare(&encoder.map(&card).unwrap(), None, 250)).unwrap();
+        let mut previous: Option<Vec<u8>> = None;
+        for f in &frames {
+            let mapped = encoder.map(f).unwrap();
+            g.write_prepared(&encoder, encoder.prepare(&mapped, previous.as_deref(), 50)).unwrap();
+            previous = Some(mapped);
+        }
+        let (decoded, _, _, _, delays) = decode(&g.finish().unwrap());
+        assert_eq!(decoded.len(), 5);
+        assert_eq!(delays, vec![250, 50, 50, 50, 300]);
+        // Whole frames in batches get the hold as well.
+        for batch in [1, 2, 4] {
+            let mut g = GifWriter::new(Vec::new(), 60, 30, &RESERVED, 50, true).unwrap().hold_last(300);
+            for chunk in frames.chunks(batch) {
+                g.add_frames(&chunk.iter().collect::<Vec<_>>()).unwrap();
+            }
+            assert_eq!(decode(&g.finish().unwrap()).4, vec![50, 50, 50, 300], "batches of {batch}");
+        }
+        // A hold shorter than a frame's delay leaves it as it is.
+        let mut g = GifWriter::new(Vec::new(), 60, 30, &RESERVED, 50, true).unwrap().hold_last(10);
+        g.add_frames(&[&frames[0], &frames[1]]).unwrap();
+        assert_eq!(decode(&g.finish().unwrap()).4, vec![50, 50]);
     }
 
     #[test]

@@ -127,3 +127,108 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
     }
     lines
 }
+
+/// The panel's lines for `day`: [`day_changes`], with the places of a region that one
+/// faction took grouped into one line ("Daraa: 9 places taken by …") when more than one
+/// did, except named places (`named_population` people or more, or always labelled),
+/// which keep lines of their own and come first. Groups follow, largest first, then the
+/// remaining single lines. A day of collapse then fits the panel; the ungrouped list is
+/// [`day_summary`].
+pub fn panel_changes(s: &Scenario, model: &ControlModel, day: NaiveDate, named_population: u64) -> Vec<String> {
+    let lines = day_changes(s, model, day);
+    let Some(prev) = day.pred_opt() else { return Vec::new() };
+    let after: std::collections::HashMap<PlaceId, Option<FactionId>> = model
+        .changes(prev, day)
+        .into_iter()
+        .filter(|c| c.after.state.status() == Status::Held)
+        .map(|c| (c.place, c.after.state.holder))
+        .collect();
+    let named = |p: PlaceId| {
+        let place = s.gazetteer.get(p);
+        place.population.unwrap_or(0) >= named_population || place.label == crate::gazetteer::LabelRule::Always
+    };
+    // (region, faction) -> the places' lines, in the order they came (largest first).
+    let mut groups: Vec<((String, FactionId), Vec<String>)> = Vec::new();
+    let (mut head, mut cities, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    for line in lines {
+        let Some(place) = line.place else {
+            head.push(line.text);
+            continue;
+        };
+        match after.get(&place) {
+            _ if named(place) => cities.push(line.text),
+            Some(Some(f)) => {
+                let key = (s.gazetteer.get(place).admin1.clone(), *f);
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, members)) => members.push(line.text),
+                    None => groups.push((key, vec![line.text])),
+                }
+            }
+            _ => rest.push(line.text),
+        }
+    }
+    groups.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+    let mut grouped = Vec::new();
+    for ((region, faction), members) in groups {
+        if members.len() == 1 || region.trim().is_empty() {
+            rest.extend(members);
+            continue;
+        }
+        let values =
+            [("region", region.as_str()), ("n", &members.len().to_string()), ("faction", &s.faction(faction).name)];
+        grouped.push(format!("• {}", Text::fill(&s.text.group_taken, &values)));
+    }
+    head.into_iter().chain(cities).chain(grouped).chain(rest).collect()
+}
+
+/// The full account of `day` as plain text, for a file beside its frame: the title and
+/// date, every line of [`day_changes`], every place the program assessed (with its new
+/// holder), and every source's outlet and title. Nothing is cut.
+pub fn day_summary(s: &Scenario, model: &ControlModel, day: NaiveDate) -> String {
+    let t = &s.text;
+    let mut out = String::new();
+    let total = s.day_number(s.last_day);
+    out.push_str(&format!("{}\n{}\n", s.title, t.date(day)));
+    out.push_str(&Text::fill(&t.day_of, &[("day", &s.day_number(day).to_string()), ("days", &total.to_string())]));
+    out.push_str(&format!("\n\n{}\n", t.this_day));
+    for line in day_changes(s, model, day) {
+        out.push_str(&line.text);
+        out.push('\n');
+    }
+    if let Some(prev) = day.pred_opt() {
+        let mut assessed: Vec<(String, String)> = model
+            .changes(prev, day)
+            .into_iter()
+            .filter(|c| matches!(c.after.state.basis, Basis::Inferred(_)))
+            .map(|c| {
+                let holder = c.after.state.holder.map_or(t.nobody.clone(), |f| s.faction(f).name.clone());
+                (s.gazetteer.get(c.place).name.clone(), holder)
+            })
+            .collect();
+        assessed.sort();
+        if !assessed.is_empty() {
+            out.push_str(&format!("\n{}\n", Text::fill(&t.assessed, &[("list", &assessed.len().to_string())])));
+            for (place, holder) in assessed {
+                out.push_str(&format!("• {}\n", Text::fill(&t.taken, &[("place", &place), ("faction", &holder)])));
+            }
+        }
+    }
+    let mut sources: Vec<String> = Vec::new();
+    for e in s.events.iter().filter(|e| e.date == day) {
+        let line = match s.source(&e.source) {
+            Some(src) if !src.url.is_empty() => format!("{} — {} <{}>", src.outlet, src.title, src.url),
+            Some(src) => format!("{} — {}", src.outlet, src.title),
+            None => e.source.clone(),
+        };
+        if !sources.contains(&line) {
+            sources.push(line);
+        }
+    }
+    if !sources.is_empty() {
+        out.push_str(&format!("\n{}\n", Text::fill(&t.sources, &[("list", "")]).trim_end()));
+        for line in sources {
+            out.push_str(&format!("• {line}\n"));
+        }
+    }
+    out
+}

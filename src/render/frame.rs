@@ -1,7 +1,7 @@
 //! Drawing one day's frame into any plotters drawing area.
 
 use chrono::NaiveDate;
-use geo::{Coord, Intersects, LineString, MultiPolygon, Rect};
+use geo::{Coord, LineString, MultiPolygon, Rect};
 use plotters::coord::Shift;
 use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
 use plotters::prelude::{DrawingArea, DrawingBackend};
@@ -9,13 +9,13 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle, TextStyle};
 
 use super::atlas::{Atlas, DayMap};
-use super::labels::{LabelRequest, SegmentIndex, place_labels_preferring};
+use super::layout::{inset_title_box, marker_radius, scale_bar_box, view_layout};
 use super::shapes::{dashed_ring, keyhole_ring};
 use crate::basemap::Role;
-use crate::control::{Basis, Status, claimed_only};
+use crate::control::{Status, claimed_only};
 use crate::error::{Error, Result};
 use crate::event::Colour;
-use crate::gazetteer::{LabelRule, PlaceId, PlaceKind};
+use crate::gazetteer::PlaceKind;
 use crate::raster::{Halo, HaloText, TextHaloBackend, Weight};
 use crate::scenario::Text as Words;
 
@@ -147,14 +147,6 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
         }
         lines
     }
-}
-
-/// The marker radius of a place, in design pixels.
-fn marker_radius(population: Option<u64>, kind: PlaceKind) -> f64 {
-    if !kind.is_settlement() {
-        return 4.5;
-    }
-    (2.0 + (population.unwrap_or(0) as f64).sqrt() / 170.0).clamp(2.0, 10.5)
 }
 
 /// Draws the frame of `day` into `area`. `map` must be the atlas's map of that day's state
@@ -332,33 +324,6 @@ fn draw_inset<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map:
     Ok(())
 }
 
-/// The box of an inset's title, in its top-left corner: its labels keep clear of it.
-fn inset_title_box(atlas: &Atlas<'_>) -> Option<Rect<f64>> {
-    let title = atlas.inset.as_ref()?.title.as_deref()?;
-    let scale = atlas.layout.scale;
-    let width = f64::from(atlas.fonts.measure(title, (16.0 * scale) as f32, Weight::Bold).width) + 16.0 * scale;
-    let view = atlas.layout.map;
-    Some(Rect::new(view.min(), Coord { x: view.min().x + width, y: view.min().y + 28.0 * scale }))
-}
-
-/// The places a row names that changed hands on `day`: they get a ring and a label.
-/// Changes by region rows or inference are told in the panel instead, or a day of
-/// collapse would ring half the map.
-fn changed_today(p: &Painter<'_, '_, impl TextHaloBackend>, day: NaiveDate) -> Vec<PlaceId> {
-    // Against the day before; before the first day, the baseline.
-    match day.pred_opt() {
-        Some(prev) => p
-            .atlas
-            .model
-            .changes(prev, day)
-            .into_iter()
-            .filter(|c| c.after.state.basis == Basis::Events)
-            .map(|c| c.place)
-            .collect(),
-        None => Vec::new(),
-    }
-}
-
 /// The dashed edge of a marker (radius in design pixels) held on claims alone: dark
 /// dashes on a white ring, readable over any fill.
 fn draw_claimed_edge<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, at: Coord<f64>, radius: f64) -> Result<()> {
@@ -377,12 +342,13 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
     let atlas = p.atlas;
     let s = atlas.scenario;
     let scale = atlas.layout.scale;
-    let changed = changed_today(p, day);
+    let layout = view_layout(atlas, day, map);
     // Only a scenario with claimed rows has places held on claims alone.
     let claims_only = s.events.iter().any(|e| e.confidence == crate::event::Confidence::Claimed);
     let view = atlas.layout.map;
     let visible =
         |c: Coord<f64>| c.x >= view.min().x && c.x <= view.max().x && c.y >= view.min().y && c.y <= view.max().y;
+    let ink = colour(atlas.style.text).to_rgba();
     // Small places first so large ones sit on top.
     let mut order: Vec<&crate::gazetteer::Place> = s.gazetteer.places().iter().collect();
     order.sort_by_key(|pl| (pl.population.unwrap_or(0), pl.id));
@@ -395,17 +361,11 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
         let fill = state.holder.map_or(atlas.style.muted, |f| s.faction(f).colour);
         let r = p.units(marker_radius(place.population, place.kind));
         let white = p.stroke(RGBAColor(255, 255, 255, 1.0), 1.0);
-        if changed.contains(&place.id) {
-            let ring = p.units(marker_radius(place.population, place.kind) + 5.0);
+        if let Some(ring) = layout.rings.iter().find(|r| r.place == place.id) {
+            let radius = (ring.radius * p.k).round() as i32;
+            p.area.draw(&Circle::new(p.at(at), radius, p.stroke(RGBAColor(255, 255, 255, 0.95), 5.0))).map_err(fail)?;
             p.area
-                .draw(&Circle::new(p.at(at), ring.round() as i32, p.stroke(RGBAColor(255, 255, 255, 0.95), 5.0)))
-                .map_err(fail)?;
-            p.area
-                .draw(&Circle::new(
-                    p.at(at),
-                    ring.round() as i32,
-                    p.stroke(colour(atlas.style.frontline).to_rgba(), 2.5),
-                ))
+                .draw(&Circle::new(p.at(at), radius, p.stroke(colour(atlas.style.frontline).to_rgba(), 2.5)))
                 .map_err(fail)?;
         }
         if place.kind.is_settlement() {
@@ -426,79 +386,18 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
         if state.status() == Status::Contested
             && let Some(c) = state.challenger
         {
-            let half = p.units(marker_radius(place.population, place.kind) * 0.55).round() as i32;
-            p.area.draw(&Circle::new(p.at(at), half.max(1), colour(s.faction(c).colour).filled())).map_err(fail)?;
+            draw_contested_marker(p, at, marker_radius(place.population, place.kind), colour(s.faction(c).colour))?;
         }
     }
-    // Labels: places that changed hands today first, then the largest.
-    let mut requests = Vec::new();
-    for place in s.gazetteer.places() {
-        let at = atlas.positions[place.id.index()];
-        if !visible(at) {
-            continue;
-        }
-        let is_changed = changed.contains(&place.id);
-        let population = place.population.unwrap_or(0);
-        // Places an inset shows close up keep only the largest labels on the main map.
-        let in_inset = atlas.insets.iter().any(|a| a.inset.is_some())
-            && s.map.insets.iter().any(|i| i.extent.intersects(&place.position));
-        let wanted = match place.label {
-            LabelRule::Never => false,
-            LabelRule::Always => true,
-            LabelRule::Auto if in_inset => population >= 1_000_000,
-            LabelRule::Auto => is_changed || population >= atlas.label_population,
-        };
-        if !wanted {
-            continue;
-        }
-        let size = if is_changed || population >= 500_000 { 17.0 } else { 15.0 };
-        requests.push(LabelRequest {
-            text: place.name.clone(),
-            anchor: at,
-            clearance: marker_radius(place.population, place.kind) * scale + 2.0 * scale,
-            size: size * scale,
-            bold: is_changed,
-            // Cities of a million or more keep their labels first (a reader finds their
-            // way by them), then the places that changed hands, then by size.
-            priority: if population >= 1_000_000 || place.label == LabelRule::Always {
-                0
-            } else if is_changed {
-                1
-            } else {
-                2
-            } * 1_000_000_000
-                + (u32::MAX as u64 - population.min(u32::MAX as u64)) / 8,
-        });
+    // Leader lines first, so the labels' haloes go over their ends.
+    for label in layout.labels.iter().filter(|l| l.leader.is_some()) {
+        let leader = label.leader.expect("filtered");
+        let end = nearest_on_box(leader.end, &label.rect);
+        let line = LineString(vec![leader.start, end]);
+        p.line(&line, p.stroke(RGBAColor(255, 255, 255, 0.9), 3.2))?;
+        p.line(&line, p.stroke(ink, 1.2))?;
     }
-    let mut obstacles: Vec<Rect<f64>> = requests
-        .iter()
-        .map(|r| {
-            let m = r.clearance - 2.0 * scale;
-            Rect::new(Coord { x: r.anchor.x - m, y: r.anchor.y - m }, Coord { x: r.anchor.x + m, y: r.anchor.y + m })
-        })
-        .collect();
-    obstacles.extend(inset_title_box(atlas));
-    // The insets cover their corners: no main-map label may run under one.
-    let mat = 8.0 * scale;
-    obstacles.extend(atlas.insets.iter().map(|a| {
-        let r = a.layout.map;
-        Rect::new(Coord { x: r.min().x - mat, y: r.min().y - mat }, Coord { x: r.max().x + mat, y: r.max().y + mat })
-    }));
-    let bounds = Rect::new(
-        Coord { x: view.min().x + 6.0 * scale, y: view.min().y + 6.0 * scale },
-        Coord { x: view.max().x - 6.0 * scale, y: view.max().y - 60.0 * scale },
-    );
-    let fonts = atlas.fonts;
-    let measure = |text: &str, size: f64, bold: bool| {
-        let e = fonts.measure(text, size as f32, if bold { Weight::Bold } else { Weight::Regular });
-        (f64::from(e.width), size * 1.0)
-    };
-    // Prefer spots on the place's side of the front (a name written across the line reads
-    // as the other side's town).
-    let fronts = SegmentIndex::new(&map.frontlines, 48.0 * scale);
-    let labels =
-        place_labels_preferring(&requests, measure, bounds, &obstacles, |r, spot| !fronts.separates(r.anchor, spot));
-    for label in labels {
+    for label in &layout.labels {
         let weight = if label.bold { Weight::Bold } else { Weight::Regular };
         p.halo_text(
             &label.text,
@@ -509,6 +408,42 @@ fn draw_places<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map
             Pos::new(HPos::Left, VPos::Top),
         )?;
     }
+    Ok(())
+}
+
+/// The point of `rect` nearest `p`.
+fn nearest_on_box(p: Coord<f64>, rect: &Rect<f64>) -> Coord<f64> {
+    Coord { x: p.x.clamp(rect.min().x, rect.max().x), y: p.y.clamp(rect.min().y, rect.max().y) }
+}
+
+/// A contested place's marker: stripes of the challenger's colour across the holder's disc,
+/// inside a ring of the challenger's colour, so the hatching shows at the marker itself
+/// (under a plain marker, a contested city read as simply held).
+fn draw_contested_marker<DB: TextHaloBackend>(
+    p: &Painter<'_, '_, DB>,
+    at: Coord<f64>,
+    radius_design: f64,
+    challenger: RGBColor,
+) -> Result<()> {
+    let r = p.units(radius_design) / p.k;
+    let stripe = p.stroke(challenger.to_rgba(), (radius_design * 0.32).clamp(1.2, 2.6));
+    // Chords at 45°, a third of the radius apart.
+    let step = (r * 0.55).max(1.5);
+    let mut offset = -r + step / 2.0;
+    while offset < r {
+        // The chord of the circle at distance `offset` from the centre along (1, 1)/√2.
+        let half = (r * r - offset * offset).max(0.0).sqrt();
+        let (u, v) = (std::f64::consts::FRAC_1_SQRT_2, std::f64::consts::FRAC_1_SQRT_2);
+        let centre = Coord { x: at.x + offset * u, y: at.y - offset * v };
+        let chord = LineString(vec![
+            Coord { x: centre.x - half * v, y: centre.y - half * u },
+            Coord { x: centre.x + half * v, y: centre.y + half * u },
+        ]);
+        p.line(&chord, stripe)?;
+        offset += step;
+    }
+    let ring = (p.units(radius_design + 1.6)).round() as i32;
+    p.area.draw(&Circle::new(p.at(at), ring, p.stroke(challenger.to_rgba(), 1.8))).map_err(fail)?;
     Ok(())
 }
 
@@ -544,16 +479,10 @@ pub fn scale_bar(pixels_per_metre: f64, max_pixels: f64) -> Option<ScaleBar> {
 fn draw_scale_bar<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>) -> Result<()> {
     let atlas = p.atlas;
     let scale = atlas.layout.scale;
-    // At most 200 design pixels, and never more than a third of the map.
-    let max = (200.0 * scale).min(atlas.layout.map.width() / 3.0);
-    let Some(scale_bar) = scale_bar(atlas.pixels_per_metre(), max) else { return Ok(()) };
+    let Some((backing, scale_bar, Coord { x: left, y: base })) = scale_bar_box(atlas) else { return Ok(()) };
     let length = scale_bar.pixels;
-    let left = atlas.layout.map.min().x + 28.0 * scale;
-    let base = atlas.layout.map.max().y - 30.0 * scale;
-    let box_min = Coord { x: left - 12.0 * scale, y: base - 34.0 * scale };
-    let box_max = Coord { x: left + length + 14.0 * scale, y: base + 12.0 * scale };
     p.area
-        .draw(&Rectangle::new([p.at(box_min), p.at(box_max)], RGBAColor(255, 255, 255, 0.8).filled()))
+        .draw(&Rectangle::new([p.at(backing.min()), p.at(backing.max())], RGBAColor(255, 255, 255, 0.8).filled()))
         .map_err(fail)?;
     let ink = colour(atlas.style.text).to_rgba();
     let bar = LineString(vec![
@@ -617,9 +546,13 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         Weight::Regular,
         style.muted,
         &mut y,
-        16.0,
+        4.0,
         fg,
     )?;
+    if fg {
+        draw_progress(p, Coord { x: left, y }, width, s.day_number(day), total)?;
+    }
+    y += 12.0 * scale;
 
     // Legend.
     let legend_top = y;
@@ -721,7 +654,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         .sum();
     let credits_height = (s.credits.len() as f64 * 19.0 + 30.0).max(credit_lines as f64 * 13.0 * 1.3 + 12.0);
     let credits_top = panel.max().y - credits_height * scale;
-    let changes = day_changes(atlas, day);
+    let changes = super::changes::panel_changes(s, atlas.model, day, atlas.label_population);
     write(p, &t.this_day, 19.0, Weight::Bold, style.text, &mut y, 2.0, bg)?;
     let sources_block = 80.0 * scale;
     let mut shown = 0;
@@ -737,7 +670,10 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     if shown < changes.len() {
         write(
             p,
-            &Words::fill(&t.more, &[("n", &(changes.len() - shown).to_string())]),
+            &Words::fill(
+                &t.more_listed,
+                &[("n", &(changes.len() - shown).to_string()), ("file", &summary_file_name(day))],
+            ),
             16.0,
             Weight::Regular,
             style.muted,
@@ -775,6 +711,45 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
     Ok(())
 }
 
+/// The name of the file beside a day's frame that lists all its changes
+/// ([`super::changes::day_summary`]): `YYYY-MM-DD.txt`. The panel names it when its list
+/// is cut.
+pub fn summary_file_name(day: NaiveDate) -> String {
+    format!("{day}.txt")
+}
+
+/// The days of the story as a bar under the date: one segment per day (a plain bar past
+/// 60 days), those up to `day_number` dark.
+fn draw_progress<DB: TextHaloBackend>(
+    p: &Painter<'_, '_, DB>,
+    at: Coord<f64>,
+    width: f64,
+    day_number: i64,
+    total: i64,
+) -> Result<()> {
+    let scale = p.atlas.layout.scale;
+    let style = &p.atlas.style;
+    let height = 6.0 * scale;
+    let total = total.max(1);
+    let (segments, gap) = if total <= 60 { (total, 3.0 * scale) } else { (1, 0.0) };
+    let step = (width + gap) / segments as f64;
+    for i in 0..segments {
+        let (a, b) = (
+            Coord { x: at.x + i as f64 * step, y: at.y },
+            Coord { x: at.x + (i + 1) as f64 * step - gap, y: at.y + height },
+        );
+        let done = if segments == 1 { 0.0 } else { ((i + 1) <= day_number) as u8 as f64 };
+        let fill = if done > 0.0 { colour(style.text).to_rgba() } else { colour(style.border).to_rgba() };
+        p.area.draw(&Rectangle::new([p.at(a), p.at(b)], fill.filled())).map_err(fail)?;
+    }
+    if segments == 1 {
+        let share = (day_number as f64 / total as f64).clamp(0.0, 1.0);
+        let b = Coord { x: at.x + width * share, y: at.y + height };
+        p.area.draw(&Rectangle::new([p.at(at), p.at(b)], colour(style.text).filled())).map_err(fail)?;
+    }
+    Ok(())
+}
+
 /// One line per change on `day` (see [`super::changes::day_changes`]).
 pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
     super::changes::day_changes(atlas.scenario, atlas.model, day).into_iter().map(|c| c.text).collect()
@@ -793,4 +768,38 @@ pub fn day_sources(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
         }
     }
     out
+}
+
+/// Draws a title card over what `area` holds (the first frame): a pale veil, then the
+/// scenario's title, subtitle and span of days, centred, for the start of an animation.
+pub fn draw_title_card<DB: TextHaloBackend>(area: &DrawingArea<DB, Shift>, atlas: &Atlas<'_>) -> Result<()> {
+    let (w, _) = area.dim_in_pixel();
+    let p = Painter { area, atlas, k: f64::from(w) / f64::from(atlas.layout.width) };
+    let s = atlas.scenario;
+    let style = &atlas.style;
+    let (width, height) = (f64::from(atlas.layout.width), f64::from(atlas.layout.height));
+    p.area
+        .draw(&Rectangle::new(
+            [p.at(Coord { x: 0.0, y: 0.0 }), p.at(Coord { x: width, y: height })],
+            RGBAColor(255, 255, 255, 0.86).filled(),
+        ))
+        .map_err(fail)?;
+    let scale = atlas.layout.scale;
+    let centre = Pos::new(HPos::Center, VPos::Top);
+    let mut y = height * 0.36;
+    for line in p.wrap(&s.title, 54.0, Weight::Bold, width * 0.8) {
+        p.text(&line, Coord { x: width / 2.0, y }, 54.0, Weight::Bold, style.text, centre)?;
+        y += 54.0 * 1.25 * scale;
+    }
+    y += 14.0 * scale;
+    if let Some(sub) = &s.subtitle {
+        for line in p.wrap(sub, 28.0, Weight::Regular, width * 0.8) {
+            p.text(&line, Coord { x: width / 2.0, y }, 28.0, Weight::Regular, style.muted, centre)?;
+            y += 28.0 * 1.3 * scale;
+        }
+    }
+    y += 14.0 * scale;
+    let span = format!("{} – {}", s.text.date(s.first_day), s.text.date(s.last_day));
+    p.text(&span, Coord { x: width / 2.0, y }, 24.0, Weight::Regular, style.text, centre)?;
+    Ok(())
 }

@@ -12,16 +12,21 @@
 //! # Ok::<(), frontline::Error>(())
 //! ```
 
+mod anneal;
 mod atlas;
 mod changes;
 mod frame;
 pub mod labels;
+mod layout;
 pub mod shapes;
 mod style;
 
 pub use atlas::{Atlas, DayMap, InsetFrame, Layout, MapCountry};
-pub use changes::{DayChange, day_changes as change_lines};
-pub use frame::{Layers, ScaleBar, day_changes, day_sources, draw_frame, draw_layers, scale_bar};
+pub use changes::{DayChange, day_changes as change_lines, day_summary, panel_changes};
+pub use frame::{
+    Layers, ScaleBar, day_changes, day_sources, draw_frame, draw_layers, draw_title_card, scale_bar, summary_file_name,
+};
+pub use layout::{FrameLayout, Ring, ViewLayout, frame_layout, view_layout};
 pub use style::Style;
 
 use chrono::NaiveDate;
@@ -58,6 +63,19 @@ pub fn render_pixmap(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<
     });
     let mut pixmap = background.clone().map_err(Error::Render)?;
     draw_onto(&mut pixmap, atlas, day, map, Layers::Foreground)?;
+    Ok(pixmap)
+}
+
+/// The title card of an animation: the frame of `day` (its first) under a veil, with the
+/// title, subtitle and span of days (see [`draw_title_card`]).
+pub fn render_title_card(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<tiny_skia::Pixmap> {
+    let mut pixmap = render_pixmap(atlas, day, map)?;
+    {
+        let backend = SkiaBackend::new(&mut pixmap, SUBPIXELS)?;
+        let area = backend.into_drawing_area();
+        draw_title_card(&area, atlas)?;
+        area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
+    }
     Ok(pixmap)
 }
 

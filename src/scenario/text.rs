@@ -28,6 +28,10 @@ pub struct TextEntry {
     pub this_day: Option<String>,
     /// `{n}`: changes that did not fit.
     pub more: Option<String>,
+    /// `{n}`, `{file}`: changes that did not fit, and the file that lists them all.
+    pub more_listed: Option<String>,
+    /// `{region}`, `{n}`, `{faction}`: places of one region taken by one faction.
+    pub group_taken: Option<String>,
     /// `{list}`: the outlets.
     pub sources: Option<String>,
     /// The projection line under the credits.
@@ -89,6 +93,12 @@ pub struct Text {
     pub this_day: String,
     /// "and {n} more".
     pub more: String,
+    /// "and {n} more, listed in {file}": the panel's last line when the day's changes do
+    /// not fit and a file beside the frame lists them all.
+    pub more_listed: String,
+    /// "{region}: {n} places taken by {faction}": a panel line for places of one region
+    /// (the gazetteer's `admin1`) taken by one faction on one day.
+    pub group_taken: String,
     /// "Sources this day: {list}".
     pub sources: String,
     /// The projection line.
@@ -155,6 +165,8 @@ impl Default for Text {
             legend_changed: "Changed hands this day".into(),
             this_day: "This day".into(),
             more: "and {n} more".into(),
+            more_listed: "and {n} more, listed in {file}".into(),
+            group_taken: "{region}: {n} places taken by {faction}".into(),
             sources: "Sources this day: {list}".into(),
             projection: "Projection: Lambert azimuthal equal-area".into(),
             taken: "{place}: taken by {faction}".into(),
@@ -191,7 +203,7 @@ impl Text {
     /// fields it may use.
     pub fn from_entry(entry: &TextEntry) -> Result<Text, TextProblem> {
         let mut text = Text::default();
-        let slots: [(&str, &Option<String>, &mut String, &[&str]); 27] = [
+        let slots: [(&str, &Option<String>, &mut String, &[&str]); 29] = [
             ("day_of", &entry.day_of, &mut text.day_of, &["day", "days"]),
             ("legend_contested", &entry.legend_contested, &mut text.legend_contested, &[]),
             ("legend_assessed", &entry.legend_assessed, &mut text.legend_assessed, &[]),
@@ -200,6 +212,8 @@ impl Text {
             ("legend_changed", &entry.legend_changed, &mut text.legend_changed, &[]),
             ("this_day", &entry.this_day, &mut text.this_day, &[]),
             ("more", &entry.more, &mut text.more, &["n"]),
+            ("more_listed", &entry.more_listed, &mut text.more_listed, &["n", "file"]),
+            ("group_taken", &entry.group_taken, &mut text.group_taken, &["region", "n", "faction"]),
             ("sources", &entry.sources, &mut text.sources, &["list"]),
             ("projection", &entry.projection, &mut text.projection, &[]),
             ("taken", &entry.taken, &mut text.taken, &["place", "faction"]),

@@ -11,6 +11,7 @@ mod export;
 mod fuzz_quick;
 mod hardening;
 mod init;
+mod labels;
 mod land;
 mod own_conflict;
 mod probe;

@@ -136,8 +136,15 @@ fn every_command_of_the_readme_runs_as_written() {
             ran += 1;
         }
         if line_no < 20 {
-            // The main job: fifteen frames and the animation.
-            assert_eq!(std::fs::read_dir(work.path("frames")).unwrap().count(), 16);
+            // The main job: fifteen frames, each with its day in full beside it, and the
+            // animation.
+            let count = |ext: &str| {
+                std::fs::read_dir(work.path("frames"))
+                    .unwrap()
+                    .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == ext))
+                    .count()
+            };
+            assert_eq!((count("png"), count("txt"), count("gif")), (15, 15, 1));
         }
     }
     assert!(ran >= 20, "only {ran} commands ran");

@@ -38,13 +38,13 @@ fn colours_in_cell(
 }
 
 /// A scenario with its model and territory, ready for an atlas.
-struct Prepared {
-    s: Scenario,
-    model: ControlModel,
-    territory: Territory,
+pub struct Prepared {
+    pub s: Scenario,
+    pub model: ControlModel,
+    pub territory: Territory,
 }
 
-fn prepare(s: Scenario) -> Prepared {
+pub fn prepare(s: Scenario) -> Prepared {
     let model = s.model();
     let territory = Territory::new(&s);
     Prepared { s, model, territory }
@@ -134,7 +134,7 @@ fn a_contested_place_shows_both_colours() {
 
 /// Compares a picture with its reference per channel; writes the actual image and a diff
 /// beside the test output on failure. `FRONTLINE_REGENERATE=1` rewrites the reference.
-fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
+pub fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
     let reference = fixture("golden").join(name);
     if std::env::var_os("FRONTLINE_REGENERATE").is_some() {
         std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
