@@ -13,6 +13,7 @@ mod hardening;
 mod init;
 mod land;
 mod own_conflict;
+mod page;
 mod queries;
 mod readme;
 mod render;
