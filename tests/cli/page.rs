@@ -267,3 +267,25 @@ fn a_large_scenario_draws_from_its_day_files_in_seconds() {
     eprintln!("the page of 3,000 places drew in {ready:?}");
     assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
 }
+
+/// The full-scale figure of the README: set `FRONTLINE_SCALE_PAGE` to the index.html that
+/// `frontline site` wrote for `synth_scenario --places 30000 --days 365`, then
+/// `cargo test --test cli -- --ignored scale_page`.
+#[test]
+#[ignore = "needs FRONTLINE_SCALE_PAGE, a page of the 30,000-place scenario"]
+fn scale_page_draws_in_under_ten_seconds() {
+    let page = std::env::var("FRONTLINE_SCALE_PAGE").expect("FRONTLINE_SCALE_PAGE");
+    let Some(mut b) = Browser::launch(1280, 800) else { return };
+    let started = Instant::now();
+    b.open(&file_url(std::path::Path::new(&page)));
+    let ready = started.elapsed();
+    let in_page = b.eval("window.frontlineLoadMs").as_f64().unwrap_or(f64::NAN);
+    b.screenshot("scale-page");
+    let started = Instant::now();
+    b.eval("frontline.showDay(40)");
+    wait_for(&mut b, "document.getElementById('date').dataset.date === '2024-02-10'", 20);
+    let another = started.elapsed();
+    eprintln!("drawn {ready:?} after navigation ({in_page:.0} ms in the page); another month's day {another:?}");
+    assert!(ready < Duration::from_secs(10), "{ready:?}");
+    assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
+}
