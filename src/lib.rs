@@ -36,6 +36,7 @@ pub mod scenario;
 pub mod site;
 pub mod stats;
 pub mod synthetic;
+pub mod synthetic_front;
 mod table;
 pub mod territory;
 

@@ -195,6 +195,15 @@ enum Command {
         /// The last day (default: the scenario's last).
         #[arg(long, value_parser = parse_day)]
         to: Option<NaiveDate>,
+        /// Also write DIR/embed.html, an iframe snippet for another site that sizes itself to
+        /// the page, with DIR/embed.png (the last day) and the day in words for readers
+        /// without JavaScript.
+        #[arg(long)]
+        embed: bool,
+        /// Write the days into files of N days beside the page (DIR/days/), loaded as they are
+        /// shown. Default: all in the page when their data is under 4 MB, else files of 28 days.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        split_days: Option<u32>,
     },
     /// Starts a new scenario in DIR: the country and its neighbours from the built-in
     /// Natural Earth map, a manifest fitted to them, and empty tables with examples.
@@ -436,7 +445,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats { from, to, format, chart, size, chart_of } => {
             stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode, chart_of })
         }
-        Command::Site { out, from, to } => site::site(files.as_ref(), mode, out, from, to),
+        Command::Site { out, from, to, embed, split_days } => {
+            site::site(files.as_ref(), mode, out, (from, to), embed, split_days)
+        }
         Command::Init { dir, country, extent, from, to, with_exclaves, force } => {
             let days = from.zip(to);
             init::init(&dir, &country, &frontline::init::Options { extent, days, with_exclaves }, force)

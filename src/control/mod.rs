@@ -432,6 +432,12 @@ impl ControlModel {
         Control { place, state, evidence, disputed_by }
     }
 
+    /// The days on which `place`'s record may change (a row about it, or a rule, took
+    /// effect), ascending: between two of them its [`ControlModel::control`] is the same.
+    pub fn record_days(&self, place: PlaceId) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.history.get(place.index()).into_iter().flatten().map(|s| s.day)
+    }
+
     /// Every place's state at the end of `date`, in place order.
     pub fn states_on(&self, date: NaiveDate) -> Vec<PlaceState> {
         (0..self.len()).map(|i| self.state(PlaceId(i as u32), date)).collect()

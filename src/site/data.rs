@@ -1,25 +1,21 @@
-//! The scenario as the page needs it: one JSON document, geometry in Leaflet's
-//! `[lat, lng]` order, simplified and rounded so that the page stays small.
-
-use std::collections::HashMap;
+//! The scenario as the page needs it: one JSON document, the base map in Leaflet's
+//! `[lat, lng]` order, simplified and rounded so that the page stays small, the land as a
+//! topology ([`super::topo`]) and the days as changes ([`super::days`]).
 
 use chrono::NaiveDate;
-use geo::{Coord, LineString, MapCoords, MultiLineString, MultiPolygon, Polygon, Rect, Simplify};
+use geo::{Coord, LineString, MultiPolygon, Polygon, Rect, Simplify};
 use serde_json::{Value, json};
 
 use crate::basemap::Role;
-use crate::control::{ControlModel, PlaceState};
+use crate::control::ControlModel;
 use crate::event::Target;
 use crate::gazetteer::{CYRILLIC, TURKIC};
+use crate::render::Style;
 use crate::render::shapes::clip_polygons;
-use crate::render::{Style, change_lines};
 use crate::scenario::Scenario;
 use crate::stats::FactionDay;
-use crate::territory::{LandClass, Territory};
+use crate::territory::Territory;
 
-/// Simplification tolerance of areas and lines, in projected metres: well under a pixel at
-/// the page's usual zooms, and it keeps the Syria page far below its size budget.
-const AREA_TOLERANCE_M: f64 = 300.0;
 /// Simplification tolerance of the base map, in degrees (about 300 m).
 const BASEMAP_TOLERANCE_DEG: f64 = 0.003;
 
@@ -37,10 +33,6 @@ fn polygon(p: &Polygon<f64>) -> Value {
 
 fn multi_polygon(mp: &MultiPolygon<f64>) -> Value {
     Value::Array(mp.0.iter().filter(|p| p.exterior().0.len() >= 4).map(polygon).collect())
-}
-
-fn multi_line(ml: &MultiLineString<f64>) -> Value {
-    Value::Array(ml.0.iter().filter(|l| l.0.len() >= 2).map(ring).collect())
 }
 
 /// Everything the page shows, for the days `from` to `to`.
@@ -64,104 +56,25 @@ pub struct PageData<'a> {
 }
 
 impl PageData<'_> {
-    /// The JSON document the page reads.
-    pub fn to_json(&self) -> Value {
+    /// The days shown.
+    pub fn days(&self) -> Vec<NaiveDate> {
+        self.from.iter_days().take_while(|d| *d <= self.to).collect()
+    }
+
+    /// The days' records and changes as chunks of at most `per_chunk` days (see
+    /// [`super::days`]): the page's `D.chunks` when inlined, else one script file each.
+    pub fn day_chunks(&self, per_chunk: usize) -> Vec<Value> {
+        super::days::chunks(self.scenario, self.model, &self.days(), per_chunk)
+    }
+
+    /// The JSON document the page reads, everything but the days' chunks: `chunks` says
+    /// where each chunk's days start (`chunkFirst`) and the page fills `D.chunks` itself,
+    /// from the inlined chunks or from script files.
+    pub fn to_json(&self, chunk_first: &[usize]) -> Value {
         let s = self.scenario;
         let style = Style::default();
-        let days: Vec<NaiveDate> = self.from.iter_days().take_while(|d| *d <= self.to).collect();
-        let projection = self.territory.projection();
-        let to_latlng = |mp: &MultiPolygon<f64>| -> MultiPolygon<f64> {
-            mp.simplify(AREA_TOLERANCE_M).map_coords(|c| projection.unproject(c))
-        };
-
-        // Distinct states, shared between days.
-        let mut index_of: HashMap<Vec<PlaceState>, usize> = HashMap::new();
-        let mut distinct: Vec<Vec<PlaceState>> = Vec::new();
-        let day_state: Vec<usize> = days
-            .iter()
-            .map(|d| {
-                let states = self.model.states_on(*d);
-                *index_of.entry(states.clone()).or_insert_with(|| {
-                    distinct.push(states);
-                    distinct.len() - 1
-                })
-            })
-            .collect();
-        let mut contested_cells: Vec<usize> = Vec::new();
-        let states: Vec<Value> = distinct
-            .iter()
-            .map(|states| {
-                let map = self.territory.state_map(states);
-                let areas = self.territory.areas_by(|cell| {
-                    let st = states.get(cell.place)?;
-                    Some((st.holder?, st.basis, LandClass::of(cell.kind)))
-                });
-                let areas: Vec<Value> = areas
-                    .iter()
-                    .map(|((f, basis, land), shape)| {
-                        json!({"f": f.0, "basis": basis.as_str(), "rule": basis.inferred_by().map(|r| r.as_str()),
-                               "land": land.as_str(),
-                               "g": multi_polygon(&to_latlng(shape))})
-                    })
-                    .collect();
-                let fronts = crate::territory::all_frontlines(&map)
-                    .simplify(AREA_TOLERANCE_M)
-                    .map_coords(|c| projection.unproject(c));
-                let hatch: Vec<Value> = states
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, st)| {
-                        let c = st.challenger?;
-                        if !contested_cells.contains(&i) {
-                            contested_cells.push(i);
-                        }
-                        Some(json!({"p": i, "c": c.0}))
-                    })
-                    .collect();
-                json!({"areas": areas, "fronts": multi_line(&fronts), "hatch": hatch})
-            })
-            .collect();
-        let cells: serde_json::Map<String, Value> = contested_cells
-            .iter()
-            .map(|&i| (i.to_string(), multi_polygon(&to_latlng(&self.territory.cell(crate::PlaceId(i as u32))))))
-            .collect();
-
-        // Who held what each day, with the rows behind it.
-        let control: Vec<Value> = days
-            .iter()
-            .map(|d| {
-                Value::Array(
-                    self.model
-                        .controls_on(*d)
-                        .iter()
-                        .map(|c| {
-                            let st = c.state;
-                            json!([
-                                st.holder.map(|f| f.0),
-                                st.challenger.map(|f| f.0),
-                                st.since().map(|d| d.to_string()),
-                                st.basis.as_str(),
-                                st.basis.inferred_by().map(|r| r.as_str()),
-                                c.evidence.iter().map(|e| e.0).collect::<Vec<_>>(),
-                                c.disputed_by.iter().map(|e| e.0).collect::<Vec<_>>(),
-                                crate::control::strength(&st, &c.evidence, &s.events).map(|c| c.as_str()),
-                            ])
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
-        let changes: Vec<Value> = days
-            .iter()
-            .map(|d| {
-                Value::Array(
-                    change_lines(s, self.model, *d)
-                        .into_iter()
-                        .map(|c| json!({"text": c.text, "p": c.place.map(|p| p.0)}))
-                        .collect(),
-                )
-            })
-            .collect();
+        let days = self.days();
+        let topo = super::topo::Topo::new(self.territory).to_json(self.territory);
 
         let extent = s.map.extent;
         let margin = 1.0;
@@ -239,8 +152,8 @@ impl PageData<'_> {
             "colours": {"sea": style.sea.to_string(), "neighbour": style.neighbour.to_string(), "land": unheld,
                         "border": style.border.to_string(), "outline": style.outline.to_string(), "front": style.frontline.to_string()},
             "factions": factions, "places": places, "countries": countries, "zones": zones,
-            "states": states, "dayState": day_state, "cells": cells,
-            "control": control, "changes": changes, "events": events, "sources": sources,
+            "topo": topo, "chunkFirst": chunk_first,
+            "events": events, "sources": sources,
             "stats": stats, "chart": self.chart_svg,
             "folding": s.gazetteer.folding().names(),
             "cyrillic": CYRILLIC.iter().map(|(c, latin)| (c.to_string(), Value::from(*latin))).collect::<serde_json::Map<String, Value>>(),

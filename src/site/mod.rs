@@ -16,11 +16,16 @@
 //! # Ok::<(), frontline::Error>(())
 //! ```
 
+mod chart;
 mod data;
+mod days;
+pub mod embed;
+mod topo;
 
 pub use data::PageData;
 
 use chrono::NaiveDate;
+use serde_json::Value;
 
 use crate::control::ControlModel;
 use crate::error::Result;
@@ -79,7 +84,57 @@ fn fill<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> Result<S
     Ok(out)
 }
 
-/// The whole page for the days `from` to `to` of `scenario`.
+/// Day data up to this size (bytes of JSON) is inlined: the page is one file.
+pub const INLINE_LIMIT: usize = 4_000_000;
+/// Days per chunk file when the day data is not inlined (four weeks).
+pub const DAYS_PER_CHUNK: usize = 28;
+/// `frontline site` warns before writing a page whose files add up to more than this.
+pub const SIZE_WARNING: usize = 60_000_000;
+
+/// A page and the files it loads beside it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// `index.html`.
+    pub index: String,
+    /// Script files of days, `(path relative to index.html, text)`; empty when the page
+    /// holds everything itself.
+    pub chunks: Vec<(String, String)>,
+}
+
+impl Site {
+    /// The bytes of all its files.
+    pub fn size(&self) -> usize {
+        self.index.len() + self.chunks.iter().map(|(_, text)| text.len()).sum::<usize>()
+    }
+}
+
+/// How the days are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// All in the page, whatever their size.
+    OneFile,
+    /// In the page when their data is under [`INLINE_LIMIT`], else in files of
+    /// [`DAYS_PER_CHUNK`] days.
+    Auto,
+    /// In files of this many days beside the page.
+    Split(usize),
+}
+
+/// The page for the days `from` to `to` of `scenario`, its days stored as `layout` says:
+/// one self-contained file, or the page and day files that it loads with `<script>` tags
+/// (browsers refuse `fetch()` of local files, but load scripts beside a page).
+pub fn site(
+    scenario: &Scenario,
+    model: &ControlModel,
+    territory: &Territory,
+    (from, to): (NaiveDate, NaiveDate),
+    evidence_only: bool,
+    layout: Layout,
+) -> Result<Site> {
+    build(scenario, model, territory, from, to, evidence_only, layout)
+}
+
+/// The whole page for the days `from` to `to` of `scenario` as one file, whatever its size.
 pub fn page(
     scenario: &Scenario,
     model: &ControlModel,
@@ -88,16 +143,63 @@ pub fn page(
     to: NaiveDate,
     evidence_only: bool,
 ) -> Result<String> {
+    Ok(build(scenario, model, territory, from, to, evidence_only, Layout::OneFile)?.index)
+}
+
+fn to_text(value: &Value) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::Error::Render(e.to_string()))
+}
+
+fn build(
+    scenario: &Scenario,
+    model: &ControlModel,
+    territory: &Territory,
+    from: NaiveDate,
+    to: NaiveDate,
+    evidence_only: bool,
+    layout: Layout,
+) -> Result<Site> {
     let stats = daily(scenario, model, territory, from, to);
     let chart = chart_svg(scenario, &stats, 900, 560)?;
     let data = PageData { scenario, model, territory, from, to, stats: &stats, chart_svg: &chart, evidence_only };
-    let json = serde_json::to_string(&data.to_json()).map_err(|e| crate::Error::Render(e.to_string()))?;
+    let days = data.days().len();
+    let (inline, parts) = match layout {
+        Layout::OneFile => (true, data.day_chunks(days)),
+        Layout::Split(n) => (false, data.day_chunks(n)),
+        Layout::Auto => {
+            let whole = data.day_chunks(days);
+            if to_text(&Value::Array(whole.clone()))?.len() <= INLINE_LIMIT {
+                (true, whole)
+            } else {
+                (false, data.day_chunks(DAYS_PER_CHUNK))
+            }
+        }
+    };
+    let firsts: Vec<usize> = parts.iter().map(|c| c["first"].as_u64().unwrap_or(0) as usize).collect();
+    let mut json = data.to_json(&firsts);
+    json["chartNarrow"] = Value::from(chart::narrow_chart_svg(scenario, &stats)?);
+    let mut chunks = Vec::new();
+    if inline {
+        json["chunks"] = Value::Array(parts);
+    } else {
+        let day_list = data.days();
+        let mut files = Vec::new();
+        for part in &parts {
+            let name = format!("days/{}.js", day_list[part["first"].as_u64().unwrap_or(0) as usize]);
+            // A JSON text is a JavaScript expression; every `<` is escaped all the same.
+            let text = format!("frontlineDays({});\n", json_in_script(&to_text(part)?));
+            files.push(Value::from(name.clone()));
+            chunks.push((name, text));
+        }
+        json["chunkFiles"] = Value::Array(files);
+    }
+    let json = to_text(&json)?;
     let licence_comment = format!("/* Leaflet {LEAFLET_VERSION}: {} */", LEAFLET_LICENSE.replace("*/", "* /"));
     let leaflet = script_safe(&format!("{licence_comment}\n{LEAFLET_JS}"));
     let title = escape(&scenario.title);
     let search = escape(&search_hint(scenario));
     let (data, script) = (json_in_script(&json), script_safe(PAGE_JS));
-    fill(PAGE_HTML, |name| match name {
+    let index = fill(PAGE_HTML, |name| match name {
         "title" => Some(title.as_str()),
         "search_hint" => Some(search.as_str()),
         "leaflet_css" => Some(LEAFLET_CSS),
@@ -106,7 +208,8 @@ pub fn page(
         "data" => Some(data.as_str()),
         "page_js" => Some(script.as_str()),
         _ => None,
-    })
+    })?;
+    Ok(Site { index, chunks })
 }
 
 /// The search box's hint: an example from the scenario's own places (the most populous in

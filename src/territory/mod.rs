@@ -205,6 +205,11 @@ impl Territory {
         &self.cells
     }
 
+    /// The shared-boundary topology of the cells (projected), computed once per scenario.
+    pub fn tessellation(&self) -> &Tessellation {
+        &self.tessellation
+    }
+
     /// The shape of one cell (projected).
     pub fn cell_shape(&self, cell: usize) -> &MultiPolygon<f64> {
         self.tessellation.cell(cell)

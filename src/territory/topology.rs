@@ -37,6 +37,9 @@ pub struct Tessellation {
     pub(crate) cells: Vec<MultiPolygon<f64>>,
     pub(crate) vertices: Vec<Coord<f64>>,
     pub(crate) edges: Vec<DirEdge>,
+    /// Each cell's rings as vertex ids (outer first in each polygon), as built: the page
+    /// stores the land as arcs shared between these rings (see `site::topo`).
+    pub(crate) id_cells: Vec<IdPolygons>,
     empty: MultiPolygon<f64>,
 }
 
@@ -80,7 +83,19 @@ impl Tessellation {
             }
         }
         let cells = id_cells.iter().map(|cell| ids_to_multi_polygon(&vertices, cell)).collect();
-        Tessellation { cells, vertices, edges, empty: MultiPolygon::new(Vec::new()) }
+        Tessellation { cells, vertices, edges, id_cells, empty: MultiPolygon::new(Vec::new()) }
+    }
+
+    /// The shared vertex table (projected metres).
+    pub fn vertices(&self) -> &[Coord<f64>] {
+        &self.vertices
+    }
+
+    /// One cell's rings as ids into [`Tessellation::vertices`]: per polygon, the outer ring
+    /// (counter-clockwise) then its holes (clockwise), each open (the first vertex is not
+    /// repeated). Two cells that meet walk their shared vertices in opposite directions.
+    pub fn cell_rings(&self, cell: usize) -> &[Vec<Vec<u32>>] {
+        self.id_cells.get(cell).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Number of cells (including empty ones).

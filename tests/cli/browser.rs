@@ -20,7 +20,7 @@ use crate::workdir::{Workdir, fixture};
 /// How every test starts chromium: headless, as root in a container, without a GPU.
 const HEADLESS: [&str; 3] = ["--headless=new", "--no-sandbox", "--disable-gpu"];
 
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         if let Ok(out) = Command::new("which").arg(name).output()
             && out.status.success()
@@ -36,19 +36,19 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// A headless Chromium with one page, driven over the DevTools protocol.
-struct Browser {
+pub(crate) struct Browser {
     child: Child,
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
     next: u64,
     _profile: tempfile::TempDir,
     /// Console errors and uncaught exceptions seen so far.
-    errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
     /// Every URL the page asked for.
-    requests: Vec<String>,
+    pub(crate) requests: Vec<String>,
 }
 
 impl Browser {
-    fn launch(width: u32, height: u32) -> Option<Browser> {
+    pub(crate) fn launch(width: u32, height: u32) -> Option<Browser> {
         let exe = chromium()?;
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(exe)
@@ -100,7 +100,7 @@ impl Browser {
     }
 
     /// Sends a command and waits for its answer, noting the events that come meanwhile.
-    fn call(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn call(&mut self, method: &str, params: Value) -> Value {
         self.next += 1;
         let id = self.next;
         let msg = json!({"id": id, "method": method, "params": params}).to_string();
@@ -132,7 +132,7 @@ impl Browser {
         }
     }
 
-    fn eval(&mut self, expression: &str) -> Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> Value {
         let r = self.call("Runtime.evaluate", json!({"expression": expression, "returnByValue": true}));
         assert!(r.get("exceptionDetails").is_none(), "{expression} threw: {r}");
         r["result"]["value"].clone()
@@ -140,7 +140,7 @@ impl Browser {
 
     /// Opens `url` and waits until the page says it is ready and, when the address names
     /// a day, shows that day (a change of the hash alone does not reload the page).
-    fn open(&mut self, url: &str) {
+    pub(crate) fn open(&mut self, url: &str) {
         self.call("Page.navigate", json!({"url": url}));
         let day = url.split_once('#').map(|(_, h)| h.split('/').next().unwrap_or_default().to_string());
         let check = match &day {
@@ -157,7 +157,7 @@ impl Browser {
     }
 
     /// A real click: the mouse pressed and released at a point of the viewport.
-    fn click(&mut self, x: f64, y: f64) {
+    pub(crate) fn click(&mut self, x: f64, y: f64) {
         for kind in ["mousePressed", "mouseReleased"] {
             self.call(
                 "Input.dispatchMouseEvent",
@@ -167,7 +167,7 @@ impl Browser {
     }
 
     /// The viewport as a picture, also saved as `target/tmp/browser-NAME.png` to look at.
-    fn screenshot(&mut self, name: &str) -> Screenshot {
+    pub(crate) fn screenshot(&mut self, name: &str) -> Screenshot {
         let r = self.call("Page.captureScreenshot", json!({"format": "png"}));
         let bytes = base64(r["data"].as_str().unwrap());
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp");
@@ -201,14 +201,14 @@ impl Drop for KillOnDrop {
     }
 }
 
-struct Screenshot {
+pub(crate) struct Screenshot {
     width: u32,
     pixels: Vec<u8>,
     channels: usize,
 }
 
 impl Screenshot {
-    fn at(&self, x: f64, y: f64) -> [u8; 3] {
+    pub(crate) fn at(&self, x: f64, y: f64) -> [u8; 3] {
         let i = ((y.round() as usize) * self.width as usize + x.round() as usize) * self.channels;
         [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
     }
@@ -276,21 +276,21 @@ fn base64(text: &str) -> Vec<u8> {
     out
 }
 
-fn file_url(path: &Path) -> String {
+pub(crate) fn file_url(path: &Path) -> String {
     format!("file://{}", path.canonicalize().unwrap().display())
 }
 
-fn rgb(hex: &str) -> [u8; 3] {
+pub(crate) fn rgb(hex: &str) -> [u8; 3] {
     let b = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
     [b(1), b(3), b(5)]
 }
 
-fn close(a: [u8; 3], b: [u8; 3]) -> bool {
+pub(crate) fn close(a: [u8; 3], b: [u8; 3]) -> bool {
     a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12)
 }
 
 /// The screen position of a place's marker.
-fn marker_xy(b: &mut Browser, id: &str) -> (f64, f64) {
+pub(crate) fn marker_xy(b: &mut Browser, id: &str) -> (f64, f64) {
     let p = b.eval(&format!(
         "(() => {{ const i = frontline.places.findIndex(p => p.id === '{id}'); \
          const pt = frontline.map.latLngToContainerPoint(frontline.markers[i].getLatLng()); \
@@ -299,7 +299,7 @@ fn marker_xy(b: &mut Browser, id: &str) -> (f64, f64) {
     (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())
 }
 
-fn syria_site(w: &Workdir) -> PathBuf {
+pub(crate) fn syria_site(w: &Workdir) -> PathBuf {
     w.run(&["site", "--out", "site"]).success().says("index.html");
     w.path("site/index.html")
 }
@@ -598,10 +598,11 @@ fn the_page_dashes_claimed_only_markers_and_folds_turkic_names() {
     let Some(mut b) = Browser::launch(1280, 800) else { return };
     let url = file_url(&w.path("mini-site/index.html"));
     b.open(&format!("{url}#2024-03-04"));
+    // Markers are drawn on a canvas, from the dash pattern in their options.
     let dash = |b: &mut Browser, id: &str| {
         b.eval(&format!(
             "(() => {{ const i = frontline.places.findIndex(p => p.id === '{id}'); \
-             return frontline.markers[i].getElement().getAttribute('stroke-dasharray'); }})()"
+             return frontline.markers[i].options.dashArray; }})()"
         ))
     };
     assert!(dash(&mut b, "charlie").as_str().is_some_and(|d| !d.is_empty()), "Charlie's edge is dashed");

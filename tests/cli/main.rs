@@ -14,6 +14,7 @@ mod init;
 mod labels;
 mod land;
 mod own_conflict;
+mod page;
 mod probe;
 mod queries;
 mod readme;
