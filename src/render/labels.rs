@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use geo::{Coord, Intersects, Line, MultiLineString, Rect};
+use geo::{Coord, Intersects, Line, LineString, MultiLineString, Rect};
 
 use super::anneal::Problem;
 
@@ -67,6 +67,9 @@ pub struct Scene<'a> {
     pub markers: &'a [(Coord<f64>, f64)],
     /// Fronts: a label across one from its place reads as the other side's.
     pub fronts: Option<&'a SegmentIndex>,
+    /// Lines no label may cross: the outlines of where the insets look, which a label
+    /// across them would seem to point into or out of.
+    pub lines: &'a [LineString<f64>],
 }
 
 /// The costs the optimiser weighs: overlaps are all but forbidden, ambiguity nearly so, a
@@ -243,6 +246,7 @@ fn own_cost(r: &LabelRequest, spot: &Spot, others: &[&LabelRequest], scene: Scen
     let mut cost = 0.0;
     let padded = grow(rect, r.size * 0.15);
     cost += Weights::RESERVED * scene.reserved.iter().filter(|o| intersects(o, &padded)).count() as f64;
+    cost += Weights::RESERVED * scene.lines.iter().filter(|l| crosses(l, &padded)).count() as f64;
     for &(at, radius) in scene.markers {
         if distance_to_box(at, rect) < radius {
             cost += Weights::ON_SMALL_MARKER;
@@ -280,6 +284,11 @@ fn own_cost(r: &LabelRequest, spot: &Spot, others: &[&LabelRequest], scene: Scen
         cost += Weights::ACROSS_FRONT;
     }
     cost
+}
+
+/// Whether `line` runs through `rect`.
+pub fn crosses(line: &LineString<f64>, rect: &Rect<f64>) -> bool {
+    line.lines().any(|segment| segment.intersects(rect))
 }
 
 /// What two spots of different labels cost together.
@@ -421,7 +430,7 @@ mod tests {
     }
 
     fn scene(reserved: &[Rect<f64>]) -> Scene<'_> {
-        Scene { bounds: bounds(), reserved, markers: &[], fronts: None }
+        Scene { bounds: bounds(), reserved, markers: &[], fronts: None, lines: &[] }
     }
 
     fn assert_apart(placed: &[PlacedLabel]) {

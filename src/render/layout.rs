@@ -2,7 +2,7 @@
 //! drawing and the tests read the same boxes.
 
 use chrono::NaiveDate;
-use geo::{Coord, Intersects, Rect};
+use geo::{Coord, Intersects, LineString, Rect};
 
 use super::atlas::{Atlas, DayMap};
 use super::frame::scale_bar;
@@ -35,6 +35,8 @@ pub struct ViewLayout {
     pub labels: Vec<PlacedLabel>,
     /// The boxes labels keep off: insets, titles, the scale bar, the base map's names.
     pub reserved: Vec<Rect<f64>>,
+    /// The lines labels keep off: where the insets look, outlined on the main map.
+    pub outlines: Vec<LineString<f64>>,
 }
 
 /// The rings and labels of a frame: the main map's, then each inset's.
@@ -221,7 +223,9 @@ pub fn view_layout(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> ViewLayou
         (f64::from(e.width), size)
     };
     let fronts = SegmentIndex::new(&map.frontlines, 48.0 * scale);
-    let scene = Scene { bounds, reserved: &reserved, markers: &markers, fronts: Some(&fronts) };
+    let outlines: Vec<LineString<f64>> =
+        atlas.insets.iter().filter_map(|a| a.inset.as_ref()).map(|i| i.locator.clone()).collect();
+    let scene = Scene { bounds, reserved: &reserved, markers: &markers, fronts: Some(&fronts), lines: &outlines };
     let labels = place_labels(&requests, measure, scene);
-    ViewLayout { map: view, rings, labels, reserved }
+    ViewLayout { map: view, rings, labels, reserved, outlines }
 }

@@ -52,6 +52,13 @@ fn assert_unambiguous(view: &ViewLayout, what: &str, names: &dyn Fn(u32) -> Stri
         for r in &view.reserved {
             assert!(!overlap(&a.rect, r), "{what}: {} overlaps a reserved box {r:?}", a.text);
         }
+        for outline in &view.outlines {
+            assert!(
+                !frontline::render::labels::crosses(outline, &a.rect),
+                "{what}: {} crosses an inset's outline",
+                a.text
+            );
+        }
         for b in &view.labels[i + 1..] {
             assert!(!overlap(&a.rect, &b.rect), "{what}: {} overlaps {}", a.text, b.text);
         }
