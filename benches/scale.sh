@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The scale benchmark: whole-command time and peak memory of frontline on a generated
-# scenario the size of a war mapped at village level (default 30,000 places, 365 days,
-# half an event per place, seed 1; PLACES, DAYS, EVENTS and SEED change them), made by
-# `examples/synth_scenario.rs`, which writes the same files for the same arguments.
+# scenario the size of a war mapped at village level: Ukraine as `frontline init` makes it,
+# 30,000 places, 365 days, about 40 rows a day near a moving front, seed 1 (PLACES, DAYS
+# and SEED change them), made by `examples/synth_front.rs`, which writes the same files for
+# the same arguments. Then load + check of the same war with 100,000 places (BIG_PLACES).
 # Times, each the fastest of RUNS runs (default 3; the machines are shared and noisy):
 #   load + check, stats (every day), export --timeline, site, and render of 10 frames
 #   (PNG only, and with the GIF).
@@ -11,16 +12,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 places=${PLACES:-30000}
 days=${DAYS:-365}
-events=${EVENTS:-$((places / 2))}
+big=${BIG_PLACES:-100000}
 seed=${SEED:-1}
 runs=${RUNS:-3}
-cargo build --release --quiet --bin frontline --example synth_scenario
+cargo build --release --quiet --bin frontline --example synth_front
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-./target/release/examples/synth_scenario --places "$places" --days "$days" --events "$events" \
-  --seed "$seed" --out "$work/scenario"
+./target/release/examples/synth_front --places "$places" --days "$days" --seed "$seed" --out "$work/scenario"
 bin=./target/release/frontline
-first=$(grep '^first_day' "$work/scenario/scenario.toml" | cut -d'"' -f2)
+first=$(grep '^first_day =' "$work/scenario/scenario.toml" | cut -d'"' -f2)
 tenth=$(date -d "$first + 9 days" +%F)
 
 # The fastest of $runs runs of a command: wall seconds, CPU seconds and peak memory (MB).
@@ -47,7 +47,7 @@ measure() {
   printf "%-28s wall %7.2f s   cpu %7.2f s   peak %6s MB   wrote %7s MB\n" "$name" "$wall" "$cpu" "$mb" "$size"
 }
 
-echo "scenario: $places places, $days days, $events events, seed $seed"
+echo "scenario: $places places, $days days, $(($(wc -l <"$work/scenario/events.csv") - 1)) rows, seed $seed"
 s=(--scenario "$work/scenario")
 measure "load + check" "$bin" "${s[@]}" check
 measure "stats (every day)" "$bin" "${s[@]}" stats
@@ -55,3 +55,5 @@ measure "export --timeline" "$bin" "${s[@]}" export --timeline --out "$work/out/
 measure "site" "$bin" "${s[@]}" site --out "$work/out/site"
 measure "render 10 frames (PNG)" "$bin" "${s[@]}" render --quiet --from "$first" --to "$tenth" --no-gif --out "$work/out/frames"
 measure "render 10 frames + GIF" "$bin" "${s[@]}" render --quiet --from "$first" --to "$tenth" --out "$work/out/frames" --gif "$work/out/map.gif"
+./target/release/examples/synth_front --places "$big" --days "$days" --seed "$seed" --out "$work/big" >/dev/null
+measure "load + check, $big places" "$bin" --scenario "$work/big" check

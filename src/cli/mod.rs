@@ -104,7 +104,8 @@ enum Command {
         /// The folder for the frames, named YYYY-MM-DD.png (or .svg).
         #[arg(long, value_name = "DIR", default_value = "frames")]
         out: PathBuf,
-        /// Frame size in pixels.
+        /// Frame size in pixels, or a preset: 720p, 1080p, 4k, square (1080x1080), social
+        /// (1200x675, a link card), story (1080x1920, portrait).
         #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = render::parse_size)]
         size: render::Size,
         /// Frame format.
@@ -119,6 +120,9 @@ enum Command {
         /// Also write an MP4 video (needs ffmpeg on PATH).
         #[arg(long, value_name = "FILE")]
         mp4: Option<PathBuf>,
+        /// One frame every N days (7: weekly), from the first day; the last day is always drawn.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        every: u32,
         /// Frames per second of the GIF and the MP4.
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=50))]
         fps: u32,
@@ -407,6 +411,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             gif,
             no_gif,
             mp4,
+            every,
             fps,
             hold_last,
             title_card,
@@ -424,6 +429,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 format,
                 gif,
                 mp4,
+                every: every as usize,
                 fps,
                 threads: threads.map(|t| t as usize),
                 quiet,

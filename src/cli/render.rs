@@ -35,6 +35,9 @@ pub struct Size {
 
 /// Parses `1920x1080`; sides from 320x240 to 7680x4320.
 pub fn parse_size(text: &str) -> Result<Size, String> {
+    if let Some(&(_, width, height)) = SIZE_PRESETS.iter().find(|(name, ..)| name.eq_ignore_ascii_case(text.trim())) {
+        return Ok(Size { width, height });
+    }
     let (w, h) = text.trim().split_once(['x', 'X']).ok_or("expected WIDTHxHEIGHT, e.g. 1920x1080")?;
     let side = |s: &str| {
         s.trim()
@@ -48,6 +51,30 @@ pub fn parse_size(text: &str) -> Result<Size, String> {
     Ok(size)
 }
 
+/// Named frame sizes: video standards and the shapes social networks show best.
+const SIZE_PRESETS: [(&str, u32, u32); 6] = [
+    ("720p", 1280, 720),
+    ("1080p", 1920, 1080),
+    ("4k", 3840, 2160),
+    ("square", 1080, 1080),
+    ("social", 1200, 675),
+    ("story", 1080, 1920),
+];
+
+/// Above this many frames a GIF runs to tens of megabytes: `render` says how big it came
+/// out and suggests a video or fewer frames.
+pub const LONG_GIF_FRAMES: usize = 120;
+
+/// The days drawn: every `every`th day from `from`, and `to` whatever the step, so the
+/// story always ends on its last state.
+pub fn frame_days(from: NaiveDate, to: NaiveDate, every: usize) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).step_by(every.max(1)).collect();
+    if days.last().is_some_and(|d| *d < to) {
+        days.push(to);
+    }
+    days
+}
+
 /// What `frontline render` was asked to do.
 pub struct RenderJob {
     pub from: Option<NaiveDate>,
@@ -57,6 +84,8 @@ pub struct RenderJob {
     pub format: FrameFormat,
     pub gif: Option<PathBuf>,
     pub mp4: Option<PathBuf>,
+    /// One frame every this many days (1: daily).
+    pub every: usize,
     pub fps: u32,
     pub threads: Option<usize>,
     pub quiet: bool,
@@ -85,7 +114,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let style = Style::default();
     let reserved = style.reserved_colours(&scenario.factions.iter().map(|f| f.colour).collect::<Vec<_>>());
     let atlas = Atlas::new(&scenario, &model, &territory, job.size.width, job.size.height, style)?;
-    let days: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
+    let days = frame_days(from, to, job.every);
     let maps = atlas.day_maps(&days);
 
     let progress = progress_bar(days.len() as u64, job.quiet);
@@ -204,6 +233,10 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         let sink = writer.finish()?;
         sink.into_inner().map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?.commit()?;
         wrote.push(path.display().to_string());
+        if days.len() > LONG_GIF_FRAMES && !job.quiet {
+            let mb = std::fs::metadata(&path).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+            eprintln!("{}", long_gif_advice(days.len(), mb, job.mp4.is_some()));
+        }
     }
     if let Some(writer) = mp4 {
         writer.finish()?;
@@ -228,6 +261,19 @@ struct Made {
     gif_frame: Option<(std::sync::Arc<GifFrameEncoder>, PreparedGifFrame)>,
     /// The pixels, kept only for the MP4.
     pixmap: Option<tiny_skia::Pixmap>,
+}
+
+/// What to say after writing a GIF of more than [`LONG_GIF_FRAMES`] frames.
+fn long_gif_advice(frames: usize, megabytes: f64, has_mp4: bool) -> String {
+    let video = if has_mp4 {
+        "the MP4 written beside it is far smaller; add --no-gif to skip the GIF next time"
+    } else {
+        "an MP4 (--mp4 FILE --no-gif) is usually a tenth of the size and plays everywhere"
+    };
+    format!(
+        "note: the GIF has {frames} frames ({megabytes:.1} MB); above {LONG_GIF_FRAMES} frames {video}, \
+         and --every 7 draws one frame a week"
+    )
 }
 
 /// Milliseconds as a GIF delay (hundredths of a second, at most 655 s).
@@ -272,6 +318,24 @@ mod tests {
         assert!(parse_size("100x100").is_err());
         assert!(parse_size("1920").is_err());
         assert!(parse_size("axb").is_err());
+    }
+
+    #[test]
+    fn presets_name_sizes() {
+        assert_eq!(parse_size("square").unwrap(), Size { width: 1080, height: 1080 });
+        assert_eq!(parse_size("Story").unwrap(), Size { width: 1080, height: 1920 });
+        assert_eq!(parse_size("720p").unwrap(), Size { width: 1280, height: 720 });
+        assert!(parse_size("tiktok").is_err());
+    }
+
+    #[test]
+    fn every_nth_day_ends_on_the_last() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let days = frame_days(d("2024-01-01"), d("2024-01-20"), 7);
+        assert_eq!(days, vec![d("2024-01-01"), d("2024-01-08"), d("2024-01-15"), d("2024-01-20")]);
+        assert_eq!(frame_days(d("2024-01-01"), d("2024-01-15"), 7).len(), 3);
+        assert_eq!(frame_days(d("2024-01-01"), d("2024-01-03"), 1).len(), 3);
+        assert!(long_gif_advice(400, 250.0, false).contains("--mp4"));
     }
 
     #[test]
