@@ -181,14 +181,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         .y_label_area_size(84)
         .build_cartesian_2d(0f64..last, 0f64..top)
         .map_err(fail)?;
-    let label = |x: &f64| {
-        let i = x.round() as usize;
-        if (x - x.round()).abs() < 1e-6 && i < days.len() {
-            days[i].format("%-d %b").to_string()
-        } else {
-            String::new()
-        }
-    };
+    let label = |x: &f64| day_tick(&days, *x, 1);
     chart
         .configure_mesh()
         .x_labels(days.len().min(16))
@@ -307,14 +300,7 @@ pub fn draw_change_chart<DB: DrawingBackend>(
         .y_label_area_size(84)
         .build_cartesian_2d(0f64..last, -reach..reach)
         .map_err(fail)?;
-    let label = |x: &f64| {
-        let i = x.round() as usize;
-        if (x - x.round()).abs() < 1e-6 && i < days.len() {
-            days[i].format("%-d %b").to_string()
-        } else {
-            String::new()
-        }
-    };
+    let label = |x: &f64| day_tick(&days, *x, 1);
     chart
         .configure_mesh()
         .x_labels(days.len().min(16))
@@ -401,4 +387,15 @@ pub fn chart_png_of(scenario: &Scenario, rows: &[FactionDay], width: u32, height
         area.present().map_err(fail)?;
     }
     crate::raster::encode_png(&pixmap).map_err(|e| Error::Encode(e.to_string()))
+}
+
+/// The label of a chart's tick at `x` (a day's index): "6 Dec" on whole days that are a
+/// multiple of `every`, nothing between days or past the last.
+pub(crate) fn day_tick(days: &[NaiveDate], x: f64, every: usize) -> String {
+    let i = x.round() as usize;
+    if (x - x.round()).abs() < 1e-6 && i < days.len() && i % every.max(1) == 0 {
+        days[i].format("%-d %b").to_string()
+    } else {
+        String::new()
+    }
 }

@@ -58,14 +58,7 @@ pub fn narrow_chart_svg(scenario: &Scenario, rows: &[FactionDay]) -> Result<Stri
             .map_err(fail)?;
         // At most five dates fit under the chart at this width.
         let every = days.len().div_ceil(5).max(1);
-        let label = |x: &f64| {
-            let i = x.round() as usize;
-            if (x - x.round()).abs() < 1e-6 && i < days.len() && i % every == 0 {
-                days[i].format("%-d %b").to_string()
-            } else {
-                String::new()
-            }
-        };
+        let label = |x: &f64| crate::stats::day_tick(&days, *x, every);
         chart
             .configure_mesh()
             .x_labels(days.len().min(40))
