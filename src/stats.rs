@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use serde::Serialize;
 
@@ -162,39 +163,20 @@ pub fn draw_chart<DB: DrawingBackend>(
     if days.is_empty() {
         return Err(Error::Render("no day to chart".into()));
     }
-    area.fill(&RGBColor(0xfb, 0xfa, 0xf7)).map_err(fail)?;
-    let (_, height) = area.dim_in_pixel();
-    let credit_lines = scenario.credits.len() as u32 + 1;
-    let (plot, footer) = area.split_vertically(height.saturating_sub(18 * credit_lines + 16));
+    let (plot, footer) = chart_and_footer(area, scenario)?;
     let totals: Vec<f64> = days
         .iter()
         .map(|d| rows.iter().filter(|r| r.date == *d && r.faction.is_some()).map(|r| r.area_km2).sum())
         .collect();
     // Head room above the stack for the legend.
     let top = totals.iter().copied().fold(0.0, f64::max).max(1.0) * (1.0 + 0.06 * scenario.factions.len() as f64);
-    let last = (days.len() - 1).max(1) as f64;
-    let mut chart = ChartBuilder::on(&plot)
-        .caption(format!("{}: area held per faction", scenario.title), ("sans-serif", 24).into_font())
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(48)
-        .y_label_area_size(84)
-        .build_cartesian_2d(0f64..last, 0f64..top)
-        .map_err(fail)?;
-    let label = |x: &f64| day_tick(&days, *x, 1);
-    chart
-        .configure_mesh()
-        .x_labels(days.len().min(16))
-        .x_label_formatter(&label)
-        .y_label_formatter(&|v| format!("{:.0}", v / 1000.0))
-        .x_desc("Day (state at the end of the day)")
-        .y_desc("Area held, thousand km²")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .light_line_style(RGBColor(0xe4, 0xe2, 0xdc))
-        .max_light_lines(1)
-        .draw()
-        .map_err(fail)?;
+    let mut chart = day_chart(
+        &plot,
+        &format!("{}: area held per faction", scenario.title),
+        &days,
+        0f64..top,
+        ("Area held, thousand km²", &|v| format!("{:.0}", v / 1000.0)),
+    )?;
     let mut below = vec![0.0; days.len()];
     for f in &scenario.factions {
         let values: Vec<f64> = days
@@ -215,15 +197,70 @@ pub fn draw_chart<DB: DrawingBackend>(
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
         below = above;
     }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    draw_credits(&footer, scenario)
+}
+
+/// A chart over the days, on the paper colour: the plot above, the credits' footer below.
+#[allow(clippy::type_complexity)]
+fn chart_and_footer<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scenario: &Scenario,
+) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>)> {
+    area.fill(&RGBColor(0xfb, 0xfa, 0xf7)).map_err(fail)?;
+    let (_, height) = area.dim_in_pixel();
+    let credit_lines = scenario.credits.len() as u32 + 1;
+    Ok(area.split_vertically(height.saturating_sub(18 * credit_lines + 16)))
+}
+
+/// The axes of a chart over `days` (x: day indexes labelled "6 Dec") and `y`, with its
+/// caption, the y axis's description and label format, and a light grid.
+fn day_chart<'a, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    days: &[NaiveDate],
+    y: std::ops::Range<f64>,
+    (y_desc, y_format): (&str, &dyn Fn(&f64) -> String),
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let last = (days.len() - 1).max(1) as f64;
+    let mut chart = ChartBuilder::on(plot)
+        .caption(caption, ("sans-serif", 24).into_font())
+        .margin(16)
+        .margin_right(40)
+        .x_label_area_size(48)
+        .y_label_area_size(84)
+        .build_cartesian_2d(0f64..last, y)
+        .map_err(fail)?;
+    let label = |x: &f64| day_tick(days, *x, 1);
+    chart
+        .configure_mesh()
+        .x_labels(days.len().min(16))
+        .x_label_formatter(&label)
+        .y_label_formatter(y_format)
+        .x_desc("Day (state at the end of the day)")
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .light_line_style(RGBColor(0xe4, 0xe2, 0xdc))
+        .max_light_lines(1)
+        .draw()
+        .map_err(fail)?;
+    Ok(chart)
+}
+
+/// The legend of a chart's series, on a white ground at `position`.
+fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    position: SeriesLabelPosition,
+) -> Result<()> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .background_style(RGBColor(255, 255, 255).mix(0.85))
         .border_style(RGBColor(0x90, 0x90, 0x90))
         .label_font(("sans-serif", 14))
         .draw()
-        .map_err(fail)?;
-    draw_credits(&footer, scenario)
+        .map_err(fail)
 }
 
 /// The credits under a chart: the scenario's, then how areas are measured.
@@ -283,37 +320,16 @@ pub fn draw_change_chart<DB: DrawingBackend>(
     if days.is_empty() {
         return Err(Error::Render("no day to chart".into()));
     }
-    area.fill(&RGBColor(0xfb, 0xfa, 0xf7)).map_err(fail)?;
-    let (_, height) = area.dim_in_pixel();
-    let credit_lines = scenario.credits.len() as u32 + 1;
-    let (plot, footer) = area.split_vertically(height.saturating_sub(18 * credit_lines + 16));
+    let (plot, footer) = chart_and_footer(area, scenario)?;
     let reach = series.iter().flat_map(|(_, s)| s.iter().map(|(_, v)| v.abs())).fold(0.0, f64::max).max(1.0) * 1.15;
     let last = (days.len() - 1).max(1) as f64;
-    let mut chart = ChartBuilder::on(&plot)
-        .caption(
-            format!("{}: area gained or lost since {}", scenario.title, days[0].format("%-d %b %Y")),
-            ("sans-serif", 24).into_font(),
-        )
-        .margin(16)
-        .margin_right(40)
-        .x_label_area_size(48)
-        .y_label_area_size(84)
-        .build_cartesian_2d(0f64..last, -reach..reach)
-        .map_err(fail)?;
-    let label = |x: &f64| day_tick(&days, *x, 1);
-    chart
-        .configure_mesh()
-        .x_labels(days.len().min(16))
-        .x_label_formatter(&label)
-        .y_label_formatter(&|v| format!("{v:+.0}"))
-        .x_desc("Day (state at the end of the day)")
-        .y_desc("Change of area held, km²")
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .light_line_style(RGBColor(0xe4, 0xe2, 0xdc))
-        .max_light_lines(1)
-        .draw()
-        .map_err(fail)?;
+    let mut chart = day_chart(
+        &plot,
+        &format!("{}: area gained or lost since {}", scenario.title, days[0].format("%-d %b %Y")),
+        &days,
+        -reach..reach,
+        ("Change of area held, km²", &|v| format!("{v:+.0}")),
+    )?;
     chart
         .draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (last, 0.0)],
@@ -332,14 +348,7 @@ pub fn draw_change_chart<DB: DrawingBackend>(
             .label(f.name.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 3), (x + 14, y + 3)], colour.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(RGBColor(255, 255, 255).mix(0.85))
-        .border_style(RGBColor(0x90, 0x90, 0x90))
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(fail)?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     draw_credits(&footer, scenario)
 }
 

@@ -235,7 +235,7 @@ pub fn acled(
     let gazetteer_csv = merge_rows(
         &read_or_empty(&manifest.gazetteer)?,
         &folder.display(&manifest.gazetteer),
-        &["id", "name", "aliases", "lat", "lon", "population", "admin1", "kind", "source"],
+        &frontline::import::GAZETTEER_COLUMNS,
         "id",
         &HashSet::new(),
         &places,

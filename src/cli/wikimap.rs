@@ -141,7 +141,7 @@ pub fn import(scenario: Option<&Path>, max_bytes: u64, job: WikiMapJob) -> anyho
     let gazetteer_csv = merge_rows(
         &read_or_empty(&manifest.gazetteer)?,
         &folder.display(&manifest.gazetteer),
-        &["id", "name", "aliases", "lat", "lon", "population", "admin1", "kind", "source"],
+        &frontline::import::GAZETTEER_COLUMNS,
         "id",
         &HashSet::new(),
         &places,

@@ -202,9 +202,7 @@ pub fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// The columns of a gazetteer written by the importer (an existing file's extra columns are
-/// kept after them).
-const COLUMNS: [&str; 9] = ["id", "name", "aliases", "lat", "lon", "population", "admin1", "kind", "source"];
+use super::GAZETTEER_COLUMNS as COLUMNS;
 
 /// What a merge did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -46,6 +46,11 @@ fn with_comments(csv: String, comments: &[&str]) -> String {
     out
 }
 
+/// The columns of a gazetteer the importers write (an existing file's extra columns are
+/// kept after them).
+pub const GAZETTEER_COLUMNS: [&str; 9] =
+    ["id", "name", "aliases", "lat", "lon", "population", "admin1", "kind", "source"];
+
 /// Merges rows into a CSV table's text: keeps its columns, rows and comment lines in order, adds any new
 /// column at the end, drops the rows whose `key` column is in `replaced`, and appends
 /// `rows` (column → value). An empty `existing` starts from `columns`.
