@@ -9,12 +9,15 @@ Checks
                  empty; kind and admin1 from the allowed lists; every GeoNames id of
                  GEONAMES_JSON (default ../shared/data-sources/geonames-syria.json) present.
   events.csv     exact columns; dates YYYY-MM-DD within 2024-11-26..2024-12-10; rows
-                 sorted by date then place; faction, action, confidence from the allowed
-                 lists; source a file listed in sources.csv; quote not empty; place
-                 resolves to exactly one gazetteer row.
+                 sorted by date; faction, action, confidence from the allowed lists;
+                 source a report file or a page id of sources.csv; a report row quotes it
+                 (quote not empty), a page row copies nothing (quote empty); place resolves
+                 to exactly one gazetteer row, or names a governorate ("Daraa Governorate")
+                 or an area of areas.geojson by name or alias; a `dissolved` row names no
+                 place, and its successors are factions.
   baseline.csv   exact columns; one default row; governorate targets are admin1 names;
                  place targets resolve to one row; every place row has a note.
-  sources.csv    exact columns; ids unique.
+  sources.csv    exact columns; ids unique; each row a report (`file`) or a page (`url`).
 
 Place names resolve the way the Rust code does (src/gazetteer): an exact id (case-
 insensitive) first, then a unique match among main names, then among aliases, comparing
@@ -34,7 +37,7 @@ from datetime import date
 
 FIRST_DAY, LAST_DAY = date(2024, 11, 26), date(2024, 12, 10)
 FACTIONS = {"gov", "hts", "sna", "sdf", "south", "fsa", "isr"}
-ACTIONS = {"captured", "entered", "withdrew", "held"}
+ACTIONS = {"captured", "entered", "withdrew", "held", "dissolved"}
 CONFIDENCE = {"confirmed", "reported", "claimed"}
 KINDS = {"city", "town", "village", "base", "airport", "prison", "crossing", "zone", "mountain"}
 ADMIN1 = {"Tartus", "Damascus Governorate", "Idlib", "Homs", "Hama", "Aleppo", "Rif-dimashq",
@@ -43,9 +46,9 @@ ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "az", "ez", "at", "ath", "adh",
             "er", "es", "et", "en", "ul"}
 COLS = {
     "gazetteer.csv": ["id", "name", "aliases", "lat", "lon", "population", "admin1", "kind", "source"],
-    "events.csv": ["date", "place", "faction", "action", "confidence", "source", "quote", "note"],
+    "events.csv": ["date", "place", "faction", "action", "confidence", "source", "quote", "note", "successor"],
     "baseline.csv": ["scope", "target", "faction", "note"],
-    "sources.csv": ["id", "file", "outlet", "title", "published"],
+    "sources.csv": ["id", "file", "outlet", "title", "published", "url"],
 }
 DROP = "\u02bf\u02be\u02bb\u02bc\u2018\u2019\u201c\u201d`\u00b4'\""
 EXTRA_FOLD = {
@@ -181,10 +184,35 @@ def main(argv):
         problems.append(f"cannot read {gn_json}: {e}")
 
     src_rows = read(p("sources.csv"), problems)
-    files = {r["file"] for r in src_rows}
+    files = {r["file"] for r in src_rows if r["file"]}
+    pages = {r["id"] for r in src_rows if not r["file"]}
     ids = [r["id"] for r in src_rows]
     if len(set(ids)) != len(ids):
         problems.append("sources.csv: duplicate ids")
+    for n, r in enumerate(src_rows, start=2):
+        if not r["file"] and not r["url"].startswith(("https://", "http://")):
+            problems.append(f"sources.csv:{n}: neither a report file nor a page address")
+
+    region_keys = {normalise(a) for a in ADMIN1} | {normalise(a.replace(" Governorate", "")) for a in ADMIN1}
+    try:
+        with open(p("areas.geojson"), encoding="utf-8") as fh:
+            for f in json.load(fh).get("features", []):
+                props = f.get("properties") or {}
+                for name in [props.get("name", "")] + (props.get("aliases") or "").split("|"):
+                    if name.strip():
+                        region_keys.add(normalise(name))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as e:
+        problems.append(f"areas.geojson: {e}")
+
+    def names_region(text):
+        """A governorate written as one ("Daraa Governorate") or a named area."""
+        t = text.strip()
+        for suffix in (" Governorate", " governorate", " province"):
+            if t.endswith(suffix):
+                return normalise(t[: -len(suffix)]) in region_keys
+        return normalise(t) in region_keys and gaz.resolve(t)[0] is None
 
     def check_place(text, at):
         i, cands = gaz.resolve(text)
@@ -207,20 +235,34 @@ def main(argv):
         except ValueError:
             problems.append(f"{at}: bad date {r['date']!r}")
             d = None
-        key = (r["date"], r["place"])
-        if last and key < last:
-            problems.append(f"{at}: not sorted by date then place")
-        last = key
-        i = check_place(r["place"], at)
-        if i is not None:
-            used.add(gaz.rows[i]["id"])
+        if last and r["date"] < last:
+            problems.append(f"{at}: not sorted by date")
+        last = r["date"]
+        if r["action"] == "dissolved":
+            if r["place"].strip():
+                problems.append(f"{at}: a dissolved row names no place")
+            for heir in filter(None, r["successor"].split("|")):
+                if heir not in FACTIONS:
+                    problems.append(f"{at}: successor {heir!r} not in {sorted(FACTIONS)}")
+        elif r["successor"].strip():
+            problems.append(f"{at}: only a dissolved row names a successor")
+        elif not names_region(r["place"]):
+            i = check_place(r["place"], at)
+            if i is not None:
+                used.add(gaz.rows[i]["id"])
         for col, allowed in (("faction", FACTIONS), ("action", ACTIONS), ("confidence", CONFIDENCE)):
             if r[col] not in allowed:
                 problems.append(f"{at}: {col} {r[col]!r} not in {sorted(allowed)}")
-        if r["source"] not in files:
+        if r["source"] in files:
+            if not r["quote"].strip():
+                problems.append(f"{at}: a report row without a quote")
+        elif r["source"] in pages:
+            if r["quote"].strip():
+                problems.append(f"{at}: a page row quotes its page (state the fact in `note`)")
+            if not r["note"].strip():
+                problems.append(f"{at}: a page row without a note")
+        else:
             problems.append(f"{at}: source {r['source']!r} not in sources.csv")
-        if not r["quote"].strip():
-            problems.append(f"{at}: empty quote")
 
     bl_rows = read(p("baseline.csv"), problems)
     defaults = 0

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Tests for convert_basemap.py, convert_geonames.py and convert_lines.py (standard library only).
+"""Tests for convert_basemap.py, convert_geonames.py, convert_lines.py and make_bank_area.py,
+and check_dataset.py on the shipped data (standard library only).
 
 Run from the project root:
 
@@ -383,6 +384,64 @@ class LinesTest(TempDirTest):
         self.assertIn("feature 0", stderr)
 
 
+def point_in_ring(lon, lat, ring):
+    """Even-odd test of a point against a closed ring of [lon, lat] positions."""
+    inside = False
+    for (ax, ay), (bx, by) in zip(ring, ring[1:]):
+        if (ay > lat) != (by > lat) and lon < ax + (lat - ay) * (bx - ax) / (by - ay):
+            inside = not inside
+    return inside
+
+
+class BankAreaTest(TempDirTest):
+    """A river flowing east along lat 35 with one meander; its right bank is the south."""
+
+    RIVER = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Big"}, "geometry": {"type": "LineString",
+         "coordinates": [[39.0, 35.0], [39.5, 35.0], [39.6, 35.05], [39.7, 35.0], [41.0, 35.0]]}},
+        {"type": "Feature", "properties": {"name": "Other"}, "geometry": {"type": "LineString",
+         "coordinates": [[39.0, 36.0], [41.0, 36.0]]}},
+    ]}
+    AREAS = '{"type":"FeatureCollection","features":[\n{"type":"Feature","properties":{"name":"kept"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}\n]}\n'
+
+    def setUp(self):
+        super().setUp()
+        self.lines = self.write("lines.geojson", json.dumps(self.RIVER))
+        self.areas = self.write("areas.geojson", self.AREAS)
+
+    def make(self, *extra):
+        return run("make_bank_area.py", self.lines, self.areas, "--river", "Big", "--from-lon", "39.2",
+                   "--to-lon", "40.8", "--side", "right", "--depth-km", "20", "--name", "south bank", *extra)
+
+    def test_the_right_bank_holds_the_near_south_and_not_the_north_or_far_south(self):
+        result = self.make("--aliases", "the south|S bank")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        features = json.loads(self.areas.read_text(encoding="utf-8"))["features"]
+        self.assertEqual([f["properties"]["name"] for f in features], ["kept", "south bank"])
+        self.assertEqual(features[1]["properties"]["aliases"], "the south|S bank")
+        ring = features[1]["geometry"]["coordinates"][0]
+        self.assertEqual(ring[0], ring[-1])
+        self.assertTrue(point_in_ring(40.0, 34.95, ring), "5 km south of the river is inside")
+        self.assertTrue(point_in_ring(39.6, 35.03, ring), "inside the meander, south of the water")
+        self.assertFalse(point_in_ring(40.0, 35.05, ring), "the north bank is outside")
+        self.assertFalse(point_in_ring(40.0, 34.6, ring), "45 km south is outside")
+        self.assertFalse(point_in_ring(39.1, 34.95, ring), "west of --from-lon is outside")
+
+    def test_running_again_replaces_the_feature_and_gives_the_same_bytes(self):
+        self.assertEqual(self.make().returncode, 0)
+        first = self.areas.read_bytes()
+        self.assertEqual(self.make().returncode, 0)
+        self.assertEqual(self.areas.read_bytes(), first)
+
+    def test_an_unknown_river_or_bad_depth_exits_2_and_writes_nothing(self):
+        for args in (["--river", "Nile"], ["--depth-km", "0"]):
+            result = run("make_bank_area.py", self.lines, self.areas, "--river", "Big", "--from-lon", "39.2",
+                         "--to-lon", "40.8", "--side", "right", "--depth-km", "20", "--name", "x", *args)
+            self.assertEqual(result.returncode, 2, result.stdout)
+            self.assertNotIn("Traceback", result.stderr)
+            self.assertEqual(self.areas.read_text(encoding="utf-8"), self.AREAS)
+
+
 @unittest.skipUnless(SOURCES.is_dir(), "no ../shared/data-sources")
 class ShippedFilesTest(TempDirTest):
     """Re-running the documented commands gives the shipped files byte for byte."""
@@ -405,6 +464,22 @@ class ShippedFilesTest(TempDirTest):
                      "--box", "35.5,32.2,42.5,37.4", "--name", "Al Furat", "--name", "Dicle")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.check_same(out, ROOT / "data" / "syria-2024" / "lines.geojson")
+
+    def test_deir_ez_zor_west_bank(self):
+        out = self.dir / "areas.geojson"
+        shipped = ROOT / "data" / "syria-2024" / "areas.geojson"
+        out.write_bytes(shipped.read_bytes())
+        result = run("make_bank_area.py", ROOT / "data" / "syria-2024" / "lines.geojson", out,
+                     "--river", "Al Furat", "--from-lon", "39.75", "--to-lon", "41.05", "--side", "right",
+                     "--depth-km", "20", "--name", "Deir ez-Zor west bank",
+                     "--aliases", "west of the Euphrates in Deir ez-Zor|the Shamiyah bank of Deir ez-Zor")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.check_same(out, shipped)
+
+    def test_the_shipped_dataset_checks_clean(self):
+        result = run("check_dataset.py", ROOT / "data" / "syria-2024", SOURCES / "geonames-syria.json")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("0 problems", result.stdout)
 
     def test_gazetteer(self):
         out = self.dir / "gazetteer.csv"

@@ -10,6 +10,12 @@ fn day(d: &str) -> chrono::NaiveDate {
     d.parse().unwrap()
 }
 
+/// The key of the faction holding the place `name` on day `d` ("" when nobody does).
+fn holder_key(s: &Scenario, model: &frontline::control::ControlModel, name: &str, d: &str) -> String {
+    let id = s.gazetteer.lookup(name, &frontline::Location::file("test")).unwrap();
+    model.state(id, day(d)).holder.map(|f| s.faction(f).key.clone()).unwrap_or_default()
+}
+
 #[test]
 fn the_shipped_scenario_checks_with_conflicts_as_warnings() {
     let w = Workdir::new();
@@ -70,10 +76,7 @@ fn news_spellings_resolve_to_one_place_each() {
 fn the_model_follows_the_offensive() {
     let s = Scenario::syria_2024().unwrap();
     let model = s.model();
-    let holder = |name: &str, d: &str| {
-        let id = s.gazetteer.lookup(name, &frontline::Location::file("test")).unwrap();
-        model.state(id, day(d)).holder.map(|f| s.faction(f).key.clone()).unwrap_or_default()
-    };
+    let holder = |name: &str, d: &str| holder_key(&s, &model, name, d);
     assert_eq!(holder("Aleppo", "2024-11-26"), "gov");
     assert_eq!(holder("Aleppo", "2024-12-01"), "hts");
     assert_eq!(holder("Hama", "2024-12-04"), "gov");
@@ -112,10 +115,7 @@ fn dated_changes_stick_and_the_government_is_gone_after_8_december() {
             .collect();
         assert!(held.is_empty(), "the government still holds {held:?} on {d}");
     }
-    let holder = |name: &str, d: &str| {
-        let id = s.gazetteer.lookup(name, &frontline::Location::file("test")).unwrap();
-        model.state(id, day(d)).holder.map(|f| s.faction(f).key.clone()).unwrap_or_default()
-    };
+    let holder = |name: &str, d: &str| holder_key(&s, &model, name, d);
     // Dated by the pages and the reports: the list, and what the old data got wrong.
     for (place, d, key) in [
         ("Saraqib", "2024-11-30", "hts"),
@@ -137,6 +137,25 @@ fn dated_changes_stick_and_the_government_is_gone_after_8_december() {
     ] {
         assert_eq!(holder(place, d), key, "{place} on {d}");
     }
+}
+
+/// The Euphrates valley of Deir ez-Zor after the army left it on 6 Dec: one SDF-held bank
+/// from at-Tibni to Albu Kamal (until HTS took the city on 10 Dec), not stripes of SDF towns
+/// and villages held by nobody or passed to HTS by the government's succession; and the
+/// "seven villages" on the east bank, the government's until then, go with them.
+#[test]
+fn the_deir_ez_zor_valley_is_the_sdfs_from_6_december() {
+    let s = Scenario::syria_2024().unwrap();
+    let model = s.model();
+    let holder = |name: &str, d: &str| holder_key(&s, &model, name, d);
+    let valley = ["at-tibni", "muh-hasan", "al-asharah", "subaykhan", "al-jala", "al-mayadin", "abu-kamal"];
+    for place in valley.iter().chain(&["khusham"]) {
+        assert_eq!(holder(place, "2024-12-05"), "gov", "{place} before the army left");
+        for d in ["2024-12-06", "2024-12-07", "2024-12-08", "2024-12-09", "2024-12-10"] {
+            assert_eq!(holder(place, d), "sdf", "{place} on {d}");
+        }
+    }
+    assert_eq!(holder("Deir ez-Zor", "2024-12-09"), "sdf");
 }
 
 #[test]
