@@ -27,6 +27,7 @@ pub mod import;
 pub mod inference;
 pub mod init;
 pub mod population;
+pub mod population_raster;
 pub mod problem;
 pub mod projection;
 pub mod raster;

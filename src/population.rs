@@ -16,6 +16,12 @@
 //! the whole focus), `held_by` (faction ids joined by `|`; empty: whoever holds it), `on`
 //! (the day whose holders `held_by` means; default the first day), `population`, and for the
 //! reader `as_of`, `source`, `url` and `note`.
+//!
+//! A scenario may also bring a raster of people per pixel (`population_raster`, see
+//! [`crate::population_raster`]). Then every place no total covers takes **the people the
+//! raster puts in its land** (its cells of the land allocation, zones included) instead of
+//! the gazetteer's figure: a place whose land is empty desert has 0 people, known. Totals
+//! still win where they apply, being sourced counts of people the raster may miss (camps).
 
 use chrono::NaiveDate;
 
@@ -24,6 +30,8 @@ use crate::event::FactionId;
 use crate::gazetteer::{PlaceId, PlaceKind};
 use crate::region::RegionId;
 use crate::scenario::Scenario;
+use crate::territory::Territory;
+use crate::territory::grid::Grid;
 
 /// One row of the totals table.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +59,8 @@ pub struct PopulationTotal {
 pub enum PopulationBasis {
     /// A share of a sourced total (the row's index in the table).
     Totals(usize),
+    /// The people of its land in the scenario's population raster.
+    Raster,
     /// The gazetteer's figure.
     Gazetteer,
     /// Nobody says.
@@ -77,8 +87,9 @@ pub fn default_weight(kind: PlaceKind) -> f64 {
     }
 }
 
-/// Spreads the scenario's totals over its places (see the module docs).
-pub fn spread(scenario: &Scenario, model: &ControlModel) -> PlacePeople {
+/// Spreads the scenario's totals over its places and, with a raster and the land, counts
+/// the raster's people in each other place's land (see the module docs).
+pub fn spread(scenario: &Scenario, model: &ControlModel, territory: Option<&Territory>) -> PlacePeople {
     let places = scenario.gazetteer.places();
     let mut people: Vec<Option<f64>> = places.iter().map(|p| p.population.map(|n| n as f64)).collect();
     let mut basis: Vec<PopulationBasis> = places
@@ -122,5 +133,42 @@ pub fn spread(scenario: &Scenario, model: &ControlModel) -> PlacePeople {
             taken[i] = true;
         }
     }
+    if let Some(in_land) = territory.and_then(|t| raster_people(scenario, t)) {
+        for (i, n) in in_land.into_iter().enumerate() {
+            if let (false, Some(n)) = (taken[i], n) {
+                people[i] = Some(n);
+                basis[i] = PopulationBasis::Raster;
+            }
+        }
+    }
     PlacePeople { people, basis }
+}
+
+/// The lookup grid's longer side, pixels: finer than the land allocation's raster, so the
+/// lookup adds no error of its own worth speaking of.
+const LOOKUP_LONG_SIDE: usize = 2000;
+
+/// Per place, the people the scenario's raster puts in its land; `None` for a place that
+/// has no land, and for all of them without a raster.
+fn raster_people(scenario: &Scenario, territory: &Territory) -> Option<Vec<Option<f64>>> {
+    let raster = scenario.population_raster.as_ref()?;
+    let bbox = geo::BoundingRect::bounding_rect(territory.land())?;
+    let grid = Grid::over(bbox, LOOKUP_LONG_SIDE)?;
+    // Which cell covers each lookup pixel (u32::MAX: none, outside the land).
+    let mut cell_at = vec![u32::MAX; grid.len()];
+    for c in 0..territory.cells().len() {
+        grid.fill(territory.cell_shape(c), |i| cell_at[i] = c as u32);
+    }
+    let mut people: Vec<Option<f64>> = vec![None; scenario.gazetteer.places().len()];
+    for cell in territory.cells() {
+        people[cell.place] = Some(0.0);
+    }
+    for (lonlat, n) in raster.blocks() {
+        let Some((i, j)) = grid.pixel_of(territory.projection().project(lonlat)) else { continue };
+        let c = cell_at[grid.index(i, j)];
+        if let Some(cell) = territory.cells().get(c as usize) {
+            *people[cell.place].get_or_insert(0.0) += n;
+        }
+    }
+    Some(people)
 }

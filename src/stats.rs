@@ -1,6 +1,7 @@
 //! Who held how much, day by day: places, area (km², equal-area) and population per
 //! faction, and the stacked-area chart of the area.
 
+use crate::population::PopulationBasis;
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -40,16 +41,27 @@ pub struct FactionDay {
     /// Of `area_km2`, the land of its places that another faction is fighting in.
     pub contested_km2: f64,
     /// The people of the places it holds: their shares of the scenario's sourced totals
-    /// where a row covers them, else the gazetteer's figures (see [`crate::population`]).
+    /// where a row covers them, else the people of their land in the scenario's population
+    /// raster if it has one, else the gazetteer's figures (see [`crate::population`]).
     pub population: u64,
-    /// Of `population`, the share that comes from sourced totals (the rest is the
-    /// gazetteer's), %.
+    /// Of `population`, the share that comes from sourced totals, %.
     pub population_from_totals_pct: f64,
+    /// Of `population`, the share that comes from the population raster, % (the rest of
+    /// the figure is the gazetteer's).
+    pub population_from_raster_pct: f64,
     /// Of `places`, those whose population nobody gives (not counted in `population`,
     /// rather than silently 0).
     pub places_without_population: usize,
     /// Places it holds or fights in that are contested.
     pub contested: usize,
+}
+
+/// The people of a set of places, and where the figure comes from.
+struct Headcount {
+    population: u64,
+    from_totals_pct: f64,
+    from_raster_pct: f64,
+    unknown: usize,
 }
 
 /// Every faction on every day from `from` to `to`, in day then faction order, each day
@@ -65,17 +77,19 @@ pub fn daily(
     let land_km2 = territory.land_area() / 1e6;
     let share = |km2: f64| if land_km2 > 0.0 { (km2 / land_km2 * 1000.0).round() / 10.0 + 0.0 } else { 0.0 };
     let round = |km2: f64| (km2 * 10.0).round() / 10.0 + 0.0;
-    let people = crate::population::spread(scenario, model);
-    let headcount = |held: &[usize]| -> (u64, f64, usize) {
+    let people = crate::population::spread(scenario, model, Some(territory));
+    let headcount = |held: &[usize]| -> Headcount {
         let total: f64 = held.iter().filter_map(|&i| people.people[i]).sum();
-        let from_totals: f64 = held
-            .iter()
-            .filter(|&&i| matches!(people.basis[i], crate::population::PopulationBasis::Totals(_)))
-            .filter_map(|&i| people.people[i])
-            .sum();
-        let unknown = held.iter().filter(|&&i| people.people[i].is_none()).count();
-        let pct = if total > 0.0 { (from_totals / total * 1000.0).round() / 10.0 + 0.0 } else { 0.0 };
-        (total.round() as u64, pct, unknown)
+        let from = |wanted: fn(&PopulationBasis) -> bool| -> f64 {
+            let part: f64 = held.iter().filter(|&&i| wanted(&people.basis[i])).filter_map(|&i| people.people[i]).sum();
+            if total > 0.0 { (part / total * 1000.0).round() / 10.0 + 0.0 } else { 0.0 }
+        };
+        Headcount {
+            population: total.round() as u64,
+            from_totals_pct: from(|b| matches!(b, PopulationBasis::Totals(_))),
+            from_raster_pct: from(|b| matches!(b, PopulationBasis::Raster)),
+            unknown: held.iter().filter(|&&i| people.people[i].is_none()).count(),
+        }
     };
     let mut out = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
@@ -102,7 +116,7 @@ pub fn daily(
         for f in &scenario.factions {
             let held: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder == Some(f.id)).collect();
             let i = f.id.0 as usize;
-            let (population, population_from_totals_pct, places_without_population) = headcount(&held);
+            let people = headcount(&held);
             out.push(FactionDay {
                 date,
                 faction: Some(f.id),
@@ -113,9 +127,10 @@ pub fn daily(
                 held_km2: round(area[i] - assessed[i]),
                 assessed_km2: round(assessed[i]),
                 contested_km2: round(contested_area[i]),
-                population,
-                population_from_totals_pct,
-                places_without_population,
+                population: people.population,
+                population_from_totals_pct: people.from_totals_pct,
+                population_from_raster_pct: people.from_raster_pct,
+                places_without_population: people.unknown,
                 contested: states
                     .iter()
                     .filter(|s| s.status() == Status::Contested)
@@ -124,7 +139,7 @@ pub fn daily(
             });
         }
         let nobody: Vec<usize> = (0..states.len()).filter(|&i| states[i].holder.is_none()).collect();
-        let (population, population_from_totals_pct, places_without_population) = headcount(&nobody);
+        let people = headcount(&nobody);
         out.push(FactionDay {
             date,
             faction: None,
@@ -135,9 +150,10 @@ pub fn daily(
             held_km2: 0.0,
             assessed_km2: 0.0,
             contested_km2: 0.0,
-            population,
-            population_from_totals_pct,
-            places_without_population,
+            population: people.population,
+            population_from_totals_pct: people.from_totals_pct,
+            population_from_raster_pct: people.from_raster_pct,
+            places_without_population: people.unknown,
             contested: 0,
         });
     }

@@ -8,6 +8,14 @@ use crate::error::{Error, Location, Result};
 pub trait ScenarioFiles {
     /// The text of the file at `relative` (as the manifest writes it).
     fn read(&self, relative: &str) -> Result<String>;
+    /// The bytes of a binary file at `relative` (a population raster). Only a folder on
+    /// disk holds such files; the others say so.
+    fn read_bytes(&self, relative: &str) -> Result<Vec<u8>> {
+        Err(Error::Data {
+            at: Location::file(self.display(relative)),
+            message: "binary files (a population raster) are read only from a scenario folder on disk".into(),
+        })
+    }
     /// How to name the file in messages.
     fn display(&self, relative: &str) -> String;
     /// Whether the scenario may run longer than [`MAX_DAYS`](super::MAX_DAYS) days
@@ -25,6 +33,10 @@ pub struct AllowLong<F>(pub F);
 impl<F: ScenarioFiles> ScenarioFiles for AllowLong<F> {
     fn read(&self, relative: &str) -> Result<String> {
         self.0.read(relative)
+    }
+
+    fn read_bytes(&self, relative: &str) -> Result<Vec<u8>> {
+        self.0.read_bytes(relative)
     }
 
     fn display(&self, relative: &str) -> String {
@@ -59,6 +71,10 @@ impl Folder {
 
 impl ScenarioFiles for Folder {
     fn read(&self, relative: &str) -> Result<String> {
+        utf8(self.read_bytes(relative)?, &self.display(relative))
+    }
+
+    fn read_bytes(&self, relative: &str) -> Result<Vec<u8>> {
         let path = self.dir.join(relative);
         let shown = self.display(relative);
         let meta = std::fs::metadata(&path).map_err(|e| Error::io(&shown, e))?;
@@ -87,7 +103,7 @@ impl ScenarioFiles for Folder {
         if bytes.len() as u64 > self.max_bytes {
             return Err(too_big(bytes.len() as u64));
         }
-        utf8(bytes, &shown)
+        Ok(bytes)
     }
 
     fn display(&self, relative: &str) -> String {

@@ -134,6 +134,13 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         }
         None => Vec::new(),
     };
+    let population_raster = match &manifest.population_raster {
+        Some(path) => Some(crate::population_raster::PopulationRaster::from_geotiff(
+            &files.read_bytes(path)?,
+            &files.display(path),
+        )?),
+        None => None,
+    };
 
     let focus = manifest.map.focus.as_ref().map(|f| f.names()).unwrap_or_default();
     let basemap = Basemap::from_geojson(&files.read(&manifest.basemap)?, &files.display(&manifest.basemap), &focus)?;
@@ -207,6 +214,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         sources,
         zones,
         population,
+        population_raster,
         regions,
         inference,
         basemap,

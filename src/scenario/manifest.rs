@@ -38,6 +38,10 @@ pub struct Manifest {
     /// A CSV of sourced population totals (see [`crate::population`]), optional.
     #[serde(default)]
     pub population: Option<String>,
+    /// A GeoTIFF of people per pixel in longitude/latitude (see
+    /// [`crate::population_raster`]), optional.
+    #[serde(default)]
+    pub population_raster: Option<String>,
     /// The assessed-control rules, optional.
     #[serde(default)]
     pub inference: InferenceEntry,

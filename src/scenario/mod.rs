@@ -159,6 +159,8 @@ pub struct Scenario {
     pub zones: Vec<Zone>,
     /// Sourced population totals, spread over places (see [`crate::population`]).
     pub population: Vec<crate::population::PopulationTotal>,
+    /// A population raster the user brings (see [`crate::population_raster`]).
+    pub population_raster: Option<crate::population_raster::PopulationRaster>,
     /// The regions rows may name: admin1 regions and named areas.
     pub regions: Regions,
     /// The assessed-control rules.
