@@ -123,6 +123,7 @@ fn dated_changes_stick_and_the_government_is_gone_after_8_december() {
         ("Khan Shaykhun", "2024-11-30", "hts"),
         ("Tell Rifaat", "2024-12-02", "sna"),
         ("Kuweires Air Base", "2024-12-01", "sna"),
+        ("al-arimah", "2024-12-08", "sna"),
         ("Abu al-Duhur Air Base", "2024-11-30", "hts"),
         ("Rastan", "2024-12-06", "hts"),
         ("Deir ez-Zor", "2024-12-06", "sdf"),
