@@ -26,6 +26,16 @@ fn the_shipped_scenario_checks_with_conflicts_as_warnings() {
         .says("conflicting claims for Damascus on 2024-12-07");
 }
 
+/// The credit line printed on every frame counts the dated pages the events cite: it went
+/// stale once (141 pages when there were 142).
+#[test]
+fn the_credits_count_the_pages_sources_lists() {
+    let s = Scenario::syria_2024().unwrap();
+    let pages = s.sources.iter().filter(|src| src.file.is_empty() && !src.url.is_empty()).count();
+    let line = s.credits.iter().find(|l| l.starts_with("Events:")).expect("an Events credit line");
+    assert!(line.contains(&format!(" {pages} dated public pages")), "{line:?} should say {pages} dated public pages");
+}
+
 #[test]
 fn every_quote_stands_in_its_report() {
     let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
