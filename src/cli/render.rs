@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use frontline::Scenario;
 use frontline::raster::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame};
-use frontline::render::{Atlas, Style, day_summary, render_pixmap, render_svg, render_title_card, summary_file_name};
+use frontline::render::{Atlas, Style, render_pixmap, render_svg, render_title_card, span_summary, summary_file_name};
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 
@@ -113,8 +113,11 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let territory = Territory::new(&scenario);
     let style = Style::default();
     let reserved = style.reserved_colours(&scenario.factions.iter().map(|f| f.colour).collect::<Vec<_>>());
-    let atlas = Atlas::new(&scenario, &model, &territory, job.size.width, job.size.height, style)?;
+    let mut atlas = Atlas::new(&scenario, &model, &territory, job.size.width, job.size.height, style)?;
     let days = frame_days(from, to, job.every);
+    if job.every > 1 {
+        atlas.set_frame_days(&days);
+    }
     let maps = atlas.day_maps(&days);
 
     let progress = progress_bar(days.len() as u64, job.quiet);
@@ -162,7 +165,8 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
             let target = frame_path(&job.out, day, job.format);
             let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
             // Everything the panel may cut, in full, beside the frame it names it in.
-            write_atomic(&job.out.join(summary_file_name(day)), day_summary(&scenario, &model, day).as_bytes())?;
+            let summary = span_summary(&scenario, &model, atlas.span_start(day), day);
+            write_atomic(&job.out.join(summary_file_name(day)), summary.as_bytes())?;
             match job.format {
                 FrameFormat::Png => {
                     let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");

@@ -133,9 +133,31 @@ pub struct Atlas<'a> {
     pub inset: Option<InsetFrame>,
     /// The raster background (what is the same every day), drawn on first use.
     pub(crate) background: std::sync::OnceLock<std::result::Result<tiny_skia::Pixmap, String>>,
+    /// The days frames are drawn for when they skip days (`render --every N`), ascending;
+    /// empty when every day has a frame. A frame's panel then tells what changed since the
+    /// frame before it ([`Atlas::span_start`]).
+    pub frame_days: Vec<NaiveDate>,
 }
 
 impl<'a> Atlas<'a> {
+    /// Frames drawn only for `days` (ascending; `render --every N`): each frame, and each
+    /// inset's close-up, then tells what changed since the frame before.
+    pub fn set_frame_days(&mut self, days: &[NaiveDate]) {
+        self.frame_days = days.to_vec();
+        for inset in &mut self.insets {
+            inset.set_frame_days(days);
+        }
+    }
+
+    /// The first day a frame of `day` tells: the day after the frame before it when frames
+    /// skip days ([`Atlas::frame_days`]), else `day` itself.
+    pub fn span_start(&self, day: NaiveDate) -> NaiveDate {
+        match self.frame_days.iter().rev().find(|d| **d < day) {
+            Some(before) => before.succ_opt().unwrap_or(day),
+            None => day,
+        }
+    }
+
     /// Prepares `scenario` for `width` × `height` frames.
     pub fn new(
         scenario: &'a Scenario,
@@ -210,6 +232,7 @@ impl<'a> Atlas<'a> {
             insets: Vec::new(),
             inset: None,
             background: std::sync::OnceLock::new(),
+            frame_days: Vec::new(),
         }
     }
 

@@ -27,19 +27,28 @@ impl DayChange {
 /// then each place a row names that changed hands (largest first), then the changes the
 /// program assessed, counted per faction.
 pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<DayChange> {
+    span_changes(s, model, day, day)
+}
+
+/// What changed from `first` to `day`, both included, as [`day_changes`] tells a day: the
+/// rows of every day of the span, and each place whose state differs between the eve of
+/// `first` and `day` (a place taken and lost again within the span is not listed). Frames
+/// drawn every N days (`render --every N`) tell the days since the frame before this way.
+pub fn span_changes(s: &Scenario, model: &ControlModel, first: NaiveDate, day: NaiveDate) -> Vec<DayChange> {
     // The day before the first is the baseline: first-day rows are listed like any other.
-    let Some(prev) = day.pred_opt() else { return Vec::new() };
+    let Some(prev) = first.min(day).pred_opt() else { return Vec::new() };
+    let in_span = |d: NaiveDate| d > prev && d <= day;
     let t = &s.text;
     let name = |f: Option<FactionId>| f.map_or(t.nobody.clone(), |f| s.faction(f).name.clone());
     let fill = |template: &str, values: &[(&str, &str)]| format!("• {}", Text::fill(template, values));
     let mut lines: Vec<DayChange> = Vec::new();
-    if day == s.first_day
+    if in_span(s.first_day)
         && let Some(note) = &s.first_day_note
     {
         lines.push(DayChange::text(note.clone()));
     }
     let mut said: Vec<(Target, FactionId, Action)> = Vec::new();
-    for e in s.events.iter().filter(|e| e.date == day) {
+    for e in s.events.iter().filter(|e| in_span(e.date)) {
         let key = (e.target, e.faction, e.action);
         if said.contains(&key) {
             continue;
@@ -64,7 +73,7 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
     }
     // The day's place rows, by place: what was said decides how a change reads.
     let mut said_of: std::collections::HashMap<PlaceId, Vec<(FactionId, Action)>> = std::collections::HashMap::new();
-    for e in s.events.iter().filter(|e| e.date == day) {
+    for e in s.events.iter().filter(|e| in_span(e.date)) {
         if let Target::Place(p) = e.target {
             said_of.entry(p).or_default().push((e.faction, e.action));
         }
@@ -135,8 +144,19 @@ pub fn day_changes(s: &Scenario, model: &ControlModel, day: NaiveDate) -> Vec<Da
 /// remaining single lines. A day of collapse then fits the panel; the ungrouped list is
 /// [`day_summary`].
 pub fn panel_changes(s: &Scenario, model: &ControlModel, day: NaiveDate, named_population: u64) -> Vec<String> {
-    let lines = day_changes(s, model, day);
-    let Some(prev) = day.pred_opt() else { return Vec::new() };
+    panel_span_changes(s, model, day, day, named_population)
+}
+
+/// [`panel_changes`] over the days from `first` to `day` (see [`span_changes`]).
+pub fn panel_span_changes(
+    s: &Scenario,
+    model: &ControlModel,
+    first: NaiveDate,
+    day: NaiveDate,
+    named_population: u64,
+) -> Vec<String> {
+    let lines = span_changes(s, model, first, day);
+    let Some(prev) = first.min(day).pred_opt() else { return Vec::new() };
     let after: std::collections::HashMap<PlaceId, Option<FactionId>> = model
         .changes(prev, day)
         .into_iter()
@@ -185,17 +205,24 @@ pub fn panel_changes(s: &Scenario, model: &ControlModel, day: NaiveDate, named_p
 /// date, every line of [`day_changes`], every place the program assessed (with its new
 /// holder), and every source's outlet and title. Nothing is cut.
 pub fn day_summary(s: &Scenario, model: &ControlModel, day: NaiveDate) -> String {
+    span_summary(s, model, day, day)
+}
+
+/// [`day_summary`] of the days from `first` to `day` (see [`span_changes`]), headed "Since"
+/// the day before `first` when the span is longer than a day.
+pub fn span_summary(s: &Scenario, model: &ControlModel, first: NaiveDate, day: NaiveDate) -> String {
     let t = &s.text;
     let mut out = String::new();
     let total = s.day_number(s.last_day);
+    let first = first.min(day);
     out.push_str(&format!("{}\n{}\n", s.title, t.date(day)));
     out.push_str(&Text::fill(&t.day_of, &[("day", &s.day_number(day).to_string()), ("days", &total.to_string())]));
-    out.push_str(&format!("\n\n{}\n", t.this_day));
-    for line in day_changes(s, model, day) {
+    out.push_str(&format!("\n\n{}\n", changes_heading(s, first, day)));
+    for line in span_changes(s, model, first, day) {
         out.push_str(&line.text);
         out.push('\n');
     }
-    if let Some(prev) = day.pred_opt() {
+    if let Some(prev) = first.pred_opt() {
         let mut assessed: Vec<(String, String)> = model
             .changes(prev, day)
             .into_iter()
@@ -214,7 +241,7 @@ pub fn day_summary(s: &Scenario, model: &ControlModel, day: NaiveDate) -> String
         }
     }
     let mut sources: Vec<String> = Vec::new();
-    for e in s.events.iter().filter(|e| e.date == day) {
+    for e in s.events.iter().filter(|e| e.date >= first && e.date <= day) {
         let line = match s.source(&e.source) {
             Some(src) if !src.url.is_empty() => format!("{} — {} <{}>", src.outlet, src.title, src.url),
             Some(src) => format!("{} — {}", src.outlet, src.title),
@@ -231,4 +258,13 @@ pub fn day_summary(s: &Scenario, model: &ControlModel, day: NaiveDate) -> String
         }
     }
     out
+}
+
+/// The heading of a frame's changes: "This day", or "Since {date}" (the day before
+/// `first`) when the frame tells several days.
+pub fn changes_heading(s: &Scenario, first: NaiveDate, day: NaiveDate) -> String {
+    match first.min(day).pred_opt() {
+        Some(before) if first < day => Text::fill(&s.text.since_frame, &[("date", &s.text.date(before))]),
+        _ => s.text.this_day.clone(),
+    }
 }

@@ -629,7 +629,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
                 p.stroke(colour(style.frontline).to_rgba(), 2.5),
             ))
             .map_err(fail)?;
-        legend_text(p, &t.legend_changed, y)?;
+        legend_text(p, if atlas.frame_days.is_empty() { &t.legend_changed } else { &t.legend_changed_since }, y)?;
         if has_claims {
             y += 27.0 * scale;
             let at = Coord { x: left + 15.0 * scale, y: y + 11.0 * scale };
@@ -654,8 +654,13 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
         .sum();
     let credits_height = (s.credits.len() as f64 * 19.0 + 30.0).max(credit_lines as f64 * 13.0 * 1.3 + 12.0);
     let credits_top = panel.max().y - credits_height * scale;
-    let changes = super::changes::panel_changes(s, atlas.model, day, atlas.label_population);
-    write(p, &t.this_day, 19.0, Weight::Bold, style.text, &mut y, 2.0, bg)?;
+    let first = atlas.span_start(day);
+    let changes = super::changes::panel_span_changes(s, atlas.model, first, day, atlas.label_population);
+    // The heading is the same on every frame (background) unless frames skip days: then
+    // it names the day of the frame before.
+    let heading_layer = if atlas.frame_days.is_empty() { bg } else { fg };
+    let heading = super::changes::changes_heading(s, first, day);
+    write(p, &heading, 19.0, Weight::Bold, style.text, &mut y, 2.0, heading_layer)?;
     let sources_block = 80.0 * scale;
     let mut shown = 0;
     for line in &changes {
@@ -696,7 +701,8 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             } else {
                 String::new()
             };
-            Words::fill(&t.sources, &[("list", &format!("{}{more}", sources[..n].join("; ")))])
+            let template = if first < day { &t.sources_since } else { &t.sources };
+            Words::fill(template, &[("list", &format!("{}{more}", sources[..n].join("; ")))])
         };
         while shown > 1 && p.wrap(&text(shown), 14.0, Weight::Regular, width).len() > 3 {
             shown -= 1;
@@ -755,11 +761,13 @@ pub fn day_changes(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
     super::changes::day_changes(atlas.scenario, atlas.model, day).into_iter().map(|c| c.text).collect()
 }
 
-/// The outlets of the reports behind the day's events.
+/// The outlets of the reports behind the events the frame of `day` tells (that day's, or
+/// the days' since the frame before, see [`Atlas::span_start`]).
 pub fn day_sources(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<String> {
     let s = atlas.scenario;
+    let first = atlas.span_start(day);
     let mut out: Vec<String> = Vec::new();
-    for e in s.events.iter().filter(|e| e.date == day) {
+    for e in s.events.iter().filter(|e| e.date >= first && e.date <= day) {
         let name = s
             .source(&e.source)
             .map_or(e.source.clone(), |src| if src.outlet.is_empty() { src.file.clone() } else { src.outlet.clone() });

@@ -64,12 +64,13 @@ pub(crate) fn marker_radius(population: Option<u64>, kind: PlaceKind) -> f64 {
     (2.0 + (population.unwrap_or(0) as f64).sqrt() / 170.0).clamp(2.0, 10.5)
 }
 
-/// The places a row names that changed hands on `day`: they get a ring and a label.
-/// Changes by region rows or inference are told in the panel instead, or a day of
-/// collapse would ring half the map.
+/// The places a row names that changed hands on `day` (or, when frames skip days, since the
+/// frame before: [`Atlas::span_start`]): they get a ring and a label. Changes by region
+/// rows or inference are told in the panel instead, or a day of collapse would ring half
+/// the map.
 pub(crate) fn changed_today(atlas: &Atlas<'_>, day: NaiveDate) -> Vec<PlaceId> {
-    // Against the day before; before the first day, the baseline.
-    match day.pred_opt() {
+    // Against the day before the span; before the first day, the baseline.
+    match atlas.span_start(day).pred_opt() {
         Some(prev) => atlas
             .model
             .changes(prev, day)

@@ -22,7 +22,10 @@ pub mod shapes;
 mod style;
 
 pub use atlas::{Atlas, DayMap, InsetFrame, Layout, MapCountry};
-pub use changes::{DayChange, day_changes as change_lines, day_summary, panel_changes};
+pub use changes::{
+    DayChange, changes_heading, day_changes as change_lines, day_summary, panel_changes, panel_span_changes,
+    span_changes, span_summary,
+};
 pub use frame::{
     Layers, ScaleBar, day_changes, day_sources, draw_frame, draw_layers, draw_title_card, scale_bar, summary_file_name,
 };

@@ -24,8 +24,12 @@ pub struct TextEntry {
     pub legend_frontline: Option<String>,
     /// Overrides [`Text::legend_changed`].
     pub legend_changed: Option<String>,
+    /// Overrides [`Text::legend_changed_since`].
+    pub legend_changed_since: Option<String>,
     /// The heading of the day's changes.
     pub this_day: Option<String>,
+    /// `{date}`: the heading of a frame's changes since the frame before (`render --every`).
+    pub since_frame: Option<String>,
     /// `{n}`: changes that did not fit.
     pub more: Option<String>,
     /// `{n}`, `{file}`: changes that did not fit, and the file that lists them all.
@@ -34,6 +38,8 @@ pub struct TextEntry {
     pub group_taken: Option<String>,
     /// `{list}`: the outlets.
     pub sources: Option<String>,
+    /// `{list}`: overrides [`Text::sources_since`].
+    pub sources_since: Option<String>,
     /// The projection line under the credits.
     pub projection: Option<String>,
     /// `{place}`, `{faction}`.
@@ -89,8 +95,13 @@ pub struct Text {
     pub legend_frontline: String,
     /// Legend: the ring around places that changed hands.
     pub legend_changed: String,
+    /// Legend: the ring, when frames skip days (`render --every N`).
+    pub legend_changed_since: String,
     /// The heading of the day's changes.
     pub this_day: String,
+    /// "Since {date}": the heading of a frame's changes when frames skip days (`render
+    /// --every N`): what changed after the previous frame's day, up to this one.
+    pub since_frame: String,
     /// "and {n} more".
     pub more: String,
     /// "and {n} more, listed in {file}": the panel's last line when the day's changes do
@@ -101,6 +112,8 @@ pub struct Text {
     pub group_taken: String,
     /// "Sources this day: {list}".
     pub sources: String,
+    /// "Sources: {list}": the sources line when a frame tells several days.
+    pub sources_since: String,
     /// The projection line.
     pub projection: String,
     /// "{place}: taken by {faction}".
@@ -163,11 +176,14 @@ impl Default for Text {
             legend_thin: "Thinly held: no place near, given to the nearest (pale)".into(),
             legend_frontline: "Frontline".into(),
             legend_changed: "Changed hands this day".into(),
+            legend_changed_since: "Changed hands since the frame before".into(),
             this_day: "This day".into(),
+            since_frame: "Since {date}".into(),
             more: "and {n} more".into(),
             more_listed: "and {n} more, listed in {file}".into(),
             group_taken: "{region}: {n} places taken by {faction}".into(),
             sources: "Sources this day: {list}".into(),
+            sources_since: "Sources: {list}".into(),
             projection: "Projection: Lambert azimuthal equal-area".into(),
             taken: "{place}: taken by {faction}".into(),
             contested: "{place}: contested, {faction} fighting inside".into(),
@@ -203,18 +219,21 @@ impl Text {
     /// fields it may use.
     pub fn from_entry(entry: &TextEntry) -> Result<Text, TextProblem> {
         let mut text = Text::default();
-        let slots: [(&str, &Option<String>, &mut String, &[&str]); 29] = [
+        let slots: [(&str, &Option<String>, &mut String, &[&str]); 32] = [
             ("day_of", &entry.day_of, &mut text.day_of, &["day", "days"]),
             ("legend_contested", &entry.legend_contested, &mut text.legend_contested, &[]),
             ("legend_assessed", &entry.legend_assessed, &mut text.legend_assessed, &[]),
             ("legend_thin", &entry.legend_thin, &mut text.legend_thin, &[]),
             ("legend_frontline", &entry.legend_frontline, &mut text.legend_frontline, &[]),
             ("legend_changed", &entry.legend_changed, &mut text.legend_changed, &[]),
+            ("legend_changed_since", &entry.legend_changed_since, &mut text.legend_changed_since, &[]),
             ("this_day", &entry.this_day, &mut text.this_day, &[]),
+            ("since_frame", &entry.since_frame, &mut text.since_frame, &["date"]),
             ("more", &entry.more, &mut text.more, &["n"]),
             ("more_listed", &entry.more_listed, &mut text.more_listed, &["n", "file"]),
             ("group_taken", &entry.group_taken, &mut text.group_taken, &["region", "n", "faction"]),
             ("sources", &entry.sources, &mut text.sources, &["list"]),
+            ("sources_since", &entry.sources_since, &mut text.sources_since, &["list"]),
             ("projection", &entry.projection, &mut text.projection, &[]),
             ("taken", &entry.taken, &mut text.taken, &["place", "faction"]),
             ("contested", &entry.contested, &mut text.contested, &["place", "faction"]),

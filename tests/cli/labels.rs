@@ -236,3 +236,26 @@ fn the_panel_groups_a_day_of_collapse_and_the_full_list_lies_beside_the_frame() 
     assert!(svg.contains("more, listed in 2024-12-08.txt"), "the panel's last line names the file");
     assert!(w.path("frames/2024-12-07.txt").exists());
 }
+
+/// Weekly frames (`render --every N`) tell what changed since the frame before, not only on
+/// their own day: the heading names that frame's day, the list and the file carry the rows of
+/// the days between, and a daily render still says "This day".
+#[test]
+fn frames_that_skip_days_tell_the_days_since_the_frame_before() {
+    let w = Workdir::new();
+    w.run(&["render", "--every", "5", "--format", "svg", "--no-gif", "--size", "1920x1080"]).success();
+    // Frames on 26 Nov, 1 Dec, 6 Dec and the last day, 10 Dec.
+    let summary = w.read("frames/2024-12-06.txt");
+    assert!(summary.contains("Since 1 December 2024"), "{summary}");
+    // A region row of 2 Dec and the capture of Hama on 5 Dec are both told on the 6 Dec frame.
+    assert!(summary.contains("south-eastern Aleppo countryside"), "{summary}");
+    assert!(summary.contains("Hama: taken by"), "{summary}");
+    let svg = w.read("frames/2024-12-06.svg");
+    assert!(svg.contains("Since 1 December 2024") && svg.contains("Changed hands since the frame before"));
+    assert!(!svg.contains(">This day<"), "the daily heading is not drawn under the span's");
+    // The last frame tells only the days after the frame before it (7-10 Dec).
+    let last = w.read("frames/2024-12-10.txt");
+    assert!(last.contains("Since 6 December 2024") && !last.contains("Hama: taken by"), "{last}");
+    w.run(&["render", "--from", "2024-12-06", "--to", "2024-12-06", "--format", "svg", "--no-gif"]).success();
+    assert!(w.read("frames/2024-12-06.txt").contains("\n\nThis day\n"));
+}
