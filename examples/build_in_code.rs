@@ -78,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         sources: vec![],
         zones: vec![],
         population: vec![],
+        population_raster: None,
         first_day_note: None,
         regions,
         inference: frontline::inference::Settings::default(),
