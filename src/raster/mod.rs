@@ -4,6 +4,7 @@
 pub mod encode;
 pub mod error;
 pub mod fonts;
+mod lzw;
 pub mod skia_backend;
 
 pub use encode::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame, encode_png};
