@@ -115,6 +115,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let reserved = style.reserved_colours(&scenario.factions.iter().map(|f| f.colour).collect::<Vec<_>>());
     let atlas = Atlas::new(&scenario, &model, &territory, job.size.width, job.size.height, style)?;
     let days = frame_days(from, to, job.every);
+    // Each frame's thread makes its day's map, so the first frames start at once.
     let maps = atlas.day_maps(&days);
 
     let progress = progress_bar(days.len() as u64, job.quiet);
@@ -160,7 +161,8 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         let made = (|| {
             let day = days[i];
             let target = frame_path(&job.out, day, job.format);
-            let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
+            let map = maps.get(i);
+            let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &map)?) } else { None };
             // Everything the panel may cut, in full, beside the frame it names it in.
             write_atomic(&job.out.join(summary_file_name(day)), day_summary(&scenario, &model, day).as_bytes())?;
             match job.format {
@@ -168,7 +170,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                     let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
                     write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
                 }
-                FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
+                FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &map)?.as_bytes())?,
             }
             let gif_frame = match (&gif_stage, &pixmap) {
                 (Some(stage), Some(pixmap)) => Some(stage.prepare(i, pixmap)?),
@@ -193,7 +195,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     // map, so it does not take colours from the maps that follow.
     let mut card = match job.title_card_ms {
         Some(ms) if (gif.is_some() || mp4.is_some()) && !days.is_empty() => {
-            Some((render_title_card(&atlas, days[0], &maps[0])?, ms))
+            Some((render_title_card(&atlas, days[0], &maps.get(0))?, ms))
         }
         _ => None,
     };

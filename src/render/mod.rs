@@ -21,7 +21,7 @@ mod layout;
 pub mod shapes;
 mod style;
 
-pub use atlas::{Atlas, DayMap, InsetFrame, Layout, MapCountry};
+pub use atlas::{Atlas, DayMap, DayMaps, InsetFrame, Layout, MapCountry};
 pub use changes::{DayChange, day_changes as change_lines, day_summary, panel_changes};
 pub use frame::{
     Layers, ScaleBar, day_changes, day_sources, draw_frame, draw_layers, draw_title_card, scale_bar, summary_file_name,
