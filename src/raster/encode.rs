@@ -42,29 +42,43 @@ pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>> {
 /// [`encode_png`] with explicit deflate and filter settings, for tuning and
 /// benchmarks.
 pub fn encode_png_with(pixmap: &Pixmap, deflate: png::DeflateCompression, filter: png::Filter) -> Result<Vec<u8>> {
-    let rgb = to_rgb(pixmap);
     // A flat map compresses to a few percent of the raw size.
-    let mut out = Vec::with_capacity(rgb.len() / 16);
+    let mut out = Vec::with_capacity(pixmap.data().len() / 16);
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_deflate_compression(deflate);
     encoder.set_filter(filter);
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&rgb)?;
+    // Row by row through one small buffer: a whole RGB copy of the frame (6 MB at 1080p)
+    // cost as much to allocate and fill as the compression.
+    let mut stream = writer.stream_writer_with_size(PNG_CHUNK_BYTES)?;
+    let mut row = vec![0; pixmap.width() as usize * 3];
+    for line in pixmap.data().chunks_exact(pixmap.width() as usize * 4) {
+        rgb_row(line, &mut row);
+        stream.write_all(&row).map_err(png::EncodingError::from)?;
+    }
+    stream.finish()?;
     writer.finish()?;
     Ok(out)
 }
 
-/// Packs the pixmap's RGB channels, dropping alpha.
-fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
-    let data = pixmap.data();
-    // Sized up front and filled in place: pushing pixel by pixel cost as much as the
-    // compression that follows.
-    let mut rgb = vec![0; data.len() / 4 * 3];
-    for (out, px) in rgb.chunks_exact_mut(3).zip(data.chunks_exact(4)) {
+/// The most image data one PNG chunk holds: large, so chunk headers and checksums cost
+/// nothing, and no larger than the zlib stream of a typical frame needs.
+const PNG_CHUNK_BYTES: usize = 1 << 18;
+
+/// Copies a row of RGBA pixels to `rgb`, dropping alpha.
+fn rgb_row(rgba: &[u8], rgb: &mut [u8]) {
+    for (out, px) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
         out.copy_from_slice(&px[..3]);
     }
+}
+
+/// Packs the pixmap's RGB channels, dropping alpha.
+#[cfg(test)]
+fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
+    let mut rgb = vec![0; pixmap.data().len() / 4 * 3];
+    rgb_row(pixmap.data(), &mut rgb);
     rgb
 }
 
