@@ -166,6 +166,8 @@ pub struct Atlas<'a> {
     pub inset: Option<InsetFrame>,
     /// The raster background (what is the same every day), drawn on first use.
     pub(crate) background: std::sync::OnceLock<std::result::Result<tiny_skia::Pixmap, String>>,
+    /// The coverage of shapes drawn on earlier frames (labels, markers, fronts), reused.
+    pub(crate) coverage: crate::raster::CoverageCache,
 }
 
 impl<'a> Atlas<'a> {
@@ -243,6 +245,7 @@ impl<'a> Atlas<'a> {
             insets: Vec::new(),
             inset: None,
             background: std::sync::OnceLock::new(),
+            coverage: crate::raster::CoverageCache::new(),
         }
     }
 

@@ -46,7 +46,8 @@ fn draw_onto(
     map: &DayMap,
     layers: Layers,
 ) -> Result<()> {
-    let backend = SkiaBackend::new(pixmap, SUBPIXELS)?;
+    // Shapes drawn on an earlier day at the same place take their coverage from then.
+    let backend = SkiaBackend::new(pixmap, SUBPIXELS)?.with_coverage_cache(&atlas.coverage);
     let area = backend.into_drawing_area();
     draw_layers(&area, atlas, day, map, layers)?;
     area.present().map_err(|e| Error::Render(format!("{e:?}")))
