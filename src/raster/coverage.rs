@@ -146,8 +146,9 @@ impl CoverageCache {
         let (left, top) = ((bounds.left() - reach).floor(), (bounds.top() - reach).floor());
         let (right, bottom) = ((bounds.right() + reach).ceil(), (bounds.bottom() + reach).ceil());
         let inside = left >= 0.0 && top >= 0.0 && right <= pixmap.width() as f32 && bottom <= pixmap.height() as f32;
+        // A path's bounds are finite (tiny-skia refuses other points).
         let area = (right - left) * (bottom - top);
-        if !inside || !(area <= MAX_AREA as f32) {
+        if !inside || area > MAX_AREA as f32 {
             return false;
         }
         let key = Key::new(path, shape);
