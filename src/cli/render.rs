@@ -118,6 +118,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     if job.every > 1 {
         atlas.set_frame_days(&days);
     }
+    // Each frame's thread makes its day's map, so the first frames start at once.
     let maps = atlas.day_maps(&days);
 
     let progress = progress_bar(days.len() as u64, job.quiet);
@@ -163,7 +164,8 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
         let made = (|| {
             let day = days[i];
             let target = frame_path(&job.out, day, job.format);
-            let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &maps[i])?) } else { None };
+            let map = maps.get(i);
+            let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &map)?) } else { None };
             // Everything the panel may cut, in full, beside the frame it names it in.
             let summary = span_summary(&scenario, &model, atlas.span_start(day), day);
             write_atomic(&job.out.join(summary_file_name(day)), summary.as_bytes())?;
@@ -172,7 +174,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                     let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
                     write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
                 }
-                FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &maps[i])?.as_bytes())?,
+                FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &map)?.as_bytes())?,
             }
             let gif_frame = match (&gif_stage, &pixmap) {
                 (Some(stage), Some(pixmap)) => Some(stage.prepare(i, pixmap)?),
@@ -197,7 +199,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     // map, so it does not take colours from the maps that follow.
     let mut card = match job.title_card_ms {
         Some(ms) if (gif.is_some() || mp4.is_some()) && !days.is_empty() => {
-            Some((render_title_card(&atlas, days[0], &maps[0])?, ms))
+            Some((render_title_card(&atlas, days[0], &maps.get(0))?, ms))
         }
         _ => None,
     };

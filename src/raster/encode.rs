@@ -42,26 +42,43 @@ pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>> {
 /// [`encode_png`] with explicit deflate and filter settings, for tuning and
 /// benchmarks.
 pub fn encode_png_with(pixmap: &Pixmap, deflate: png::DeflateCompression, filter: png::Filter) -> Result<Vec<u8>> {
-    let rgb = to_rgb(pixmap);
     // A flat map compresses to a few percent of the raw size.
-    let mut out = Vec::with_capacity(rgb.len() / 16);
+    let mut out = Vec::with_capacity(pixmap.data().len() / 16);
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_deflate_compression(deflate);
     encoder.set_filter(filter);
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&rgb)?;
+    // Row by row through one small buffer: a whole RGB copy of the frame (6 MB at 1080p)
+    // cost as much to allocate and fill as the compression.
+    let mut stream = writer.stream_writer_with_size(PNG_CHUNK_BYTES)?;
+    let mut row = vec![0; pixmap.width() as usize * 3];
+    for line in pixmap.data().chunks_exact(pixmap.width() as usize * 4) {
+        rgb_row(line, &mut row);
+        stream.write_all(&row).map_err(png::EncodingError::from)?;
+    }
+    stream.finish()?;
     writer.finish()?;
     Ok(out)
 }
 
-/// Packs the pixmap's RGB channels, dropping alpha.
-fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
-    let mut rgb = Vec::with_capacity(pixmap.width() as usize * pixmap.height() as usize * 3);
-    for px in pixmap.data().chunks_exact(4) {
-        rgb.extend_from_slice(&px[..3]);
+/// The most image data one PNG chunk holds: large, so chunk headers and checksums cost
+/// nothing, and no larger than the zlib stream of a typical frame needs.
+const PNG_CHUNK_BYTES: usize = 1 << 18;
+
+/// Copies a row of RGBA pixels to `rgb`, dropping alpha.
+fn rgb_row(rgba: &[u8], rgb: &mut [u8]) {
+    for (out, px) in rgb.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
+        out.copy_from_slice(&px[..3]);
     }
+}
+
+/// Packs the pixmap's RGB channels, dropping alpha.
+#[cfg(test)]
+fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
+    let mut rgb = vec![0; pixmap.data().len() / 4 * 3];
+    rgb_row(pixmap.data(), &mut rgb);
     rgb
 }
 
@@ -202,16 +219,20 @@ impl Palette {
 
     /// Maps a whole frame to palette indices.
     fn map(&self, pixmap: &Pixmap) -> Vec<u8> {
-        let mut out = Vec::with_capacity(pixmap.width() as usize * pixmap.height() as usize);
-        // Maps are mostly long runs of one colour: remember the last pixel.
-        let mut last_px = [0u8; 4];
+        let data = pixmap.data();
+        let mut out = vec![0; data.len() / 4];
+        // Maps are mostly long runs of one colour: remember the last pixel, compared as
+        // one word with its alpha masked off.
+        let rgb = |px: &[u8]| u32::from_le_bytes([px[0], px[1], px[2], 0]);
+        let mut last_px = 0;
         let mut last_idx = self.index(0, 0, 0);
-        for px in pixmap.data().chunks_exact(4) {
-            if px[..3] != last_px[..3] {
-                last_px = [px[0], px[1], px[2], 0];
+        for (index, px) in out.iter_mut().zip(data.chunks_exact(4)) {
+            let packed = rgb(px);
+            if packed != last_px {
+                last_px = packed;
                 last_idx = self.index(px[0], px[1], px[2]);
             }
-            out.push(last_idx);
+            *index = last_idx;
         }
         out
     }
@@ -407,9 +428,20 @@ impl GifFrameEncoder {
         let transparent = self.palette.colours.len() as u8;
         let mut frame = delta_frame(current, previous, self.width, self.height, transparent);
         frame.delay = delay_centiseconds;
-        frame.make_lzw_pre_encoded();
+        frame.buffer = Cow::Owned(compress(&frame.buffer));
         PreparedGifFrame { frame }
     }
+}
+
+/// A frame's palette indices as `gif::Encoder::write_lzw_pre_encoded_frame` takes them:
+/// the minimum code size, then the LZW data (see [`super::lzw`]).
+fn compress(indices: &[u8]) -> Vec<u8> {
+    let min_code_size = super::lzw::min_code_size(indices);
+    // Maps compress to a few percent; the unchanged pixels of later frames to less.
+    let mut out = Vec::with_capacity(indices.len() / 16 + 16);
+    out.push(min_code_size);
+    super::lzw::encode(indices, min_code_size, &mut out);
+    out
 }
 
 /// GIF sides as the format stores them: 1 to 65535 pixels.
@@ -631,11 +663,8 @@ fn delta_frame(cur: &[u8], prev: Option<&[u8]>, width: u16, height: u16, transpa
     }
     let mut buffer = Vec::with_capacity((x1 - x0 + 1) * (y1 - y0 + 1));
     for y in y0..=y1 {
-        let row = y * w;
-        for x in x0..=x1 {
-            let v = cur[row + x];
-            buffer.push(if v == prev[row + x] { transparent } else { v });
-        }
+        let (c, p) = (&cur[y * w + x0..=y * w + x1], &prev[y * w + x0..=y * w + x1]);
+        buffer.extend(c.iter().zip(p).map(|(&v, &before)| if v == before { transparent } else { v }));
     }
     // Both bounds are below 65536 because width/height are u16.
     gif::Frame {

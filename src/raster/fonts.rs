@@ -16,7 +16,8 @@
 //! No bidirectional text, shaping or ligatures: labels are laid out one
 //! `char` at a time, which is right for Latin, Cyrillic and Greek place names.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use ab_glyph::{Font, FontRef, GlyphId, OutlineCurve};
 use tiny_skia::{Path, PathBuilder};
@@ -127,6 +128,48 @@ pub(crate) struct VMetrics {
 pub struct FontSet {
     regular: Face,
     bold: Face,
+    widths: Widths,
+}
+
+/// The widths of lines measured before, per weight and size. Every frame measures the same
+/// strings again (the panel wraps its credits and lists word by word, measuring each longer
+/// prefix of a line), and laying a line out with kerning costs far more than a look-up.
+#[derive(Debug, Default)]
+struct Widths(Mutex<HashMap<(Weight, u32), HashMap<String, f32>>>);
+
+/// How many widths [`Widths`] keeps before it starts afresh, so a long run's memory stays
+/// bounded (a frame measures a few hundred strings).
+const MAX_WIDTHS: usize = 20_000;
+
+impl Widths {
+    /// The width of `text` at `px`, measured by `measure` if it is not known yet.
+    fn get_or_measure(&self, text: &str, px: f32, weight: Weight, measure: impl FnOnce() -> f32) -> f32 {
+        let key = (weight, px.to_bits());
+        let known = self.lock().get(&key).and_then(|widths| widths.get(text).copied());
+        if let Some(width) = known {
+            return width;
+        }
+        // Measured outside the lock, so threads do not wait for each other's layouts.
+        let width = measure();
+        let mut widths = self.lock();
+        if widths.values().map(HashMap::len).sum::<usize>() >= MAX_WIDTHS {
+            widths.clear();
+        }
+        widths.entry(key).or_default().insert(text.to_string(), width);
+        width
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(Weight, u32), HashMap<String, f32>>> {
+        // A panic elsewhere cannot leave a width half-written: the map stays usable.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Clone for Widths {
+    /// A clone starts with no widths known (they are only a shortcut).
+    fn clone(&self) -> Widths {
+        Widths::default()
+    }
 }
 
 impl FontSet {
@@ -150,7 +193,11 @@ impl FontSet {
     /// Builds a font set from two TrueType/OpenType files kept in memory for
     /// the life of the program.
     pub fn from_static(regular: &'static [u8], bold: &'static [u8]) -> Result<FontSet> {
-        Ok(FontSet { regular: Face::parse("regular", regular)?, bold: Face::parse("bold", bold)? })
+        Ok(FontSet {
+            regular: Face::parse("regular", regular)?,
+            bold: Face::parse("bold", bold)?,
+            widths: Widths::default(),
+        })
     }
 
     /// The `ab_glyph` font for `weight`, for callers that need more than
@@ -178,7 +225,7 @@ impl FontSet {
         }
         let face = self.face(weight);
         let s = face.scale(px);
-        let (_, width) = layout(face, text, s);
+        let width = self.widths.get_or_measure(text, px, weight, || layout(face, text, s).1);
         TextExtent { width, ascent: face.ascent * s, descent: face.descent * s }
     }
 
@@ -320,6 +367,16 @@ mod tests {
         let b = FontSet::embedded().unwrap() as *const FontSet;
         assert_eq!(a, b, "parsed once");
         assert_ne!(REGULAR_TTF.len(), BOLD_TTF.len());
+    }
+
+    #[test]
+    fn remembered_widths_are_the_measured_ones() {
+        let f = FontSet::from_static(REGULAR_TTF, BOLD_TTF).unwrap();
+        let face = f.face(Weight::Bold);
+        let laid_out = layout(face, "Tal Rifaat AVA", face.scale(17.0)).1;
+        assert_eq!(f.measure("Tal Rifaat AVA", 17.0, Weight::Bold).width, laid_out);
+        assert_eq!(f.measure("Tal Rifaat AVA", 17.0, Weight::Bold).width, laid_out, "remembered");
+        assert_ne!(f.measure("Tal Rifaat AVA", 17.0, Weight::Regular).width, laid_out, "per weight");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Raster output: a plotters backend over tiny-skia, the embedded fonts, and the PNG, GIF
 //! and MP4 encoders.
 
+mod coverage;
 pub mod encode;
 pub mod error;
 pub mod fonts;
+mod lzw;
 pub mod skia_backend;
 
+pub use coverage::CoverageCache;
 pub use encode::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame, encode_png};
 pub use error::RasterError;
 pub use fonts::{FontSet, TextExtent, Weight};

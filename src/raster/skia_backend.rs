@@ -74,6 +74,7 @@ use tiny_skia::{
     FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke, Transform,
 };
 
+use super::coverage::{CoverageCache, Shape};
 use super::error::{RasterError, Result};
 use super::fonts::{FontSet, MAX_TEXT_PX, Weight};
 
@@ -105,6 +106,8 @@ pub struct SkiaBackend<'a> {
     pixmap: &'a mut Pixmap,
     scale: u32,
     fonts: &'a FontSet,
+    /// Coverage of shapes kept between frames, if any (see [`CoverageCache`]).
+    coverage: Option<&'a CoverageCache>,
 }
 
 impl<'a> SkiaBackend<'a> {
@@ -129,7 +132,25 @@ impl<'a> SkiaBackend<'a> {
                 reason: "size times sub-pixel factor exceeds i32",
             });
         }
-        Ok(SkiaBackend { pixmap, scale, fonts })
+        Ok(SkiaBackend { pixmap, scale, fonts, coverage: None })
+    }
+
+    /// Draws shapes drawn before (by this backend or another over the same cache) from
+    /// their kept coverage: the same pixels, without rasterising them again.
+    pub fn with_coverage_cache(mut self, cache: &'a CoverageCache) -> Self {
+        self.coverage = Some(cache);
+        self
+    }
+
+    /// Draws `path` as `shape` with `paint`, from kept coverage when it can.
+    fn paint_path(&mut self, path: &Path, paint: &Paint, shape: Shape<'_>) {
+        if self.coverage.is_some_and(|cache| cache.draw(self.pixmap, path, paint, shape)) {
+            return;
+        }
+        match shape {
+            Shape::Fill(rule) => self.pixmap.fill_path(path, paint, rule, Transform::identity(), None),
+            Shape::Stroke(stroke) => self.pixmap.stroke_path(path, paint, stroke, Transform::identity(), None),
+        }
     }
 
     /// The sub-pixel factor `S`.
@@ -178,7 +199,7 @@ impl<'a> SkiaBackend<'a> {
         let guard = self.guard(GUARD_PX);
         let ring = if inside(bounds(&ring), guard) { ring } else { clip_polygon(&ring, guard) };
         if let Some(path) = path_from_points(std::iter::once(ring.as_slice()), true) {
-            self.pixmap.fill_path(&path, paint, FillRule::Winding, Transform::identity(), None);
+            self.paint_path(&path, paint, Shape::Fill(FillRule::Winding));
         }
     }
 
@@ -197,7 +218,7 @@ impl<'a> SkiaBackend<'a> {
         };
         if let Some(path) = path {
             // One stroke call for all pieces, so overlaps are not blended twice.
-            self.pixmap.stroke_path(&path, paint, &stroke, Transform::identity(), None);
+            self.paint_path(&path, paint, Shape::Stroke(&stroke));
         }
     }
 
@@ -255,10 +276,10 @@ impl<'a> SkiaBackend<'a> {
         };
         if let Some((paint, half)) = halo {
             let stroke = Stroke { width: (2.0 * half) as f32, line_join: LineJoin::Round, ..Stroke::default() };
-            self.pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+            self.paint_path(&path, &paint, Shape::Stroke(&stroke));
         }
         if let Some(paint) = paint_for(style.color()) {
-            self.pixmap.fill_path(&path, &paint, FillRule::Winding, Transform::identity(), None);
+            self.paint_path(&path, &paint, Shape::Fill(FillRule::Winding));
         }
         Ok(())
     }
@@ -461,7 +482,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         if fill {
             if small {
                 if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
-                    self.pixmap.fill_path(&path, &paint, FillRule::Winding, Transform::identity(), None);
+                    self.paint_path(&path, &paint, Shape::Fill(FillRule::Winding));
                 }
             } else if farthest < r - 1.0 {
                 // The canvas lies wholly inside the disc.
@@ -472,7 +493,7 @@ impl DrawingBackend for SkiaBackend<'_> {
         } else if small {
             if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
                 let stroke = self.stroke(half);
-                self.pixmap.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+                self.paint_path(&path, &paint, Shape::Stroke(&stroke));
             }
         } else if farthest < r - half - 1.0 {
             // The ring passes wholly outside the canvas.

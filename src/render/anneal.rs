@@ -41,9 +41,11 @@ impl Problem {
         self.starts.len().saturating_sub(1)
     }
 
-    /// Adds `cost` when candidates `a` and `b` (of different items) are both chosen.
+    /// Adds `cost` (not negative) when candidates `a` and `b` (of different items) are both
+    /// chosen.
     pub fn add_pair(&mut self, a: usize, b: usize, cost: f64) {
         debug_assert_ne!(self.item_of[a], self.item_of[b]);
+        debug_assert!(cost >= 0.0, "pair costs are not negative");
         self.pairs[a].push((b, cost));
         self.pairs[b].push((a, cost));
     }
@@ -86,12 +88,19 @@ impl Problem {
                 chosen[item] = self.best(item, &chosen);
             }
         }
+        let mut current = self.total(&chosen);
+        // Pair costs are never negative, so no choice costs less than each item's cheapest
+        // candidate: a greedy start at that bound (labels that do not conflict, the usual
+        // case) is optimal, and the annealing and polish below, which keep only strict
+        // improvements, would return it unchanged.
+        if current <= self.lower_bound() + 1e-9 {
+            return chosen;
+        }
         let mut rng = SplitMix(seed);
         let moves = moves_per_item * n;
         // From a temperature at which a typical conflict is often accepted down to one at
         // which only improvements are.
         let (hot, cold) = (60.0f64, 0.5f64);
-        let mut current = self.total(&chosen);
         let mut best = (current, chosen.clone());
         for step in 0..moves {
             let t = hot * (cold / hot).powf(step as f64 / moves as f64);
@@ -130,6 +139,11 @@ impl Problem {
             }
         }
         chosen
+    }
+
+    /// The sum of each item's cheapest own cost: no choice costs less.
+    fn lower_bound(&self) -> f64 {
+        (0..self.items()).map(|item| self.candidates(item).map(|c| self.own[c]).fold(f64::INFINITY, f64::min)).sum()
     }
 
     fn best(&self, item: usize, chosen: &[usize]) -> usize {
@@ -175,6 +189,18 @@ mod tests {
         let chosen = p.solve(&[0, 1], 200, 7);
         assert_eq!(chosen, vec![a + 1, b]);
         assert_eq!(p.total(&chosen), 1.0);
+    }
+
+    #[test]
+    fn a_greedy_start_without_conflicts_is_kept() {
+        let mut p = Problem::default();
+        let a = p.add_item(&[3.0, 1.0, 2.0]);
+        let b = p.add_item(&[0.5, 4.0]);
+        // A conflict between candidates greedy does not choose changes nothing.
+        p.add_pair(a, b + 1, 10.0);
+        let chosen = p.solve(&[0, 1], 200, 7);
+        assert_eq!(chosen, vec![a + 1, b]);
+        assert_eq!(p.total(&chosen), p.lower_bound());
     }
 
     #[test]

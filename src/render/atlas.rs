@@ -3,14 +3,12 @@
 //! distinct state of control.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use geo::{
     Area, BoundingRect, Coord, InteriorPoint, LineString, MapCoords, MultiLineString, MultiPolygon, Rect, Simplify,
 };
-
-use rayon::prelude::*;
 
 /// How far (frame pixels) lines that are stroked (borders, fronts) may be thinned before
 /// they are drawn: under a stroke of at least a pixel, a third of one does not show, and a
@@ -97,6 +95,41 @@ pub struct DayMap {
     pub insets: Vec<DayMap>,
 }
 
+/// The geometry of each of a run of days ([`Atlas::day_maps`]), each made when first asked
+/// for. The threads drawing frames make their own day's map (or wait for the thread already
+/// making it), so drawing starts once the first map exists rather than once all do, and the
+/// making of maps is spread over the same threads as the drawing.
+pub struct DayMaps<'s, 'a> {
+    atlas: &'s Atlas<'a>,
+    /// The distinct states of the days.
+    states: Vec<Vec<PlaceState>>,
+    /// For each day, the index of its state in `states`.
+    slots: Vec<usize>,
+    /// The map of each distinct state, once made.
+    maps: Vec<OnceLock<Arc<DayMap>>>,
+}
+
+impl DayMaps<'_, '_> {
+    /// The number of days.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are no days.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The map of day `i` (counted from 0 in the days asked for), made now if need be.
+    ///
+    /// # Panics
+    /// If `i` is not below [`DayMaps::len`].
+    pub fn get(&self, i: usize) -> Arc<DayMap> {
+        let slot = self.slots[i];
+        Arc::clone(self.maps[slot].get_or_init(|| Arc::new(self.atlas.map_of(self.states[slot].clone()))))
+    }
+}
+
 /// What an inset draws around itself.
 #[derive(Debug, Clone)]
 pub struct InsetFrame {
@@ -137,6 +170,8 @@ pub struct Atlas<'a> {
     /// empty when every day has a frame. A frame's panel then tells what changed since the
     /// frame before it ([`Atlas::span_start`]).
     pub frame_days: Vec<NaiveDate>,
+    /// The coverage of shapes drawn on earlier frames (labels, markers, fronts), reused.
+    pub(crate) coverage: crate::raster::CoverageCache,
 }
 
 impl<'a> Atlas<'a> {
@@ -233,6 +268,7 @@ impl<'a> Atlas<'a> {
             inset: None,
             background: std::sync::OnceLock::new(),
             frame_days: Vec::new(),
+            coverage: crate::raster::CoverageCache::new(),
         }
     }
 
@@ -297,23 +333,22 @@ impl<'a> Atlas<'a> {
         self.map_of(self.model.states_on(day))
     }
 
-    /// The geometry for each of `days`, computed once per distinct state (in parallel) and
-    /// shared between days with the same state.
-    pub fn day_maps(&self, days: &[NaiveDate]) -> Vec<Arc<DayMap>> {
-        let states: Vec<Vec<PlaceState>> = days.iter().map(|d| self.model.states_on(*d)).collect();
-        let mut distinct: Vec<&Vec<PlaceState>> = Vec::new();
-        let mut index_of: HashMap<&Vec<PlaceState>, usize> = HashMap::new();
-        let slots: Vec<usize> = states
+    /// The geometry for each of `days`, made when first asked for (see [`DayMaps`]), once
+    /// per distinct state and shared between days with the same state.
+    pub fn day_maps<'s>(&'s self, days: &[NaiveDate]) -> DayMaps<'s, 'a> {
+        let mut distinct: Vec<Vec<PlaceState>> = Vec::new();
+        let mut index_of: HashMap<Vec<PlaceState>, usize> = HashMap::new();
+        let slots = days
             .iter()
-            .map(|s| {
-                *index_of.entry(s).or_insert_with(|| {
-                    distinct.push(s);
+            .map(|d| {
+                *index_of.entry(self.model.states_on(*d)).or_insert_with_key(|states| {
+                    distinct.push(states.clone());
                     distinct.len() - 1
                 })
             })
             .collect();
-        let maps: Vec<Arc<DayMap>> = distinct.par_iter().map(|s| Arc::new(self.map_of((*s).clone()))).collect();
-        slots.into_iter().map(|i| Arc::clone(&maps[i])).collect()
+        let maps = distinct.iter().map(|_| OnceLock::new()).collect();
+        DayMaps { atlas: self, states: distinct, slots, maps }
     }
 
     fn map_of(&self, states: Vec<PlaceState>) -> DayMap {

@@ -21,7 +21,7 @@ mod layout;
 pub mod shapes;
 mod style;
 
-pub use atlas::{Atlas, DayMap, InsetFrame, Layout, MapCountry};
+pub use atlas::{Atlas, DayMap, DayMaps, InsetFrame, Layout, MapCountry};
 pub use changes::{
     DayChange, changes_heading, day_changes as change_lines, day_summary, panel_changes, panel_span_changes,
     span_changes, span_summary,
@@ -49,7 +49,8 @@ fn draw_onto(
     map: &DayMap,
     layers: Layers,
 ) -> Result<()> {
-    let backend = SkiaBackend::new(pixmap, SUBPIXELS)?;
+    // Shapes drawn on an earlier day at the same place take their coverage from then.
+    let backend = SkiaBackend::new(pixmap, SUBPIXELS)?.with_coverage_cache(&atlas.coverage);
     let area = backend.into_drawing_area();
     draw_layers(&area, atlas, day, map, layers)?;
     area.present().map_err(|e| Error::Render(format!("{e:?}")))

@@ -1,0 +1,359 @@
+//! The anti-aliased coverage of shapes drawn again and again, kept between frames.
+//!
+//! Most of what a day's frame draws over its background is drawn the day before too, at the
+//! same place: the labels and their haloes, the place markers, the country's outline, the
+//! fronts that did not move. Rasterising a shape (scan-converting its edges at sub-pixel
+//! precision) costs far more than laying its coverage over the frame, so a shape drawn a
+//! second time is kept, and from then on takes its coverage from here: only the compositing
+//! is done again (in the day's colour, over the day's pixels).
+//!
+//! The result is bit for bit what tiny-skia draws: the coverage is tiny-skia's own (the
+//! shape drawn in opaque white on a transparent pixmap of its size, whose alpha is then
+//! exactly the coverage), and [`composite`] applies it with the arithmetic of tiny-skia's
+//! low-precision pipeline for a solid paint. Only shapes for which that was checked qualify
+//! (see [`Shape::cacheable`]): fills, and strokes wider than a pixel (thinner ones are
+//! hairlines, drawn another way), lying wholly inside the canvas.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use tiny_skia::{FillRule, Paint, Path, PathSegment, Pixmap, Stroke, Transform};
+
+/// Coverage kept for at most this many bytes in all; past it, the cache starts afresh.
+const MAX_BYTES: usize = 96 << 20;
+/// Shapes whose box is larger than this many pixels are not kept (a country's areas): they
+/// change with the day and would fill the cache.
+const MAX_AREA: usize = 512 * 512;
+/// Room around a shape's box, in pixels, for anti-aliasing and stroke joins.
+const MARGIN: f32 = 2.0;
+
+/// How a path is drawn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape<'s> {
+    Fill(FillRule),
+    Stroke(&'s Stroke),
+}
+
+impl Shape<'_> {
+    /// Whether the coverage of `path` drawn this way may be kept and reused: strokes
+    /// thinner than 1.5 px are hairlines, which tiny-skia draws by another method.
+    fn cacheable(&self) -> bool {
+        match self {
+            Shape::Fill(_) => true,
+            Shape::Stroke(stroke) => stroke.width >= 1.5 && stroke.dash.is_none(),
+        }
+    }
+
+    /// How far the drawing may reach beyond the path's points.
+    fn reach(&self) -> f32 {
+        match self {
+            Shape::Fill(_) => MARGIN,
+            // Round joins and caps reach half the width out; miter joins up to the limit.
+            Shape::Stroke(stroke) => {
+                let miter = matches!(stroke.line_join, tiny_skia::LineJoin::Miter | tiny_skia::LineJoin::MiterClip);
+                stroke.width * if miter { stroke.miter_limit.max(1.0) } else { 1.0 } + MARGIN
+            }
+        }
+    }
+}
+
+/// What identifies a shape's coverage: its path, exactly, and how it is drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    verbs: Vec<u8>,
+    /// The points' coordinates, by their bits.
+    points: Vec<u32>,
+    /// The fill rule, or the stroke's width, miter limit, cap and join.
+    style: [u32; 4],
+}
+
+impl Key {
+    /// A 64-bit digest, to remember shapes drawn once without keeping their points.
+    fn digest(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    fn new(path: &Path, shape: Shape<'_>) -> Key {
+        let verbs = path
+            .segments()
+            .map(|segment| match segment {
+                PathSegment::MoveTo(_) => 0,
+                PathSegment::LineTo(_) => 1,
+                PathSegment::QuadTo(..) => 2,
+                PathSegment::CubicTo(..) => 3,
+                PathSegment::Close => 4,
+            })
+            .collect();
+        let points = path.points().iter().flat_map(|p| [p.x.to_bits(), p.y.to_bits()]).collect();
+        let style = match shape {
+            Shape::Fill(FillRule::Winding) => [0, 0, 0, 0],
+            Shape::Fill(FillRule::EvenOdd) => [1, 0, 0, 0],
+            Shape::Stroke(s) => {
+                [2, s.width.to_bits(), s.miter_limit.to_bits(), (s.line_cap as u32) << 8 | s.line_join as u32]
+            }
+        };
+        Key { verbs, points, style }
+    }
+}
+
+/// A shape's coverage: one byte a pixel over its box, and each row's span of pixels it
+/// touches.
+#[derive(Debug)]
+struct Coverage {
+    left: u32,
+    top: u32,
+    width: u32,
+    alpha: Vec<u8>,
+    /// For each row, the first and one past the last column with coverage.
+    spans: Vec<(u32, u32)>,
+}
+
+/// Coverage kept between frames, shared by the threads drawing them.
+#[derive(Debug, Default)]
+pub struct CoverageCache {
+    entries: Mutex<Entries>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<Key, Arc<Coverage>>,
+    bytes: usize,
+    /// Digests of the shapes drawn once, not kept yet.
+    seen: HashSet<u64>,
+}
+
+impl CoverageCache {
+    /// An empty cache.
+    pub fn new() -> CoverageCache {
+        CoverageCache::default()
+    }
+
+    /// Draws `path` onto `pixmap` with `paint` (a solid colour, anti-aliased, source-over)
+    /// as `pixmap.fill_path` or `pixmap.stroke_path` would with no transform, from kept
+    /// coverage when it can. Returns false, drawing nothing, when the shape does not
+    /// qualify; the caller then draws it itself.
+    pub(crate) fn draw(&self, pixmap: &mut Pixmap, path: &Path, paint: &Paint<'_>, shape: Shape<'_>) -> bool {
+        let solid = matches!(paint.shader, tiny_skia::Shader::SolidColor(_));
+        if !shape.cacheable() || !solid || !paint.anti_alias || paint.blend_mode != tiny_skia::BlendMode::SourceOver {
+            return false;
+        }
+        let Some(colour) = premultiplied(paint) else { return false };
+        let bounds = path.bounds();
+        let reach = shape.reach();
+        let (left, top) = ((bounds.left() - reach).floor(), (bounds.top() - reach).floor());
+        let (right, bottom) = ((bounds.right() + reach).ceil(), (bounds.bottom() + reach).ceil());
+        let inside = left >= 0.0 && top >= 0.0 && right <= pixmap.width() as f32 && bottom <= pixmap.height() as f32;
+        // A path's bounds are finite (tiny-skia refuses other points).
+        let area = (right - left) * (bottom - top);
+        if !inside || area > MAX_AREA as f32 {
+            return false;
+        }
+        let key = Key::new(path, shape);
+        let known = {
+            let mut entries = self.lock();
+            let known = entries.map.get(&key).cloned();
+            // A shape is kept the second time it is drawn: the day's date and list, and
+            // fronts that moved, are drawn once, and keeping them would cost a copy of
+            // their coverage for nothing.
+            if known.is_none() && entries.seen.insert(key.digest()) {
+                return false;
+            }
+            known
+        };
+        let coverage = match known {
+            Some(coverage) => coverage,
+            None => {
+                let Some(made) = rasterise(path, shape, left as u32, top as u32, right as u32, bottom as u32) else {
+                    return false;
+                };
+                let made = Arc::new(made);
+                self.keep(key, Arc::clone(&made));
+                made
+            }
+        };
+        composite(pixmap, &coverage, colour);
+        true
+    }
+
+    fn keep(&self, key: Key, coverage: Arc<Coverage>) {
+        let size = coverage.alpha.len() + key.points.len() * 4 + key.verbs.len();
+        let mut entries = self.lock();
+        if entries.bytes + size > MAX_BYTES {
+            entries.map.clear();
+            entries.seen.clear();
+            entries.bytes = 0;
+        }
+        if entries.map.insert(key, coverage).is_none() {
+            entries.bytes += size;
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // Entries are inserted whole: a panic elsewhere leaves the map usable.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The paint's colour as the pipeline blends it: premultiplied, 8 bits a channel. Drawn
+/// once onto a transparent pixel, where blending leaves exactly the source.
+fn premultiplied(paint: &Paint<'_>) -> Option<[u16; 4]> {
+    let mut probe = Pixmap::new(1, 1)?;
+    let rect = tiny_skia::Rect::from_xywh(0.0, 0.0, 1.0, 1.0)?;
+    probe.fill_rect(rect, paint, Transform::identity(), None);
+    let px = probe.data();
+    Some([px[0], px[1], px[2], px[3]].map(u16::from))
+}
+
+/// The coverage of `path` drawn as `shape` over the box `left..right` x `top..bottom`.
+fn rasterise(path: &Path, shape: Shape<'_>, left: u32, top: u32, right: u32, bottom: u32) -> Option<Coverage> {
+    let (width, height) = (right - left, bottom - top);
+    let mut canvas = Pixmap::new(width, height)?;
+    let mut white = Paint::default();
+    white.set_color_rgba8(255, 255, 255, 255);
+    white.anti_alias = true;
+    // A whole-pixel shift: the path's coordinates move exactly, so the scan conversion
+    // gives the same coverage as at its place in the frame.
+    let shift = Transform::from_translate(-(left as f32), -(top as f32));
+    match shape {
+        Shape::Fill(rule) => canvas.fill_path(path, &white, rule, shift, None),
+        Shape::Stroke(stroke) => canvas.stroke_path(path, &white, stroke, shift, None),
+    }
+    let alpha: Vec<u8> = canvas.data().chunks_exact(4).map(|px| px[3]).collect();
+    let spans = alpha
+        .chunks_exact(width as usize)
+        .map(|row| match row.iter().position(|&a| a > 0) {
+            Some(first) => (first as u32, row.iter().rposition(|&a| a > 0).map_or(first, |last| last + 1) as u32),
+            None => (0, 0),
+        })
+        .collect();
+    Some(Coverage { left, top, width, alpha, spans })
+}
+
+/// Lays `colour` (premultiplied) over `pixmap` through `coverage`, with the arithmetic of
+/// tiny-skia's low-precision pipeline: an opaque colour is interpolated towards by the
+/// coverage (full coverage writes it), a translucent one is scaled by the coverage and
+/// blended source-over.
+fn composite(pixmap: &mut Pixmap, coverage: &Coverage, colour: [u16; 4]) {
+    let stride = pixmap.width() as usize * 4;
+    let data = pixmap.data_mut();
+    let opaque = colour[3] == 255;
+    for (row, &(first, end)) in coverage.spans.iter().enumerate() {
+        let alpha = &coverage.alpha[row * coverage.width as usize..][first as usize..end as usize];
+        let start = (coverage.top as usize + row) * stride + (coverage.left + first) as usize * 4;
+        let pixels = &mut data[start..start + alpha.len() * 4];
+        for (px, &c) in pixels.chunks_exact_mut(4).zip(alpha) {
+            let c = u16::from(c);
+            if c == 0 {
+                continue;
+            }
+            let out = if opaque {
+                if c == 255 {
+                    colour
+                } else {
+                    std::array::from_fn(|k| div255(u16::from(px[k]) * (255 - c) + colour[k] * c))
+                }
+            } else {
+                let source = if c == 255 { colour } else { colour.map(|s| div255(s * c)) };
+                std::array::from_fn(|k| source[k] + div255(u16::from(px[k]) * (255 - source[3])))
+            };
+            for (channel, value) in px.iter_mut().zip(out) {
+                *channel = value as u8;
+            }
+        }
+    }
+}
+
+/// tiny-skia's division by 255 of a product of two bytes.
+fn div255(v: u16) -> u16 {
+    ((u32::from(v) + 255) >> 8) as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tiny_skia::{Color, LineCap, LineJoin, PathBuilder};
+
+    fn background() -> Pixmap {
+        let mut pixmap = Pixmap::new(160, 120).unwrap();
+        pixmap.fill(Color::from_rgba8(200, 210, 190, 255));
+        let mut paint = Paint::default();
+        paint.anti_alias = true;
+        for (i, (r, g, b)) in [(230, 60, 40), (40, 90, 200), (90, 170, 80)].into_iter().enumerate() {
+            paint.set_color_rgba8(r, g, b, 255);
+            let mut pb = PathBuilder::new();
+            let o = i as f32 * 37.3;
+            pb.move_to(5.0 + o, 3.0);
+            pb.line_to(90.7 + o, 40.2);
+            pb.line_to(20.1 + o, 117.9);
+            pb.close();
+            pixmap.fill_path(&pb.finish().unwrap(), &paint, FillRule::Winding, Transform::identity(), None);
+        }
+        pixmap
+    }
+
+    /// A wavy line, a circle and a quarter-pixel polygon: the shapes frames are made of.
+    fn shapes() -> Vec<Path> {
+        let mut wavy = PathBuilder::new();
+        wavy.move_to(12.25, 60.5);
+        for i in 0..8 {
+            let x = 12.25 + i as f32 * 16.0;
+            wavy.quad_to(x + 8.0, 30.0 + (i % 3) as f32 * 17.3, x + 16.0, 60.5);
+        }
+        let circle = PathBuilder::from_circle(80.3, 61.7, 9.4).unwrap();
+        let mut polygon = PathBuilder::new();
+        polygon.move_to(30.25, 20.5);
+        polygon.line_to(110.75, 25.0);
+        polygon.line_to(70.5, 100.25);
+        polygon.close();
+        vec![wavy.finish().unwrap(), circle, polygon.finish().unwrap()]
+    }
+
+    #[test]
+    fn kept_coverage_draws_what_tiny_skia_draws() {
+        let cache = CoverageCache::new();
+        let stroke = Stroke { width: 2.5, line_cap: LineCap::Round, line_join: LineJoin::Round, ..Stroke::default() };
+        for (r, g, b, a) in [(20, 20, 20, 255), (255, 255, 255, 217), (200, 30, 30, 128)] {
+            let mut paint = Paint::default();
+            paint.anti_alias = true;
+            paint.set_color_rgba8(r, g, b, a);
+            for path in shapes() {
+                for shape in [Shape::Fill(FillRule::Winding), Shape::Stroke(&stroke)] {
+                    let mut direct = background();
+                    match shape {
+                        Shape::Fill(rule) => direct.fill_path(&path, &paint, rule, Transform::identity(), None),
+                        Shape::Stroke(s) => direct.stroke_path(&path, &paint, s, Transform::identity(), None),
+                    }
+                    // The first time it is left to the caller; then rasterised and kept;
+                    // then drawn from the cache.
+                    let mut first = background();
+                    let drew = cache.draw(&mut first, &path, &paint, shape);
+                    assert!(drew || first.data() == background().data(), "drawn whole or not at all");
+                    for _ in 0..2 {
+                        let mut cached = background();
+                        assert!(cache.draw(&mut cached, &path, &paint, shape));
+                        assert!(direct.data() == cached.data(), "{shape:?} in {:?}", (r, g, b, a));
+                    }
+                }
+            }
+        }
+        assert_eq!(cache.lock().map.len(), 6, "one entry per shape and way of drawing");
+    }
+
+    #[test]
+    fn hairlines_and_shapes_over_the_edge_are_left_to_the_caller() {
+        let cache = CoverageCache::new();
+        let mut paint = Paint::default();
+        paint.anti_alias = true;
+        let thin = Stroke { width: 1.0, ..Stroke::default() };
+        let mut pixmap = background();
+        let over_edge = PathBuilder::from_circle(2.0, 60.0, 9.0).unwrap();
+        for _ in 0..3 {
+            assert!(!cache.draw(&mut pixmap, &shapes()[0], &paint, Shape::Stroke(&thin)));
+            assert!(!cache.draw(&mut pixmap, &over_edge, &paint, Shape::Fill(FillRule::Winding)));
+        }
+        assert!(pixmap.data() == background().data(), "nothing drawn");
+    }
+}
