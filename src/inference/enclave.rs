@@ -16,113 +16,471 @@ pub struct Pocket {
     pub border: Vec<usize>,
 }
 
+/// One pocket of a [`PocketFinder`]'s latest pass: a [`Pocket`] whose lists the finder
+/// keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PocketRef<'a> {
+    /// The faction holding the pocket.
+    pub holder: FactionId,
+    /// The one faction holding every neighbour around it.
+    pub enclosed_by: FactionId,
+    /// The pocket's places, ascending.
+    pub places: &'a [usize],
+    /// The enclosing faction's places that border it, ascending.
+    pub border: &'a [usize],
+}
+
+impl PocketRef<'_> {
+    /// The same pocket with lists of its own.
+    pub fn to_pocket(&self) -> Pocket {
+        Pocket {
+            holder: self.holder,
+            enclosed_by: self.enclosed_by,
+            places: self.places.to_vec(),
+            border: self.border.to_vec(),
+        }
+    }
+}
+
 /// Every pocket in `holders`: a connected component (through `graph`) of one holder's
 /// places that is not that holder's main body (its component with the most places; on a
 /// tie, the one with the lowest place index), none of whose places borders open ground
 /// ([`NeighbourGraph::is_open`]: the edge of the map, a border, an empty desert), and whose
 /// neighbours are all held, and all by one other faction. Unheld places are holes in the
-/// enclosure, so a pocket next to one is not enclosed.
+/// enclosure, so a pocket next to one is not enclosed. Pockets come in the order of their
+/// lowest place.
+///
+/// To ask again and again on one graph, make a [`PocketFinder`] once.
 pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -> Vec<Pocket> {
-    let n = holders.len();
-    // Components by depth-first search from each place in index order, so a component's
-    // first place is its lowest. Their places lie together in `visited`, from
-    // `starts[c]` to `starts[c + 1]`: no list per component (a year of days on 100,000
-    // places made millions of them).
-    let mut component = vec![usize::MAX; n];
-    let mut visited: Vec<usize> = Vec::with_capacity(n);
-    let mut starts: Vec<usize> = Vec::new();
-    let mut holder_of: Vec<FactionId> = Vec::new();
-    let mut stack = Vec::new();
+    PocketFinder::new(graph, holders.len()).find(holders).map(|p| p.to_pocket()).collect()
+}
+
+/// [`enclosed_pockets`] on one graph for many arrays of holders (the control model asks
+/// once or more on every day something changes).
+///
+/// It keeps its own compact copy of the graph, with the places renumbered in breadth-first
+/// order so that neighbours lie close in memory (in the gazetteer's order, a search over a
+/// year of 100,000 places spent most of its time waiting for memory), and reuses its
+/// buffers from one pass to the next.
+#[derive(Debug, Clone)]
+pub struct PocketFinder {
+    graph: Ranked,
+    components: Components,
+    found: Found,
+}
+
+impl PocketFinder {
+    /// A finder for the places `0..places` of `graph` (places beyond the graph have no
+    /// neighbours and border open ground; the graph's places beyond `places` are left out).
+    pub fn new(graph: &NeighbourGraph, places: usize) -> PocketFinder {
+        PocketFinder { graph: Ranked::new(graph, places), components: Components::default(), found: Found::default() }
+    }
+
+    /// The pockets in `holders`, one entry per place the finder was made for: the same
+    /// pockets, in the same order, as [`enclosed_pockets`] gives.
+    ///
+    /// # Panics
+    ///
+    /// When `holders` has another length than the finder's number of places.
+    pub fn find(&mut self, holders: &[Option<FactionId>]) -> impl ExactSizeIterator<Item = PocketRef<'_>> + '_ {
+        assert_eq!(holders.len(), self.graph.place.len(), "one holder per place of the finder");
+        self.components.label(&self.graph, holders);
+        let main = self.components.main_bodies();
+        self.found.clear();
+        for c in 0..self.components.count() {
+            if main.iter().any(|&(_, m)| m == c) {
+                continue;
+            }
+            if let Some(g) = self.components.encloser(&self.graph, c) {
+                self.found.push(&self.graph, &self.components, c, g);
+            }
+        }
+        self.found.sort();
+        self.found.iter()
+    }
+}
+
+/// No component (an unheld place), in [`Components::label`].
+const NONE: u32 = u32::MAX;
+
+/// A graph's places `0..n` renumbered by rank in a breadth-first order, with their
+/// neighbours in compressed rows of ranks.
+#[derive(Debug, Clone)]
+struct Ranked {
+    /// The place of each rank.
+    place: Vec<u32>,
+    /// The neighbours of rank `r` are `targets[offsets[r]..offsets[r + 1]]`.
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+    /// Whether the place of each rank borders open ground.
+    open: Vec<bool>,
+}
+
+impl Ranked {
+    fn new(graph: &NeighbourGraph, n: usize) -> Ranked {
+        let place = breadth_first_order(graph, n);
+        let mut rank = vec![0u32; n];
+        for (r, &p) in place.iter().enumerate() {
+            rank[p as usize] = r as u32;
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut targets = Vec::new();
+        offsets.push(0);
+        for &p in &place {
+            targets.extend(graph.neighbours(p as usize).filter(|&(j, _)| j < n).map(|(j, _)| rank[j]));
+            offsets.push(targets.len() as u32);
+        }
+        let open = place.iter().map(|&p| graph.is_open(p as usize)).collect();
+        Ranked { place, offsets, targets, open }
+    }
+
+    fn neighbours(&self, r: u32) -> &[u32] {
+        &self.targets[self.offsets[r as usize] as usize..self.offsets[r as usize + 1] as usize]
+    }
+}
+
+/// The places `0..n` in breadth-first order through `graph`, each place no earlier search
+/// reached starting a new one, so that neighbours get nearby ranks.
+fn breadth_first_order(graph: &NeighbourGraph, n: usize) -> Vec<u32> {
+    let mut seen = vec![false; n];
+    let mut order: Vec<u32> = Vec::with_capacity(n);
     for start in 0..n {
-        let Some(h) = holders[start] else { continue };
-        if component[start] != usize::MAX {
+        if seen[start] {
             continue;
         }
-        let c = starts.len();
-        starts.push(visited.len());
-        holder_of.push(h);
-        component[start] = c;
-        stack.push(start);
-        while let Some(i) = stack.pop() {
-            visited.push(i);
-            for (j, _) in graph.neighbours(i) {
-                if j < n && component[j] == usize::MAX && holders[j] == Some(h) {
-                    component[j] = c;
-                    stack.push(j);
+        seen[start] = true;
+        let mut head = order.len();
+        order.push(start as u32);
+        while head < order.len() {
+            let p = order[head] as usize;
+            head += 1;
+            for (j, _) in graph.neighbours(p) {
+                if j < n && !seen[j] {
+                    seen[j] = true;
+                    order.push(j as u32);
                 }
             }
         }
     }
-    starts.push(visited.len());
-    let places_of = |c: usize| &visited[starts[c]..starts[c + 1]];
-    // The main body of each holder: most places, then the lowest first place (components
-    // come in the order of their first place, so the earlier wins a tie).
-    let mut main: Vec<(FactionId, usize)> = Vec::new();
-    for (c, &h) in holder_of.iter().enumerate() {
-        let size = places_of(c).len();
-        match main.iter_mut().find(|(f, _)| *f == h) {
-            None => main.push((h, c)),
-            Some(entry) if size > places_of(entry.1).len() => entry.1 = c,
-            Some(_) => {}
+    order
+}
+
+/// The connected components of one array of holders, by rank; buffers kept between passes.
+#[derive(Debug, Clone, Default)]
+struct Components {
+    /// The holder of each rank.
+    holder: Vec<Option<FactionId>>,
+    /// The component of each rank, or [`NONE`].
+    label: Vec<u32>,
+    /// Ranks grouped by component: component `c` has `members[starts[c]..starts[c + 1]]`
+    /// (no list per component: a year of days on 100,000 places made millions of them).
+    members: Vec<u32>,
+    starts: Vec<u32>,
+    /// The holder and lowest place of each component.
+    holder_of: Vec<FactionId>,
+    lowest: Vec<u32>,
+    stack: Vec<u32>,
+}
+
+impl Components {
+    /// Finds the components of `holders` (indexed by place) through `graph`.
+    fn label(&mut self, graph: &Ranked, holders: &[Option<FactionId>]) {
+        self.holder.clear();
+        self.holder.extend(graph.place.iter().map(|&p| holders[p as usize]));
+        self.label.clear();
+        self.label.resize(graph.place.len(), NONE);
+        self.members.clear();
+        self.starts.clear();
+        self.holder_of.clear();
+        self.lowest.clear();
+        for r in 0..graph.place.len() {
+            if let Some(h) = self.holder[r]
+                && self.label[r] == NONE
+            {
+                self.flood(graph, r as u32, h);
+            }
         }
+        self.starts.push(self.members.len() as u32);
     }
-    let mut pockets = Vec::new();
-    for (c, &h) in holder_of.iter().enumerate() {
-        if main.iter().any(|&(f, m)| f == h && m == c) {
-            continue;
+
+    /// Adds the component of rank `start` (held by `h`, in no component yet).
+    fn flood(&mut self, graph: &Ranked, start: u32, h: FactionId) {
+        let c = self.count() as u32;
+        self.starts.push(self.members.len() as u32);
+        self.label[start as usize] = c;
+        self.stack.push(start);
+        let mut lowest = u32::MAX;
+        while let Some(r) = self.stack.pop() {
+            self.members.push(r);
+            lowest = lowest.min(graph.place[r as usize]);
+            for &s in graph.neighbours(r) {
+                if self.label[s as usize] == NONE && self.holder[s as usize] == Some(h) {
+                    self.label[s as usize] = c;
+                    self.stack.push(s);
+                }
+            }
         }
-        let members = places_of(c);
-        if members.iter().any(|&i| graph.is_open(i)) {
-            continue;
+        self.holder_of.push(h);
+        self.lowest.push(lowest);
+    }
+
+    fn count(&self) -> usize {
+        self.holder_of.len()
+    }
+
+    fn members(&self, c: usize) -> &[u32] {
+        &self.members[self.starts[c] as usize..self.starts[c + 1] as usize]
+    }
+
+    /// Each holder's main body: its component with the most places, on a tie the one with
+    /// the lowest place.
+    fn main_bodies(&self) -> Vec<(FactionId, usize)> {
+        let mut main: Vec<(FactionId, usize)> = Vec::new();
+        for (c, &h) in self.holder_of.iter().enumerate() {
+            match main.iter_mut().find(|(f, _)| *f == h) {
+                None => main.push((h, c)),
+                Some(entry) if self.outranks(c, entry.1) => entry.1 = c,
+                Some(_) => {}
+            }
         }
-        let mut enclosing: Option<FactionId> = None;
-        let mut enclosed = true;
-        'scan: for &i in members {
-            for (j, _) in graph.neighbours(i) {
-                if j >= n || component[j] == c {
+        main
+    }
+
+    fn outranks(&self, a: usize, b: usize) -> bool {
+        let key = |c: usize| (self.members(c).len(), std::cmp::Reverse(self.lowest[c]));
+        key(a) > key(b)
+    }
+
+    /// The one faction holding every neighbour of component `c`, when none of its places
+    /// borders open ground and no neighbour is unheld or held by a second faction.
+    fn encloser(&self, graph: &Ranked, c: usize) -> Option<FactionId> {
+        let members = self.members(c);
+        if members.iter().any(|&r| graph.open[r as usize]) {
+            return None;
+        }
+        let mut enclosing = None;
+        for &r in members {
+            for &s in graph.neighbours(r) {
+                if self.label[s as usize] == c as u32 {
                     continue;
                 }
-                match (holders[j], enclosing) {
-                    (None, _) => {
-                        enclosed = false;
-                        break 'scan;
-                    }
-                    (Some(g), None) => enclosing = Some(g),
-                    (Some(g), Some(e)) if g != e => {
-                        enclosed = false;
-                        break 'scan;
-                    }
-                    _ => {}
+                let g = self.holder[s as usize]?;
+                if *enclosing.get_or_insert(g) != g {
+                    return None;
                 }
             }
         }
-        if let (true, Some(g)) = (enclosed, enclosing) {
-            let mut places = members.to_vec();
-            places.sort_unstable();
-            let mut border: Vec<usize> = members
-                .iter()
-                .flat_map(|&i| graph.neighbours(i))
-                .map(|(j, _)| j)
-                .filter(|&j| j < n && component[j] != c)
-                .collect();
-            border.sort_unstable();
-            border.dedup();
-            pockets.push(Pocket { holder: h, enclosed_by: g, places, border });
-        }
+        enclosing
     }
-    pockets
+}
+
+/// The pockets of a pass, their lists end to end; buffers kept between passes.
+#[derive(Debug, Clone, Default)]
+struct Found {
+    heads: Vec<Head>,
+    places: Vec<usize>,
+    border: Vec<usize>,
+    scratch: Vec<usize>,
+}
+
+/// A pocket in [`Found`]: its factions, lowest place and where its lists lie.
+#[derive(Debug, Clone)]
+struct Head {
+    holder: FactionId,
+    enclosed_by: FactionId,
+    lowest: u32,
+    places: std::ops::Range<usize>,
+    border: std::ops::Range<usize>,
+}
+
+impl Found {
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.places.clear();
+        self.border.clear();
+    }
+
+    /// Adds component `c` as a pocket enclosed by `enclosed_by`, with its places and those
+    /// around it as place numbers, each list ascending.
+    fn push(&mut self, graph: &Ranked, components: &Components, c: usize, enclosed_by: FactionId) {
+        let members = components.members(c);
+        let places = self.places.len();
+        self.places.extend(members.iter().map(|&r| graph.place[r as usize] as usize));
+        self.places[places..].sort_unstable();
+        self.scratch.clear();
+        for &r in members {
+            let outside = graph.neighbours(r).iter().filter(|&&s| components.label[s as usize] != c as u32);
+            self.scratch.extend(outside.map(|&s| graph.place[s as usize] as usize));
+        }
+        self.scratch.sort_unstable();
+        self.scratch.dedup();
+        let border = self.border.len();
+        self.border.extend_from_slice(&self.scratch);
+        self.heads.push(Head {
+            holder: components.holder_of[c],
+            enclosed_by,
+            lowest: components.lowest[c],
+            places: places..self.places.len(),
+            border: border..self.border.len(),
+        });
+    }
+
+    /// Puts the pockets in the order of their lowest place.
+    fn sort(&mut self) {
+        self.heads.sort_unstable_by_key(|h| h.lowest);
+    }
+
+    fn iter(&self) -> impl ExactSizeIterator<Item = PocketRef<'_>> + '_ {
+        self.heads.iter().map(|h| PocketRef {
+            holder: h.holder,
+            enclosed_by: h.enclosed_by,
+            places: &self.places[h.places.clone()],
+            border: &self.border[h.border.clone()],
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use geo::Coord;
+    use proptest::prelude::*;
 
     /// A 5 × 5 grid 0.1° apart; place `i` is at column `i % 5`, row `i / 5`.
     fn grid() -> NeighbourGraph {
         let p: Vec<Coord<f64>> =
             (0..25).map(|i| Coord { x: 36.0 + 0.1 * (i % 5) as f64, y: 34.0 + 0.1 * (i / 5) as f64 }).collect();
         NeighbourGraph::new(&p, 20.0)
+    }
+
+    /// The search before [`PocketFinder`]: a fresh depth-first search over every place in
+    /// index order, each call; the reference the finder must agree with.
+    fn straightforward(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -> Vec<Pocket> {
+        let n = holders.len();
+        // Components by depth-first search from each place in index order, so a component's
+        // first place is its lowest. Their places lie together in `visited`, from
+        // `starts[c]` to `starts[c + 1]`: no list per component (a year of days on 100,000
+        // places made millions of them).
+        let mut component = vec![usize::MAX; n];
+        let mut visited: Vec<usize> = Vec::with_capacity(n);
+        let mut starts: Vec<usize> = Vec::new();
+        let mut holder_of: Vec<FactionId> = Vec::new();
+        let mut stack = Vec::new();
+        for start in 0..n {
+            let Some(h) = holders[start] else { continue };
+            if component[start] != usize::MAX {
+                continue;
+            }
+            let c = starts.len();
+            starts.push(visited.len());
+            holder_of.push(h);
+            component[start] = c;
+            stack.push(start);
+            while let Some(i) = stack.pop() {
+                visited.push(i);
+                for (j, _) in graph.neighbours(i) {
+                    if j < n && component[j] == usize::MAX && holders[j] == Some(h) {
+                        component[j] = c;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        starts.push(visited.len());
+        let places_of = |c: usize| &visited[starts[c]..starts[c + 1]];
+        // The main body of each holder: most places, then the lowest first place (components
+        // come in the order of their first place, so the earlier wins a tie).
+        let mut main: Vec<(FactionId, usize)> = Vec::new();
+        for (c, &h) in holder_of.iter().enumerate() {
+            let size = places_of(c).len();
+            match main.iter_mut().find(|(f, _)| *f == h) {
+                None => main.push((h, c)),
+                Some(entry) if size > places_of(entry.1).len() => entry.1 = c,
+                Some(_) => {}
+            }
+        }
+        let mut pockets = Vec::new();
+        for (c, &h) in holder_of.iter().enumerate() {
+            if main.iter().any(|&(f, m)| f == h && m == c) {
+                continue;
+            }
+            let members = places_of(c);
+            if members.iter().any(|&i| graph.is_open(i)) {
+                continue;
+            }
+            let mut enclosing: Option<FactionId> = None;
+            let mut enclosed = true;
+            'scan: for &i in members {
+                for (j, _) in graph.neighbours(i) {
+                    if j >= n || component[j] == c {
+                        continue;
+                    }
+                    match (holders[j], enclosing) {
+                        (None, _) => {
+                            enclosed = false;
+                            break 'scan;
+                        }
+                        (Some(g), None) => enclosing = Some(g),
+                        (Some(g), Some(e)) if g != e => {
+                            enclosed = false;
+                            break 'scan;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if let (true, Some(g)) = (enclosed, enclosing) {
+                let mut places = members.to_vec();
+                places.sort_unstable();
+                let mut border: Vec<usize> = members
+                    .iter()
+                    .flat_map(|&i| graph.neighbours(i))
+                    .map(|(j, _)| j)
+                    .filter(|&j| j < n && component[j] != c)
+                    .collect();
+                border.sort_unstable();
+                border.dedup();
+                pockets.push(Pocket { holder: h, enclosed_by: g, places, border });
+            }
+        }
+        pockets
+    }
+
+    /// A 6 × 6 grid about 0.1° apart, each place moved by up to 0.08° so that the
+    /// triangulation varies.
+    fn jittered_grid(jitter: &[(u8, u8)], max_km: f64) -> NeighbourGraph {
+        let p: Vec<Coord<f64>> = (0..36)
+            .map(|i| Coord {
+                x: 36.0 + 0.1 * (i % 6) as f64 + 0.02 * f64::from(jitter[i].0),
+                y: 34.0 + 0.1 * (i / 6) as f64 + 0.02 * f64::from(jitter[i].1),
+            })
+            .collect();
+        NeighbourGraph::new(&p, max_km)
+    }
+
+    fn arb_holder() -> impl Strategy<Value = Option<FactionId>> {
+        prop_oneof![9 => Just(A), 8 => Just(B), 2 => Just(C), 1 => Just(None)]
+    }
+
+    proptest! {
+        #[test]
+        fn the_finder_agrees_with_the_straightforward_search(
+            jitter in proptest::collection::vec((0u8..5, 0u8..5), 36),
+            max_km in prop_oneof![Just(8.0), Just(12.0), Just(16.0), Just(30.0)],
+            places in 30usize..42,
+            days in proptest::collection::vec(proptest::collection::vec(arb_holder(), 42), 1..5),
+        ) {
+            let graph = jittered_grid(&jitter, max_km);
+            // One finder for every day, as the control model uses it.
+            let mut finder = PocketFinder::new(&graph, places);
+            for holders in &days {
+                let holders = &holders[..places];
+                let expected = straightforward(&graph, holders);
+                let found: Vec<Pocket> = finder.find(holders).map(|p| p.to_pocket()).collect();
+                prop_assert_eq!(&found, &expected);
+                prop_assert_eq!(enclosed_pockets(&graph, holders), expected);
+            }
+        }
     }
 
     const A: Option<FactionId> = Some(FactionId(0));
