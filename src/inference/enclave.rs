@@ -85,7 +85,7 @@ impl PocketFinder {
     pub fn find(&mut self, holders: &[Option<FactionId>]) -> impl ExactSizeIterator<Item = PocketRef<'_>> + '_ {
         assert_eq!(holders.len(), self.graph.place.len(), "one holder per place of the finder");
         self.components.label(&self.graph, holders);
-        let main = self.components.main_bodies();
+        let main = self.components.main_bodies(&self.graph);
         self.found.clear();
         for c in 0..self.components.count() {
             if main.iter().any(|&(_, m)| m == c) {
@@ -99,9 +99,6 @@ impl PocketFinder {
         self.found.iter()
     }
 }
-
-/// No component (an unheld place), in [`Components::label`].
-const NONE: u32 = u32::MAX;
 
 /// A graph's places `0..n` renumbered by rank in a breadth-first order, with their
 /// neighbours in compressed rows of ranks.
@@ -168,18 +165,18 @@ fn breadth_first_order(graph: &NeighbourGraph, n: usize) -> Vec<u32> {
 /// The connected components of one array of holders, by rank; buffers kept between passes.
 #[derive(Debug, Clone, Default)]
 struct Components {
-    /// The holder of each rank.
+    /// The holder of each rank. Two neighbours are in one component exactly when they
+    /// have one holder, so no component number per rank is needed.
     holder: Vec<Option<FactionId>>,
-    /// The component of each rank, or [`NONE`].
-    label: Vec<u32>,
+    /// Which ranks a component has reached, a bit each: small enough to stay in the
+    /// processor's fastest cache, where the search spends most of its time.
+    seen: Vec<u64>,
     /// Ranks grouped by component: component `c` has `members[starts[c]..starts[c + 1]]`
     /// (no list per component: a year of days on 100,000 places made millions of them).
     members: Vec<u32>,
     starts: Vec<u32>,
-    /// The holder and lowest place of each component.
+    /// The holder of each component.
     holder_of: Vec<FactionId>,
-    lowest: Vec<u32>,
-    stack: Vec<u32>,
 }
 
 impl Components {
@@ -187,41 +184,46 @@ impl Components {
     fn label(&mut self, graph: &Ranked, holders: &[Option<FactionId>]) {
         self.holder.clear();
         self.holder.extend(graph.place.iter().map(|&p| holders[p as usize]));
-        self.label.clear();
-        self.label.resize(graph.place.len(), NONE);
+        self.seen.clear();
+        self.seen.resize(graph.place.len().div_ceil(64), 0);
         self.members.clear();
         self.starts.clear();
         self.holder_of.clear();
-        self.lowest.clear();
-        for r in 0..graph.place.len() {
-            if let Some(h) = self.holder[r]
-                && self.label[r] == NONE
+        for r in 0..graph.place.len() as u32 {
+            if let Some(h) = self.holder[r as usize]
+                && !self.reach(r)
             {
-                self.flood(graph, r as u32, h);
+                self.flood(graph, r, h);
             }
         }
         self.starts.push(self.members.len() as u32);
     }
 
-    /// Adds the component of rank `start` (held by `h`, in no component yet).
+    /// Marks rank `r` reached; whether it was already.
+    fn reach(&mut self, r: u32) -> bool {
+        let (word, bit) = ((r / 64) as usize, 1u64 << (r % 64));
+        let was = self.seen[word] & bit != 0;
+        self.seen[word] |= bit;
+        was
+    }
+
+    /// Adds the component of rank `start` (held by `h`, just reached), breadth first: in
+    /// about the order of the ranks, so about the order of the rows in memory (depth first,
+    /// every row was a wait for memory).
     fn flood(&mut self, graph: &Ranked, start: u32, h: FactionId) {
-        let c = self.count() as u32;
-        self.starts.push(self.members.len() as u32);
-        self.label[start as usize] = c;
-        self.stack.push(start);
-        let mut lowest = u32::MAX;
-        while let Some(r) = self.stack.pop() {
-            self.members.push(r);
-            lowest = lowest.min(graph.place[r as usize]);
+        let mut next = self.members.len();
+        self.starts.push(next as u32);
+        self.members.push(start);
+        while next < self.members.len() {
+            let r = self.members[next];
+            next += 1;
             for &s in graph.neighbours(r) {
-                if self.label[s as usize] == NONE && self.holder[s as usize] == Some(h) {
-                    self.label[s as usize] = c;
-                    self.stack.push(s);
+                if self.holder[s as usize] == Some(h) && !self.reach(s) {
+                    self.members.push(s);
                 }
             }
         }
         self.holder_of.push(h);
-        self.lowest.push(lowest);
     }
 
     fn count(&self) -> usize {
@@ -234,21 +236,32 @@ impl Components {
 
     /// Each holder's main body: its component with the most places, on a tie the one with
     /// the lowest place.
-    fn main_bodies(&self) -> Vec<(FactionId, usize)> {
+    fn main_bodies(&self, graph: &Ranked) -> Vec<(FactionId, usize)> {
         let mut main: Vec<(FactionId, usize)> = Vec::new();
         for (c, &h) in self.holder_of.iter().enumerate() {
             match main.iter_mut().find(|(f, _)| *f == h) {
                 None => main.push((h, c)),
-                Some(entry) if self.outranks(c, entry.1) => entry.1 = c,
+                Some(entry) if self.outranks(graph, c, entry.1) => entry.1 = c,
                 Some(_) => {}
             }
         }
         main
     }
 
-    fn outranks(&self, a: usize, b: usize) -> bool {
-        let key = |c: usize| (self.members(c).len(), std::cmp::Reverse(self.lowest[c]));
-        key(a) > key(b)
+    fn outranks(&self, graph: &Ranked, a: usize, b: usize) -> bool {
+        let (size_a, size_b) = (self.members(a).len(), self.members(b).len());
+        // The lowest places only settle a tie, which is rare: not worth a search's time.
+        size_a > size_b || (size_a == size_b && self.lowest(graph, a) < self.lowest(graph, b))
+    }
+
+    /// The lowest place of component `c`.
+    fn lowest(&self, graph: &Ranked, c: usize) -> u32 {
+        self.members(c).iter().map(|&r| graph.place[r as usize]).min().unwrap_or(u32::MAX)
+    }
+
+    /// Whether the place of rank `s` is outside component `c`.
+    fn outside(&self, s: u32, c: usize) -> bool {
+        self.holder[s as usize] != Some(self.holder_of[c])
     }
 
     /// The one faction holding every neighbour of component `c`, when none of its places
@@ -261,7 +274,7 @@ impl Components {
         let mut enclosing = None;
         for &r in members {
             for &s in graph.neighbours(r) {
-                if self.label[s as usize] == c as u32 {
+                if !self.outside(s, c) {
                     continue;
                 }
                 let g = self.holder[s as usize]?;
@@ -288,7 +301,7 @@ struct Found {
 struct Head {
     holder: FactionId,
     enclosed_by: FactionId,
-    lowest: u32,
+    lowest: usize,
     places: std::ops::Range<usize>,
     border: std::ops::Range<usize>,
 }
@@ -309,7 +322,7 @@ impl Found {
         self.places[places..].sort_unstable();
         self.scratch.clear();
         for &r in members {
-            let outside = graph.neighbours(r).iter().filter(|&&s| components.label[s as usize] != c as u32);
+            let outside = graph.neighbours(r).iter().filter(|&&s| components.outside(s, c));
             self.scratch.extend(outside.map(|&s| graph.place[s as usize] as usize));
         }
         self.scratch.sort_unstable();
@@ -319,7 +332,7 @@ impl Found {
         self.heads.push(Head {
             holder: components.holder_of[c],
             enclosed_by,
-            lowest: components.lowest[c],
+            lowest: self.places[places],
             places: places..self.places.len(),
             border: border..self.border.len(),
         });
