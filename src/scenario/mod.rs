@@ -1,6 +1,7 @@
 //! A scenario: the manifest and everything it names, loaded and validated.
 
 mod files;
+mod inside;
 mod load;
 mod manifest;
 mod placement;
