@@ -60,12 +60,15 @@ pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -
 ///
 /// It keeps its own compact copy of the graph, with the places renumbered in breadth-first
 /// order so that neighbours lie close in memory (in the gazetteer's order, a search over a
-/// year of 100,000 places spent most of its time waiting for memory), and reuses its
-/// buffers from one pass to the next.
+/// year of 100,000 places spent most of its time waiting for memory), reuses its buffers
+/// from one pass to the next, and keeps each holder's main body from the last pass: a day
+/// cuts a few places from it or adds a few, and searching all of it again every time was
+/// most of the work.
 #[derive(Debug, Clone)]
 pub struct PocketFinder {
     graph: Ranked,
     components: Components,
+    main: MainBodies,
     found: Found,
 }
 
@@ -73,7 +76,12 @@ impl PocketFinder {
     /// A finder for the places `0..places` of `graph` (places beyond the graph have no
     /// neighbours and border open ground; the graph's places beyond `places` are left out).
     pub fn new(graph: &NeighbourGraph, places: usize) -> PocketFinder {
-        PocketFinder { graph: Ranked::new(graph, places), components: Components::default(), found: Found::default() }
+        PocketFinder {
+            graph: Ranked::new(graph, places),
+            components: Components::default(),
+            main: MainBodies::default(),
+            found: Found::default(),
+        }
     }
 
     /// The pockets in `holders`, one entry per place the finder was made for: the same
@@ -84,11 +92,19 @@ impl PocketFinder {
     /// When `holders` has another length than the finder's number of places.
     pub fn find(&mut self, holders: &[Option<FactionId>]) -> impl ExactSizeIterator<Item = PocketRef<'_>> + '_ {
         assert_eq!(holders.len(), self.graph.place.len(), "one holder per place of the finder");
-        self.components.label(&self.graph, holders);
-        let main = self.components.main_bodies(&self.graph);
+        if !self.main.update(&self.graph, &mut self.components.holder, holders) {
+            self.main.forget();
+        }
+        self.components.label(&self.graph, &self.main.bits);
+        if !self.main.settle(&self.graph, &mut self.components) {
+            // A kept main body is no longer the largest: search everything again.
+            self.main.forget();
+            self.components.label(&self.graph, &self.main.bits);
+            self.main.settle(&self.graph, &mut self.components);
+        }
         self.found.clear();
         for c in 0..self.components.count() {
-            if main.iter().any(|&(_, m)| m == c) {
+            if self.components.in_main[c] {
                 continue;
             }
             if let Some(g) = self.components.encloser(&self.graph, c) {
@@ -104,8 +120,9 @@ impl PocketFinder {
 /// neighbours in compressed rows of ranks.
 #[derive(Debug, Clone)]
 struct Ranked {
-    /// The place of each rank.
+    /// The place of each rank, and the rank of each place.
     place: Vec<u32>,
+    rank: Vec<u32>,
     /// The neighbours of rank `r` are `targets[offsets[r]..offsets[r + 1]]`.
     offsets: Vec<u32>,
     targets: Vec<u32>,
@@ -128,7 +145,7 @@ impl Ranked {
             offsets.push(targets.len() as u32);
         }
         let open = place.iter().map(|&p| graph.is_open(p as usize)).collect();
-        Ranked { place, offsets, targets, open }
+        Ranked { place, rank, offsets, targets, open }
     }
 
     fn neighbours(&self, r: u32) -> &[u32] {
@@ -177,29 +194,35 @@ struct Components {
     starts: Vec<u32>,
     /// The holder of each component.
     holder_of: Vec<FactionId>,
+    /// Whether each component borders a kept main body of its holder (so belongs to it).
+    joins: Vec<bool>,
+    /// Whether each component is (part of) its holder's main body.
+    in_main: Vec<bool>,
 }
 
 impl Components {
-    /// Finds the components of `holders` (indexed by place) through `graph`.
-    fn label(&mut self, graph: &Ranked, holders: &[Option<FactionId>]) {
-        self.holder.clear();
-        self.holder.extend(graph.place.iter().map(|&p| holders[p as usize]));
+    /// Finds the components of `holder` through `graph`, but for the kept main bodies
+    /// (`main`, a bit per rank): their places are not searched again, and a component that
+    /// borders one is marked as joining it.
+    fn label(&mut self, graph: &Ranked, main: &[u64]) {
         self.seen.clear();
-        self.seen.resize(graph.place.len().div_ceil(64), 0);
+        self.seen.extend_from_slice(main);
         self.members.clear();
         self.starts.clear();
         self.holder_of.clear();
+        self.joins.clear();
         for r in 0..graph.place.len() as u32 {
             if let Some(h) = self.holder[r as usize]
                 && !self.reach(r)
             {
-                self.flood(graph, r, h);
+                self.flood(graph, r, h, main);
             }
         }
         self.starts.push(self.members.len() as u32);
     }
 
-    /// Marks rank `r` reached; whether it was already.
+    /// Marks rank `r` reached; whether it was already (a place of a kept main body always
+    /// was).
     fn reach(&mut self, r: u32) -> bool {
         let (word, bit) = ((r / 64) as usize, 1u64 << (r % 64));
         let was = self.seen[word] & bit != 0;
@@ -210,20 +233,27 @@ impl Components {
     /// Adds the component of rank `start` (held by `h`, just reached), breadth first: in
     /// about the order of the ranks, so about the order of the rows in memory (depth first,
     /// every row was a wait for memory).
-    fn flood(&mut self, graph: &Ranked, start: u32, h: FactionId) {
+    fn flood(&mut self, graph: &Ranked, start: u32, h: FactionId, main: &[u64]) {
         let mut next = self.members.len();
         self.starts.push(next as u32);
         self.members.push(start);
+        let mut joins = false;
         while next < self.members.len() {
             let r = self.members[next];
             next += 1;
             for &s in graph.neighbours(r) {
-                if self.holder[s as usize] == Some(h) && !self.reach(s) {
+                if self.holder[s as usize] != Some(h) {
+                    continue;
+                }
+                if !self.reach(s) {
                     self.members.push(s);
+                } else if bit(main, s) {
+                    joins = true;
                 }
             }
         }
         self.holder_of.push(h);
+        self.joins.push(joins);
     }
 
     fn count(&self) -> usize {
@@ -234,20 +264,8 @@ impl Components {
         &self.members[self.starts[c] as usize..self.starts[c + 1] as usize]
     }
 
-    /// Each holder's main body: its component with the most places, on a tie the one with
-    /// the lowest place.
-    fn main_bodies(&self, graph: &Ranked) -> Vec<(FactionId, usize)> {
-        let mut main: Vec<(FactionId, usize)> = Vec::new();
-        for (c, &h) in self.holder_of.iter().enumerate() {
-            match main.iter_mut().find(|(f, _)| *f == h) {
-                None => main.push((h, c)),
-                Some(entry) if self.outranks(graph, c, entry.1) => entry.1 = c,
-                Some(_) => {}
-            }
-        }
-        main
-    }
-
+    /// Whether component `a` makes a better main body than `b`: more places, or as many
+    /// and a lower lowest place.
     fn outranks(&self, graph: &Ranked, a: usize, b: usize) -> bool {
         let (size_a, size_b) = (self.members(a).len(), self.members(b).len());
         // The lowest places only settle a tie, which is rare: not worth a search's time.
@@ -284,6 +302,284 @@ impl Components {
             }
         }
         enclosing
+    }
+}
+
+/// Whether rank `r` is set in the bits `bits`.
+fn bit(bits: &[u64], r: u32) -> bool {
+    bits[(r / 64) as usize] & (1 << (r % 64)) != 0
+}
+
+/// Sets or clears rank `r` in the bits `bits`.
+fn set_bit(bits: &mut [u64], r: u32, on: bool) {
+    let (word, mask) = ((r / 64) as usize, 1u64 << (r % 64));
+    if on { bits[word] |= mask } else { bits[word] &= !mask }
+}
+
+/// Each holder's main body as the latest pass left it, for the next pass to start from.
+#[derive(Debug, Clone, Default)]
+struct MainBodies {
+    /// The holders of the latest pass, by place.
+    last: Vec<Option<FactionId>>,
+    /// Whether each rank is in its holder's main body.
+    bits: Vec<u64>,
+    /// The number of places of each holder's main body.
+    sizes: Vec<(FactionId, usize)>,
+    splitter: Splitter,
+}
+
+impl MainBodies {
+    /// Brings `holder` (by rank) to `holders` (by place) and cuts the places that changed
+    /// hands from their main bodies, with whatever that cuts off from them. `false` when
+    /// what is left cannot be known without searching everything again (a main body cut
+    /// in two pieces of one size).
+    fn update(&mut self, graph: &Ranked, holder: &mut Vec<Option<FactionId>>, holders: &[Option<FactionId>]) -> bool {
+        if self.last.len() != holders.len() {
+            holder.clear();
+            holder.extend(graph.place.iter().map(|&p| holders[p as usize]));
+            self.last = holders.to_vec();
+            return false;
+        }
+        let mut changed: Vec<(u32, Option<FactionId>)> = Vec::new();
+        for (p, (was, &now)) in self.last.iter_mut().zip(holders).enumerate() {
+            if *was != now {
+                changed.push((graph.rank[p], now));
+                *was = now;
+            }
+        }
+        // One place at a time, each cut from a connected main body, and before the holders
+        // change, so that the places still to cut are still part of it: every piece a cut
+        // leaves then borders that place.
+        let mut sure = true;
+        for &(r, _) in &changed {
+            if let Some(h) = holder[r as usize]
+                && bit(&self.bits, r)
+            {
+                set_bit(&mut self.bits, r, false);
+                *self.size_mut(h) -= 1;
+                sure = self.cut(graph, holder, r, h);
+                if !sure {
+                    break;
+                }
+            }
+        }
+        for &(r, now) in &changed {
+            holder[r as usize] = now;
+        }
+        sure
+    }
+
+    /// Takes from `h`'s main body whatever no longer connects to the rest of it now that
+    /// rank `r` is out; `false` on two pieces of one size.
+    fn cut(&mut self, graph: &Ranked, holder: &[Option<FactionId>], r: u32, h: FactionId) -> bool {
+        let seeds: Vec<u32> = graph
+            .neighbours(r)
+            .iter()
+            .copied()
+            .filter(|&s| holder[s as usize] == Some(h) && bit(&self.bits, s))
+            .collect();
+        if seeds.len() < 2 {
+            return true;
+        }
+        let Some(cut_off) = self.splitter.pieces(graph, holder, &self.bits, h, &seeds) else {
+            return false;
+        };
+        for &s in &cut_off {
+            set_bit(&mut self.bits, s, false);
+        }
+        *self.size_mut(h) -= cut_off.len();
+        true
+    }
+
+    /// Forgets every main body, so the next search starts from nothing.
+    fn forget(&mut self) {
+        self.bits.clear();
+        self.bits.resize(self.last.len().div_ceil(64), 0);
+        self.sizes.clear();
+    }
+
+    fn size_mut(&mut self, h: FactionId) -> &mut usize {
+        let k = match self.sizes.iter().position(|(f, _)| *f == h) {
+            Some(k) => k,
+            None => {
+                self.sizes.push((h, 0));
+                self.sizes.len() - 1
+            }
+        };
+        &mut self.sizes[k].1
+    }
+
+    fn size(&self, h: FactionId) -> usize {
+        self.sizes.iter().find(|(f, _)| *f == h).map_or(0, |(_, n)| *n)
+    }
+
+    /// Settles the main bodies after `components` were labelled around the kept ones: a
+    /// component bordering a kept main body joins it, and a holder without one gets its
+    /// largest component (on a tie, the one with the lowest place). `false` when a
+    /// component is at least as large as its holder's kept main body.
+    fn settle(&mut self, graph: &Ranked, components: &mut Components) -> bool {
+        let count = components.count();
+        components.in_main.clear();
+        components.in_main.resize(count, false);
+        for c in 0..count {
+            if components.joins[c] {
+                self.absorb(components, c);
+            }
+        }
+        let mut best: Vec<(FactionId, usize)> = Vec::new();
+        for c in (0..count).filter(|&c| !components.in_main[c]) {
+            let h = components.holder_of[c];
+            let kept = self.size(h);
+            if kept > 0 {
+                if components.members(c).len() >= kept {
+                    return false;
+                }
+                continue;
+            }
+            match best.iter_mut().find(|(f, _)| *f == h) {
+                None => best.push((h, c)),
+                Some(entry) if components.outranks(graph, c, entry.1) => entry.1 = c,
+                Some(_) => {}
+            }
+        }
+        for (_, c) in best {
+            self.absorb(components, c);
+        }
+        true
+    }
+
+    /// Makes component `c` part of its holder's main body.
+    fn absorb(&mut self, components: &mut Components, c: usize) {
+        components.in_main[c] = true;
+        for &r in components.members(c) {
+            set_bit(&mut self.bits, r, true);
+        }
+        *self.size_mut(components.holder_of[c]) += components.members(c).len();
+    }
+}
+
+/// Searches from the neighbours of a place cut from a main body, all at once and a step
+/// each in turn, merging searches that meet: the pieces cut off are the searches that run
+/// out, and stopping once at most one search can still go on costs about the size of the
+/// smaller pieces, not of the main body.
+#[derive(Debug, Clone, Default)]
+struct Splitter {
+    /// The number of the current cut, and for each rank the cut that last reached it and
+    /// the search that did.
+    cut: u32,
+    stamp: Vec<u32>,
+    search: Vec<u32>,
+    /// Each search's parent among merged searches (itself when it leads), queue and
+    /// number of places.
+    parent: Vec<usize>,
+    queue: Vec<std::collections::VecDeque<u32>>,
+    size: Vec<usize>,
+    /// Every rank reached in the current cut.
+    reached: Vec<u32>,
+}
+
+impl Splitter {
+    /// The ranks of `h`'s main body (`main`) cut off from the rest of it, searching from
+    /// `seeds`; `None` when it fell into pieces of which two largest have one size.
+    fn pieces(
+        &mut self,
+        graph: &Ranked,
+        holder: &[Option<FactionId>],
+        main: &[u64],
+        h: FactionId,
+        seeds: &[u32],
+    ) -> Option<Vec<u32>> {
+        self.start(graph.place.len(), seeds);
+        let mut leaders = seeds.len();
+        loop {
+            let going: Vec<usize> =
+                (0..seeds.len()).filter(|&g| self.parent[g] == g && !self.queue[g].is_empty()).collect();
+            if leaders == 1 {
+                return Some(Vec::new());
+            }
+            if going.len() <= 1 {
+                break;
+            }
+            for g in going {
+                let g = self.leader(g);
+                let Some(r) = self.queue[g].pop_front() else { continue };
+                for &s in graph.neighbours(r) {
+                    if holder[s as usize] != Some(h) || !bit(main, s) {
+                        continue;
+                    }
+                    if self.stamp[s as usize] != self.cut {
+                        self.reach(s, g);
+                    } else {
+                        let other = self.leader(self.search[s as usize] as usize);
+                        if other != g {
+                            self.merge(other, g);
+                            leaders -= 1;
+                        }
+                    }
+                }
+            }
+        }
+        let leads: Vec<usize> = (0..seeds.len()).filter(|&g| self.parent[g] == g).collect();
+        let keep = match leads.iter().find(|&&g| !self.queue[g].is_empty()) {
+            Some(&g) => g,
+            None => {
+                let most = leads.iter().map(|&g| self.size[g]).max().unwrap_or(0);
+                let largest: Vec<usize> = leads.iter().copied().filter(|&g| self.size[g] == most).collect();
+                if largest.len() > 1 {
+                    return None;
+                }
+                largest[0]
+            }
+        };
+        let reached = std::mem::take(&mut self.reached);
+        let cut_off =
+            reached.iter().copied().filter(|&r| self.leader(self.search[r as usize] as usize) != keep).collect();
+        self.reached = reached;
+        Some(cut_off)
+    }
+
+    /// Starts a cut: one search from each of `seeds`.
+    fn start(&mut self, n: usize, seeds: &[u32]) {
+        if self.stamp.len() != n || self.cut == u32::MAX {
+            self.stamp = vec![0; n];
+            self.search = vec![0; n];
+            self.cut = 0;
+        }
+        self.cut += 1;
+        self.reached.clear();
+        self.parent.clear();
+        self.size.clear();
+        self.queue.resize_with(seeds.len(), Default::default);
+        for (g, &s) in seeds.iter().enumerate() {
+            self.parent.push(g);
+            self.size.push(0);
+            self.queue[g].clear();
+            self.reach(s, g);
+        }
+    }
+
+    fn reach(&mut self, s: u32, g: usize) {
+        self.stamp[s as usize] = self.cut;
+        self.search[s as usize] = g as u32;
+        self.queue[g].push_back(s);
+        self.size[g] += 1;
+        self.reached.push(s);
+    }
+
+    fn leader(&mut self, mut g: usize) -> usize {
+        while self.parent[g] != g {
+            self.parent[g] = self.parent[self.parent[g]];
+            g = self.parent[g];
+        }
+        g
+    }
+
+    /// Makes search `from` part of search `into`.
+    fn merge(&mut self, from: usize, into: usize) {
+        self.parent[from] = into;
+        let queue = std::mem::take(&mut self.queue[from]);
+        self.queue[into].extend(queue);
+        self.size[into] += self.size[from];
     }
 }
 
@@ -459,13 +755,14 @@ mod tests {
         pockets
     }
 
-    /// A 6 × 6 grid about 0.1° apart, each place moved by up to 0.08° so that the
-    /// triangulation varies.
+    /// A square grid about 0.1° apart, one place for each of `jitter`, each moved by up to
+    /// 0.08° so that the triangulation varies.
     fn jittered_grid(jitter: &[(u8, u8)], max_km: f64) -> NeighbourGraph {
-        let p: Vec<Coord<f64>> = (0..36)
+        let side = jitter.len().isqrt();
+        let p: Vec<Coord<f64>> = (0..jitter.len())
             .map(|i| Coord {
-                x: 36.0 + 0.1 * (i % 6) as f64 + 0.02 * f64::from(jitter[i].0),
-                y: 34.0 + 0.1 * (i / 6) as f64 + 0.02 * f64::from(jitter[i].1),
+                x: 36.0 + 0.1 * (i % side) as f64 + 0.02 * f64::from(jitter[i].0),
+                y: 34.0 + 0.1 * (i / side) as f64 + 0.02 * f64::from(jitter[i].1),
             })
             .collect();
         NeighbourGraph::new(&p, max_km)
@@ -492,6 +789,26 @@ mod tests {
                 let found: Vec<Pocket> = finder.find(holders).map(|p| p.to_pocket()).collect();
                 prop_assert_eq!(&found, &expected);
                 prop_assert_eq!(enclosed_pockets(&graph, holders), expected);
+            }
+        }
+
+        #[test]
+        fn the_finder_agrees_day_after_day_of_a_few_changes(
+            jitter in proptest::collection::vec((0u8..5, 0u8..5), 100),
+            max_km in prop_oneof![Just(12.0), Just(16.0), Just(30.0)],
+            start in proptest::collection::vec(arb_holder(), 100),
+            days in proptest::collection::vec(proptest::collection::vec((0usize..100, arb_holder()), 1..6), 1..40),
+        ) {
+            // Few changes a day keep the main bodies from one pass to the next, as in a war.
+            let graph = jittered_grid(&jitter, max_km);
+            let mut finder = PocketFinder::new(&graph, 100);
+            let mut holders = start;
+            for changes in &days {
+                for &(p, h) in changes {
+                    holders[p] = h;
+                }
+                let found: Vec<Pocket> = finder.find(&holders).map(|p| p.to_pocket()).collect();
+                prop_assert_eq!(found, straightforward(&graph, &holders));
             }
         }
     }
