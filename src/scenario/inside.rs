@@ -55,7 +55,7 @@ impl InsideIndex {
         let (x, y) = self.grid_position(p);
         // Also false for NaN.
         let inside = (0.0..CELLS as f64).contains(&x) && (0.0..CELLS as f64).contains(&y);
-        inside.then(|| (x as usize, y as usize))
+        inside.then_some((x as usize, y as usize))
     }
 
     /// `p` in cell units from the grid's corner.
