@@ -316,10 +316,10 @@ pub fn check(
     let report = Scenario::load_report(files);
     let mut problems = report.problems;
     if let Some(s) = &report.scenario {
-        let model = s.model();
+        let graph = s.neighbour_graph();
+        let model = s.model_on(&graph);
         let events_file = events_file_name(files)?;
         problems.extend(check::consistency(s, &model, &events_file));
-        let graph = s.neighbour_graph();
         problems.extend(check::stale_places(s, &model, &graph, stale_since.unwrap_or(s.first_day)));
         if let Some(dir) = reports {
             if !dir.is_dir() {

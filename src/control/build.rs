@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 
 use super::{Basis, ControlModel, Inference, PlaceState, Span, sort_by_rank};
 use crate::event::{Action, Confidence, Event, EventId, FactionId, Target};
-use crate::inference::{Rule, enclosed_pockets, successors};
+use crate::inference::{PocketFinder, Rule, successors};
 use crate::region::{RegionId, Regions};
 
 /// How many rows an enclave transfer cites at most (the latest changes around it).
@@ -207,6 +207,20 @@ impl Histories {
     }
 }
 
+/// The rows behind the latest span of each of `places`, in that order, without repeats
+/// and at most [`MAX_ENCLAVE_CITATIONS`] of them: what an inferred transfer cites.
+fn latest_citations(spans: &[Vec<Span>], places: &[usize]) -> Vec<EventId> {
+    let mut cited: Vec<EventId> = Vec::new();
+    for &p in places {
+        for r in spans[p].last().map(|s| s.supporting.as_slice()).unwrap_or_default() {
+            if cited.len() < MAX_ENCLAVE_CITATIONS && !cited.contains(r) {
+                cited.push(*r);
+            }
+        }
+    }
+    cited
+}
+
 /// See [`ControlModel::build`].
 pub(super) fn build(
     baseline: &[Option<FactionId>],
@@ -234,9 +248,10 @@ pub(super) fn build(
     // only by a long desert road) was held then: the rule is for pockets the offensive
     // makes, not for the lines it starts from.
     let mut pocket_at_baseline = vec![false; n];
-    if let Some(inf) = inference {
-        for pocket in enclosed_pockets(inf.graph, baseline) {
-            for p in pocket.places {
+    let mut finder = inference.map(|inf| PocketFinder::new(inf.graph, n));
+    if let Some(finder) = &mut finder {
+        for pocket in finder.find(baseline) {
+            for &p in pocket.places {
                 pocket_at_baseline[p] = true;
             }
         }
@@ -300,7 +315,7 @@ pub(super) fn build(
                 orphans.push((k, left));
             }
         }
-        let Some(inf) = inference else { continue };
+        let (Some(inf), Some(finder)) = (inference, &mut finder) else { continue };
         // 4a. Succession. Named successors take over everywhere (the nearest of them, at
         // any distance; the first named where none holds a place the graph reaches);
         // otherwise the nearest other faction within max_km does.
@@ -338,19 +353,14 @@ pub(super) fn build(
             let holders: Vec<Option<FactionId>> = current.iter().map(|s| s.holder).collect();
             let mut still = vec![false; n];
             let mut moved = false;
-            for pocket in enclosed_pockets(inf.graph, &holders) {
+            for pocket in finder.find(&holders) {
                 if inf.no_inheritance.contains(&pocket.enclosed_by) {
                     continue;
                 }
-                let mut cited: Vec<EventId> = Vec::new();
-                for &b in &pocket.border {
-                    for r in h.spans[b].last().map(|s| s.supporting.as_slice()).unwrap_or_default() {
-                        if cited.len() < MAX_ENCLAVE_CITATIONS && !cited.contains(r) {
-                            cited.push(*r);
-                        }
-                    }
-                }
-                for &p in &pocket.places {
+                // Gathered at the first transfer: most pockets (the garrisons of the
+                // starting lines) transfer nothing, and nothing before it changes them.
+                let mut cited: Option<Vec<EventId>> = None;
+                for &p in pocket.places {
                     // Only places nothing has touched: no row of their own, no earlier
                     // inference (so a place changes hands by this rule at most once).
                     let untouched = current[p].basis == Basis::Baseline && current[p].challenger.is_none();
@@ -364,7 +374,8 @@ pub(super) fn build(
                         let state = PlaceState::inferred(pocket.enclosed_by, day, Rule::Enclave);
                         current[p] = state;
                         own[p] = None;
-                        h.record(p, day, state, &cited);
+                        let cited = cited.get_or_insert_with(|| latest_citations(&h.spans, pocket.border));
+                        h.record(p, day, state, cited);
                         enclosed_since[p] = None;
                         moved = true;
                     } else if due <= inf.last_day {
@@ -432,17 +443,13 @@ pub(super) fn build(
                         let due =
                             since.checked_add_days(Days::new(u64::from(inf.settings.enclave_days))).unwrap_or(since);
                         if day >= due {
-                            let mut cited: Vec<EventId> = Vec::new();
-                            for (j, _) in inf.graph.neighbours(p) {
-                                if j < n && current[j].holder == Some(f) {
-                                    for r in h.spans[j].last().map(|s| s.supporting.as_slice()).unwrap_or_default() {
-                                        if cited.len() < MAX_ENCLAVE_CITATIONS && !cited.contains(r) {
-                                            cited.push(*r);
-                                        }
-                                    }
-                                }
-                            }
-                            flips.push((p, f, cited));
+                            let takers: Vec<usize> = inf
+                                .graph
+                                .neighbours(p)
+                                .map(|(j, _)| j)
+                                .filter(|&j| j < n && current[j].holder == Some(f))
+                                .collect();
+                            flips.push((p, f, latest_citations(&h.spans, &takers)));
                         } else if due <= inf.last_day {
                             days.insert(due);
                         }

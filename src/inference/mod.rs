@@ -26,7 +26,7 @@ mod enclave;
 mod graph;
 mod succession;
 
-pub use enclave::{Pocket, enclosed_pockets};
+pub use enclave::{Pocket, PocketFinder, PocketRef, enclosed_pockets};
 pub use graph::NeighbourGraph;
 pub use succession::{Successor, successors};
 

@@ -1,6 +1,7 @@
 //! A scenario: the manifest and everything it names, loaded and validated.
 
 mod files;
+mod inside;
 mod load;
 mod manifest;
 mod placement;
@@ -283,8 +284,20 @@ impl Scenario {
     /// The control model in `mode`.
     pub fn model_with(&self, mode: Mode) -> ControlModel {
         let graph = (mode == Mode::Assessed && self.inference.enabled).then(|| self.neighbour_graph());
+        self.model_through(graph.as_ref())
+    }
+
+    /// The control model as [`Scenario::model`] builds it, on `graph` (this scenario's
+    /// [`Scenario::neighbour_graph`]), for a caller that needs the graph too: building it
+    /// for 100,000 places takes a noticeable part of a second.
+    pub fn model_on(&self, graph: &NeighbourGraph) -> ControlModel {
+        self.model_through(self.inference.enabled.then_some(graph))
+    }
+
+    /// The control model, with inference through `graph` when there is one.
+    fn model_through(&self, graph: Option<&NeighbourGraph>) -> ControlModel {
         let excluded: Vec<FactionId> = self.factions.iter().filter(|f| !f.inherits).map(|f| f.id).collect();
-        let inference = graph.as_ref().map(|graph| Inference {
+        let inference = graph.map(|graph| Inference {
             settings: self.inference,
             graph,
             last_day: self.last_day,

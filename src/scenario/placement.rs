@@ -3,6 +3,7 @@
 
 use geo::{BoundingRect, Contains, Coord, Distance, Euclidean, MapCoords, MultiPolygon, Point, Rect};
 
+use super::inside::InsideIndex;
 use crate::basemap::{Basemap, Role};
 use crate::error::{Location, shorten};
 use crate::gazetteer::Gazetteer;
@@ -53,6 +54,11 @@ pub(crate) fn places_far_from_focus(
         Coord { x: bounds.max().x + margin / k, y: bounds.max().y + margin },
     );
     let km_away = |c: Coord<f64>| Euclidean.distance(&scaled, &Point::new(c.x * k, c.y)) * KM_PER_DEGREE;
+    let index = InsideIndex::new(&focus);
+    let in_focus = |p: &Coord<f64>| match &index {
+        Some(index) => index.contains(&focus, p),
+        None => focus.contains(p),
+    };
     let mut problems = Vec::new();
     for place in gazetteer.places() {
         let at = |field: &str| match gazetteer.line(place.id) {
@@ -60,7 +66,7 @@ pub(crate) fn places_far_from_focus(
             None => Location::file(format!("{file} (place {})", shorten(&place.key))).field(field),
         };
         let p = place.position;
-        if near_box.contains(&p) && (focus.contains(&p) || km_away(p) <= FOCUS_MARGIN_KM) {
+        if near_box.contains(&p) && (in_focus(&p) || km_away(p) <= FOCUS_MARGIN_KM) {
             continue;
         }
         let away = km_away(p);
