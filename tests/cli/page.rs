@@ -207,7 +207,21 @@ fn the_embed_snippet_sizes_its_iframe_to_the_page_and_carries_a_picture_and_word
         "document.querySelector('iframe') && document.querySelector('iframe').style.height !== '900px'",
         20,
     );
-    let first = height(&mut b);
+    // The page reports its height as it lays out (fonts, the map, the chart): take the
+    // height once it has held for half a second, not a passing value (a busy machine made
+    // this test fail when the first reading was taken mid-layout).
+    let settled = |b: &mut Browser| {
+        let started = Instant::now();
+        let (mut last, mut same) = (height(b), 0);
+        while same < 5 && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = height(b);
+            same = if now == last { same + 1 } else { 0 };
+            last = now;
+        }
+        last
+    };
+    let first = settled(&mut b);
     // The map (480 px) and the panel under it.
     assert!(first > 800.0, "the iframe took {first} px");
     // Narrower, the panel's text wraps and the page grows: the iframe follows.
