@@ -214,6 +214,21 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_or_garbled_file_is_an_error_not_a_panic() {
+        let bytes = write_geotiff(40, 40, Coord { x: 36.0, y: 35.0 }, 0.01, &[3.0; 1600], None).unwrap();
+        for cut in [8, 64, bytes.len() / 2, bytes.len() - 1] {
+            assert!(PopulationRaster::from_geotiff(&bytes[..cut], "cut.tif").is_err(), "cut at {cut}");
+        }
+        // Every byte of the header and of the directory (written after the pixels) flipped
+        // in turn: an answer, never a panic.
+        for i in (0..16).chain(bytes.len().saturating_sub(400)..bytes.len()) {
+            let mut garbled = bytes.clone();
+            garbled[i] ^= 0xff;
+            let _ = PopulationRaster::from_geotiff(&garbled, "garbled.tif");
+        }
+    }
+
+    #[test]
     fn a_file_that_is_not_a_placed_grid_says_so() {
         let err = PopulationRaster::from_geotiff(b"not a tiff", "x.tif").unwrap_err().to_string();
         assert!(err.contains("x.tif") && err.contains("GeoTIFF"), "{err}");
