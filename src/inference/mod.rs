@@ -9,8 +9,9 @@
 //!   passes to the faction whose held places are nearest through the
 //!   [`NeighbourGraph`], within [`Settings::max_km`]; farther places are left unheld.
 //! - **Enclaves** ([`enclosed_pockets`]): a place with no evidence of its own since the
-//!   baseline, whose holder's connected area around it is enclosed by one other faction
-//!   and cut off from the holder's main body, passes to the enclosing faction once it has
+//!   baseline, whose holder's connected area around it is enclosed by other factions (one,
+//!   or several where advances met) and cut off from the holder's main body, passes to the
+//!   enclosing faction (the one around most of it) once it has
 //!   been enclosed for [`Settings::enclave_days`].
 //!
 //! - **Passed places**: a place with no evidence of its own since the baseline, at least

@@ -169,27 +169,34 @@ impl Components {
         self.holder[s as usize] != Some(self.holder_of[c])
     }
 
-    /// The one faction holding every neighbour of component `c`, when none of its places
-    /// borders open ground and no neighbour is unheld or held by a second faction.
+    /// The faction that encloses component `c` (see [`super::enclosed_pockets`]): when none
+    /// of its places borders open ground and every neighbour is held, the faction holding
+    /// the most of its links to the outside (on a tie, the lowest).
     pub(super) fn encloser(&self, graph: &Ranked, c: usize) -> Option<FactionId> {
         let members = self.members(c);
         if members.iter().any(|&r| graph.open[r as usize]) {
             return None;
         }
-        let mut enclosing = None;
+        let mut links: Vec<(FactionId, usize)> = Vec::new();
         for &r in members {
             for &s in graph.neighbours(r) {
                 if !self.outside(s, c) {
                     continue;
                 }
                 let g = self.holder[s as usize]?;
-                if *enclosing.get_or_insert(g) != g {
-                    return None;
+                match links.iter_mut().find(|(f, _)| *f == g) {
+                    Some(entry) => entry.1 += 1,
+                    None => links.push((g, 1)),
                 }
             }
         }
-        enclosing
+        most_links(&links)
     }
+}
+
+/// The faction with the most links, the lowest on a tie.
+pub(super) fn most_links(links: &[(FactionId, usize)]) -> Option<FactionId> {
+    links.iter().copied().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(f, _)| f)
 }
 
 /// Whether rank `r` is set in the bits `bits`.

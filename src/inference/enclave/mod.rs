@@ -1,4 +1,4 @@
-//! Enclaves: pockets of a faction cut off from its main body and enclosed by one other.
+//! Enclaves: pockets of a faction cut off from its main body and enclosed by others.
 
 mod graph;
 mod main_bodies;
@@ -9,16 +9,17 @@ use main_bodies::MainBodies;
 use super::NeighbourGraph;
 use crate::event::FactionId;
 
-/// A connected group of one faction's places that another faction encloses.
+/// A connected group of one faction's places that other factions enclose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pocket {
     /// The faction holding the pocket.
     pub holder: FactionId,
-    /// The one faction holding every neighbour around it.
+    /// The faction it would pass to: the one holding the most of its links to the places
+    /// around it (often the only one; where two advances met, the larger).
     pub enclosed_by: FactionId,
     /// The pocket's places, ascending.
     pub places: Vec<usize>,
-    /// The enclosing faction's places that border it, ascending.
+    /// The places around it, ascending (all held, by `enclosed_by` or others).
     pub border: Vec<usize>,
 }
 
@@ -28,11 +29,11 @@ pub struct Pocket {
 pub struct PocketRef<'a> {
     /// The faction holding the pocket.
     pub holder: FactionId,
-    /// The one faction holding every neighbour around it.
+    /// The faction holding the most of its links to the places around it.
     pub enclosed_by: FactionId,
     /// The pocket's places, ascending.
     pub places: &'a [usize],
-    /// The enclosing faction's places that border it, ascending.
+    /// The places around it, ascending.
     pub border: &'a [usize],
 }
 
@@ -52,9 +53,10 @@ impl PocketRef<'_> {
 /// places that is not that holder's main body (its component with the most places; on a
 /// tie, the one with the lowest place index), none of whose places borders open ground
 /// ([`NeighbourGraph::is_open`]: the edge of the map, a border, an empty desert), and whose
-/// neighbours are all held, and all by one other faction. Unheld places are holes in the
-/// enclosure, so a pocket next to one is not enclosed. Pockets come in the order of their
-/// lowest place.
+/// neighbours are all held by other factions: one, or several where advances met around it
+/// (`enclosed_by` is then the one holding the most of the pocket's links to them, the
+/// lowest on a tie). Unheld places are holes in the enclosure, so a pocket next to one is
+/// not enclosed. Pockets come in the order of their lowest place.
 ///
 /// To ask again and again on one graph, make a [`PocketFinder`] once.
 pub fn enclosed_pockets(graph: &NeighbourGraph, holders: &[Option<FactionId>]) -> Vec<Pocket> {
@@ -256,27 +258,26 @@ mod tests {
             if members.iter().any(|&i| graph.is_open(i)) {
                 continue;
             }
-            let mut enclosing: Option<FactionId> = None;
+            let mut links: Vec<(FactionId, usize)> = Vec::new();
             let mut enclosed = true;
             'scan: for &i in members {
                 for (j, _) in graph.neighbours(i) {
                     if j >= n || component[j] == c {
                         continue;
                     }
-                    match (holders[j], enclosing) {
-                        (None, _) => {
+                    match holders[j] {
+                        None => {
                             enclosed = false;
                             break 'scan;
                         }
-                        (Some(g), None) => enclosing = Some(g),
-                        (Some(g), Some(e)) if g != e => {
-                            enclosed = false;
-                            break 'scan;
-                        }
-                        _ => {}
+                        Some(g) => match links.iter_mut().find(|(f, _)| *f == g) {
+                            Some(entry) => entry.1 += 1,
+                            None => links.push((g, 1)),
+                        },
                     }
                 }
             }
+            let enclosing = links.iter().copied().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(f, _)| f);
             if let (true, Some(g)) = (enclosed, enclosing) {
                 let mut places = members.to_vec();
                 places.sort_unstable();
@@ -371,19 +372,38 @@ mod tests {
     }
 
     #[test]
-    fn a_main_body_or_a_pocket_touching_a_third_side_is_not() {
+    fn a_main_body_or_a_pocket_next_to_unheld_land_is_not() {
         // Only the centre is A's: it is A's main body.
         let mut holders = vec![B; 25];
         holders[12] = A;
         assert!(enclosed_pockets(&grid(), &holders).is_empty());
-        // Centre pocket touching C on one side, or an unheld place.
+        // A centre pocket next to an unheld place: a hole in the enclosure.
+        let mut holders = vec![B; 25];
+        for i in [0, 5, 10, 15, 20, 12] {
+            holders[i] = A;
+        }
+        holders[13] = None;
+        assert!(enclosed_pockets(&grid(), &holders).iter().all(|p| p.places != vec![12]));
+    }
+
+    #[test]
+    fn a_pocket_where_two_advances_met_goes_to_the_one_around_most_of_it() {
+        // The centre pocket touches C on one side and B on the rest: it passes to B.
         let mut holders = vec![B; 25];
         for i in [0, 5, 10, 15, 20, 12] {
             holders[i] = A;
         }
         holders[13] = C;
-        assert!(enclosed_pockets(&grid(), &holders).iter().all(|p| p.places != vec![12]));
-        holders[13] = None;
-        assert!(enclosed_pockets(&grid(), &holders).iter().all(|p| p.places != vec![12]));
+        let pockets = enclosed_pockets(&grid(), &holders);
+        let pocket = pockets.iter().find(|p| p.places == vec![12]).expect("the centre is a pocket");
+        assert_eq!(pocket.enclosed_by, FactionId(1));
+        assert!(pocket.border.contains(&13), "the border lists C's place too");
+        // C around most of it: it passes to C.
+        for i in [7, 11, 13, 17, 6, 8, 16, 18] {
+            holders[i] = C;
+        }
+        holders[11] = B;
+        let pockets = enclosed_pockets(&grid(), &holders);
+        assert_eq!(pockets.iter().find(|p| p.places == vec![12]).map(|p| p.enclosed_by), Some(FactionId(2)));
     }
 }
