@@ -37,22 +37,53 @@ def fail(message):
 
 
 def river_positions(lines, name, from_lon, to_lon):
-    """The longest stretch of the named river between the two longitudes, cut exactly at
-    them (a position is interpolated where the river crosses one)."""
-    best = []
+    """The named river (any case) between the two longitudes, cut exactly at them (a
+    position is interpolated where the river crosses one). Stretches of several features
+    or parts that meet end to end (a river and the lake centreline it flows through) are
+    joined; the longest chain is kept."""
+    runs = []
     for feature in lines.get("features", []):
-        if (feature.get("properties") or {}).get("name") != name:
+        if str((feature.get("properties") or {}).get("name", "")).casefold() != name.casefold():
             continue
         geometry = feature.get("geometry") or {}
         parts = geometry.get("coordinates", [])
         if geometry.get("type") == "LineString":
             parts = [parts]
         for part in parts:
-            for run in stretches_between(part, from_lon, to_lon):
-                best = max(best, run, key=len)
+            runs.extend(stretches_between(part, from_lon, to_lon))
+    best = max(chains(runs), key=len, default=[])
     if len(best) < 2:
         fail(f"no stretch of the river {name!r} lies between longitudes {from_lon} and {to_lon}")
     return best
+
+
+def chains(runs, reach=0.01):
+    """The runs joined wherever one ends within `reach` degrees of where another starts
+    (either may be turned round to fit), each chain a list of positions."""
+    near = lambda a, b: abs(a[0] - b[0]) <= reach and abs(a[1] - b[1]) <= reach
+    left = [list(r) for r in runs]
+    out = []
+    while left:
+        chain = left.pop(0)
+        grown = True
+        while grown:
+            grown = False
+            for i, run in enumerate(left):
+                if near(chain[-1], run[0]):
+                    chain += run[1:]
+                elif near(chain[-1], run[-1]):
+                    chain += run[::-1][1:]
+                elif near(chain[0], run[-1]):
+                    chain = run[:-1] + chain
+                elif near(chain[0], run[0]):
+                    chain = run[::-1][:-1] + chain
+                else:
+                    continue
+                left.pop(i)
+                grown = True
+                break
+        out.append(chain)
+    return out
 
 
 def stretches_between(part, from_lon, to_lon):
@@ -140,6 +171,22 @@ def smoothed(points, window_km, lat0):
     return out
 
 
+def first_crossing(ring):
+    """The position where two edges of a closed ring cross, or None."""
+    def side(a, b, c):
+        v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        return (v > 0) - (v < 0)
+    n = len(ring) - 1
+    for i in range(n):
+        for j in range(i + 2, n):
+            if i == 0 and j == n - 1:
+                continue
+            a, b, c, d = ring[i], ring[i + 1], ring[j], ring[j + 1]
+            if side(a, b, c) != side(a, b, d) and side(c, d, a) != side(c, d, b):
+                return a
+    return None
+
+
 def ring_of(points):
     ring = [[round(lon, 4), round(lat, 4)] for lon, lat in points]
     ring.append(ring[0])
@@ -185,10 +232,15 @@ def main():
         f"Approximate: the centreline is generalised by a few hundred metres, so a place right "
         f"on the water may fall on the wrong side; check with `frontline places`."
     )
+    ring = ring_of(river + list(reversed(outer)))
+    crossing = first_crossing(ring)
+    if crossing is not None:
+        fail(f"the outline folds over itself near {crossing[0]}, {crossing[1]} (a sharp bend of the river "
+             f"against a {args.depth_km:g} km depth): give a smaller --depth-km or a narrower longitude range")
     feature = {
         "type": "Feature",
         "properties": {"name": args.name, "aliases": args.aliases, "note": note},
-        "geometry": {"type": "Polygon", "coordinates": [ring_of(river + list(reversed(outer)))]},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
     }
     features = [f for f in areas.get("features", []) if (f.get("properties") or {}).get("name") != args.name]
     features.append(feature)

@@ -433,6 +433,30 @@ class BankAreaTest(TempDirTest):
         self.assertEqual(self.make().returncode, 0)
         self.assertEqual(self.areas.read_bytes(), first)
 
+    def test_a_river_in_two_features_meeting_end_to_end_is_one_bank(self):
+        # The river split at lon 40.0 into two features (as a river and the lake it crosses
+        # are in Natural Earth), the second written upstream: the bank still runs on.
+        river = json.loads(json.dumps(self.RIVER))
+        river["features"][0]["geometry"]["coordinates"] = [[39.0, 35.0], [39.5, 35.0], [40.0, 35.0]]
+        river["features"].append({"type": "Feature", "properties": {"name": "big"},
+                                  "geometry": {"type": "LineString", "coordinates": [[41.0, 35.0], [40.0, 35.0]]}})
+        self.lines.write_text(json.dumps(river), encoding="utf-8")
+        self.assertEqual(self.make().returncode, 0)
+        ring = json.loads(self.areas.read_text(encoding="utf-8"))["features"][1]["geometry"]["coordinates"][0]
+        self.assertTrue(point_in_ring(39.5, 34.95, ring) and point_in_ring(40.5, 34.95, ring))
+
+    def test_a_depth_that_folds_the_outline_exits_2_and_writes_nothing(self):
+        # A hairpin bend: 30 km out from both arms, the outline would fold over itself.
+        hairpin = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Big"},
+                   "geometry": {"type": "LineString", "coordinates": [[39.0, 35.0], [40.0, 35.0], [40.05, 35.05],
+                                                                      [40.0, 35.1], [39.0, 35.1]]}}]}
+        self.lines.write_text(json.dumps(hairpin), encoding="utf-8")
+        result = run("make_bank_area.py", self.lines, self.areas, "--river", "Big", "--from-lon", "39.0",
+                     "--to-lon", "41.0", "--side", "left", "--depth-km", "30", "--name", "x")
+        self.assertEqual(result.returncode, 2, result.stdout)
+        self.assertIn("--depth-km", result.stderr)
+        self.assertEqual(self.areas.read_text(encoding="utf-8"), self.AREAS)
+
     def test_an_unknown_river_or_bad_depth_exits_2_and_writes_nothing(self):
         for args in (["--river", "Nile"], ["--depth-km", "0"]):
             result = run("make_bank_area.py", self.lines, self.areas, "--river", "Big", "--from-lon", "39.2",
