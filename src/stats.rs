@@ -193,7 +193,28 @@ pub fn draw_chart<DB: DrawingBackend>(
         0f64..top,
         ("Area held, thousand km²", &|v| format!("{:.0}", v / 1000.0)),
     )?;
+    for (f, ring) in stacked_bands(scenario, rows, &days) {
+        let colour = RGBColor(f.colour.r, f.colour.g, f.colour.b);
+        chart
+            .draw_series(std::iter::once(Polygon::new(ring, colour.filled())))
+            .map_err(fail)?
+            .label(f.name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+    }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    draw_credits(&footer, scenario)
+}
+
+/// The bands of a stacked-area chart of km² per faction over `days` (the `stats` chart and
+/// the page's): for each faction with any land, in the scenario's order, the ring of points
+/// (day index, km²) between the total of the factions below it and that total with its own.
+pub(crate) fn stacked_bands<'s>(
+    scenario: &'s Scenario,
+    rows: &[FactionDay],
+    days: &[NaiveDate],
+) -> Vec<(&'s crate::event::Faction, Vec<(f64, f64)>)> {
     let mut below = vec![0.0; days.len()];
+    let mut bands = Vec::new();
     for f in &scenario.factions {
         let values: Vec<f64> = days
             .iter()
@@ -205,16 +226,10 @@ pub fn draw_chart<DB: DrawingBackend>(
         let above: Vec<f64> = below.iter().zip(&values).map(|(b, v)| b + v).collect();
         let mut ring: Vec<(f64, f64)> = above.iter().enumerate().map(|(i, y)| (i as f64, *y)).collect();
         ring.extend(below.iter().enumerate().rev().map(|(i, y)| (i as f64, *y)));
-        let colour = RGBColor(f.colour.r, f.colour.g, f.colour.b);
-        chart
-            .draw_series(std::iter::once(Polygon::new(ring, colour.filled())))
-            .map_err(fail)?
-            .label(f.name.clone())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+        bands.push((f, ring));
         below = above;
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-    draw_credits(&footer, scenario)
+    bands
 }
 
 /// A chart over the days, on the paper colour: the plot above, the credits' footer below.

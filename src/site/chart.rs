@@ -70,18 +70,9 @@ pub fn narrow_chart_svg(scenario: &Scenario, rows: &[FactionDay]) -> Result<Stri
             .max_light_lines(1)
             .draw()
             .map_err(fail)?;
-        let mut below = vec![0.0; days.len()];
-        for f in &scenario.factions {
-            let values: Vec<f64> = days.iter().map(|d| km2(d, Some(f.id))).collect();
-            if values.iter().all(|v| *v <= 0.0) {
-                continue;
-            }
-            let above: Vec<f64> = below.iter().zip(&values).map(|(b, v)| b + v).collect();
-            let mut ring: Vec<(f64, f64)> = above.iter().enumerate().map(|(i, y)| (i as f64, *y)).collect();
-            ring.extend(below.iter().enumerate().rev().map(|(i, y)| (i as f64, *y)));
+        for (f, ring) in crate::stats::stacked_bands(scenario, rows, &days) {
             let colour = RGBColor(f.colour.r, f.colour.g, f.colour.b);
             chart.draw_series(std::iter::once(Polygon::new(ring, colour.filled()))).map_err(fail)?;
-            below = above;
         }
         whole.present().map_err(fail)?;
     }
