@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use frontline::Scenario;
 use frontline::raster::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame};
-use frontline::render::{Atlas, Style, render_pixmap, render_svg, render_title_card, span_summary, summary_file_name};
+use frontline::render::{Atlas, Style, render_pixmap, render_svg, span_summary, summary_file_name, title_card_over};
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 
@@ -160,6 +160,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let threads = job.threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let gif_stage = gif.as_ref().map(|_| GifStage::new(&reserved, delay));
     let keeps_pixels = mp4.is_some();
+    let wants_card = job.title_card_ms.is_some() && (gif.is_some() || mp4.is_some()) && needs_pixels;
     let make = |i: usize| -> anyhow::Result<Made> {
         let made = (|| {
             let day = days[i];
@@ -181,7 +182,9 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                 _ => None,
             };
             progress.inc(1);
-            Ok(Made { gif_frame, pixmap: if keeps_pixels { pixmap } else { None } })
+            // The first frame's pixels go to the title card too, which is drawn over them.
+            let keep = keeps_pixels || (i == 0 && wants_card);
+            Ok(Made { gif_frame, pixmap: if keep { pixmap } else { None } })
         })();
         if made.is_err() {
             if let Some(stage) = &gif_stage {
@@ -195,18 +198,17 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
             stage.fail(i);
         }
     };
-    // The title card opens the animations; the GIF maps it with the palette of the first
-    // map, so it does not take colours from the maps that follow.
-    let mut card = match job.title_card_ms {
-        Some(ms) if (gif.is_some() || mp4.is_some()) && !days.is_empty() => {
-            Some((render_title_card(&atlas, days[0], &maps.get(0))?, ms))
-        }
-        _ => None,
-    };
+    // The title card opens the animations, drawn over the first frame when the thread that
+    // drew it hands it over, so the first frame is drawn once and nothing waits for the card.
+    // The GIF maps it with the palette of the first map, so it does not take colours from
+    // the maps that follow.
+    let mut card = job.title_card_ms.filter(|_| wants_card && !days.is_empty());
     // The MP4 holds the last frame by repeating it.
     let mut last: Option<tiny_skia::Pixmap> = None;
-    in_order(days.len(), threads, threads * 2, make, abandon, |_, made| {
-        if let Some((pixmap, ms)) = card.take() {
+    in_order(days.len(), threads, threads * 2, make, abandon, |_, mut made| {
+        if let Some(ms) = card.take() {
+            let first = if keeps_pixels { made.pixmap.clone() } else { made.pixmap.take() };
+            let pixmap = title_card_over(&atlas, first.context("the first frame's pixels for the title card")?)?;
             if let (Some((writer, _)), Some((encoder, _))) = (gif.as_mut(), &made.gif_frame) {
                 // The first map is prepared whole (it has no frame before it), so the card
                 // does not show through it.

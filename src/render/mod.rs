@@ -73,14 +73,19 @@ pub fn render_pixmap(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<
 /// The title card of an animation: the frame of `day` (its first) under a veil, with the
 /// title, subtitle and span of days (see [`draw_title_card`]).
 pub fn render_title_card(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<tiny_skia::Pixmap> {
-    let mut pixmap = render_pixmap(atlas, day, map)?;
+    title_card_over(atlas, render_pixmap(atlas, day, map)?)
+}
+
+/// The title card drawn over `first`, the animation's first frame as [`render_pixmap`] drew
+/// it: what [`render_title_card`] makes, without drawing that frame again.
+pub fn title_card_over(atlas: &Atlas<'_>, mut first: tiny_skia::Pixmap) -> Result<tiny_skia::Pixmap> {
     {
-        let backend = SkiaBackend::new(&mut pixmap, SUBPIXELS)?;
+        let backend = SkiaBackend::new(&mut first, SUBPIXELS)?;
         let area = backend.into_drawing_area();
         draw_title_card(&area, atlas)?;
         area.present().map_err(|e| Error::Render(format!("{e:?}")))?;
     }
-    Ok(pixmap)
+    Ok(first)
 }
 
 /// Draws the frame of `day` and encodes it as PNG.
