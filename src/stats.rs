@@ -35,7 +35,7 @@ pub struct FactionDay {
     pub share_pct: f64,
     /// Of `area_km2`, the land that rests on rows or the baseline, within a place's reach.
     pub held_km2: f64,
-    /// Of `area_km2`, the land that is assessed: beyond every place's reach (thinly held),
+    /// Of `area_km2`, the land that is assessed: in land no place settles (thinly held),
     /// or the land of places held by inference (succession, enclaves).
     pub assessed_km2: f64,
     /// Of `area_km2`, the land of its places that another faction is fighting in.

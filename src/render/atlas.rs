@@ -83,7 +83,7 @@ pub struct DayMap {
     pub frontlines: MultiLineString<f64>,
     /// Hatching over contested places, in the challenger's colour.
     pub hatching: Vec<(FactionId, MultiLineString<f64>)>,
-    /// The thinly held land (beyond every place's reach) of places held on evidence, per
+    /// The thinly held land (land no place settles) of places held on evidence, per
     /// faction: drawn a little paler than held land.
     pub thin: Vec<(FactionId, MultiPolygon<f64>)>,
     /// The areas a rule assessed (succession, enclaves), per faction: drawn pale, under

@@ -33,7 +33,7 @@ pub struct Style {
     pub area_lightening: f32,
     /// How much more an assessed (inferred) area is lightened than a reported one.
     pub assessed_lightening: f32,
-    /// How much thinly held land (beyond every place's reach) is lightened: a little more
+    /// How much thinly held land (land no place settles) is lightened: a little more
     /// than held land, so it reads as the same holder's, and the edge of a place's reach
     /// stays a faint step rather than a ring.
     pub thin_lightening: f32,

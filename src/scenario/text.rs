@@ -89,7 +89,7 @@ pub struct Text {
     pub legend_contested: String,
     /// Legend: assessed areas.
     pub legend_assessed: String,
-    /// Legend: thinly held land (beyond every place's reach).
+    /// Legend: thinly held land (land no place settles).
     pub legend_thin: String,
     /// Legend: the front line.
     pub legend_frontline: String,

@@ -13,7 +13,7 @@
 //!   backwards), outer rings counter-clockwise and holes clockwise, so that a path of many
 //!   cells fills right under the non-zero rule;
 //! - `place[c]`, `thin`: the place whose holder holds cell `c`, and the cells of thinly
-//!   held land (beyond every place's reach).
+//!   held land (land no place settles).
 
 use std::collections::HashMap;
 

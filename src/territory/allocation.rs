@@ -14,10 +14,10 @@
 //! - **Fixed land** (zones, areas that carry control themselves) is kept out of the growth
 //!   and labelled apart.
 //!
-//! Every pixel also keeps its cost distance, so the caller can tell the land within a
-//! place's reach (held) from the land beyond it that is only nearest to it (thinly held).
-//! The cost is two linear growths over the land pixels (run side by side); the result is
-//! computed once per scenario.
+//! Every pixel also keeps its cost distance, and how settled it is (see [`settlement`]), so
+//! the caller can tell the land within reach of places (held) from the land beyond that is
+//! only nearest to one (thinly held). The cost is one linear growth over the land pixels and
+//! a bump stamped around each place; the result is computed once per scenario.
 
 use geo::{Coord, LineString, MultiPolygon};
 
@@ -29,7 +29,7 @@ use super::topology::NONE;
 pub struct Source {
     /// Its position, projected metres.
     pub position: Coord<f64>,
-    /// How far it holds the land around it, metres (see [`Allocation::slack`]).
+    /// How far it holds the land around it, metres (see [`Allocation::settled`]).
     pub reach: f64,
 }
 
@@ -56,10 +56,10 @@ pub struct Allocation {
     pub source: Vec<u32>,
     /// Per pixel: the cost of reaching it from its source, metres (infinite when unreached).
     pub cost: Vec<f64>,
-    /// Per pixel: how far inside the reach of the source that reaches it deepest it lies,
-    /// metres: `max over sources of (reach − cost)`. Negative beyond every source's reach:
-    /// land nobody is near, only nearest to someone.
-    pub slack: Vec<f64>,
+    /// Per pixel: how settled the land is, from the places around it (see [`settlement`]):
+    /// positive within the reach of a place, or between places near enough to each other;
+    /// negative in land nobody is near, only nearest to someone.
+    pub settled: Vec<f32>,
 }
 
 /// How far from its position a source may be seeded when its own pixel is off the land, on
@@ -87,8 +87,8 @@ impl Allocation {
         );
         let Some(grid) = bbox.and_then(|b| Grid::over(b, long_side)) else {
             let grid = Grid { origin: Coord::zero(), step: 1.0, nx: 0, ny: 0 };
-            let (land, fixed, source, cost, slack) = Default::default();
-            return Allocation { grid, land, fixed, source, cost, slack };
+            let (land, fixed, source, cost, settled) = Default::default();
+            return Allocation { grid, land, fixed, source, cost, settled };
         };
         let n = grid.len();
         let mut on_land = vec![false; n];
@@ -143,30 +143,60 @@ impl Allocation {
         let walk: Vec<u32> = (0..n)
             .map(|m| if on_land[m] && fixed_of[m] == NONE { part[m].min(BLOCKED - 1) } else { BLOCKED })
             .collect();
-        // The second growth starts each source `reach` early (an additively weighted
-        // distance), so it finds how deep inside anyone's reach each pixel lies. The two are
-        // independent: they run side by side.
-        let max_reach = sources.iter().map(|s| s.reach).filter(|r| r.is_finite()).fold(0.0, f64::max);
-        let mut deep_source = vec![NONE; n];
-        let mut deep_cost = vec![f64::INFINITY; n];
-        let deep_seeds: Vec<(f64, u32)> = seeds
-            .iter()
-            .map(|&(_, k)| {
-                let reach = sources[source[k as usize] as usize].reach;
-                let start = max_reach - if reach.is_finite() { reach.clamp(0.0, max_reach) } else { 0.0 };
-                deep_source[k as usize] = source[k as usize];
-                deep_cost[k as usize] = start;
-                (start, k)
-            })
-            .collect();
-        rayon::join(
-            || grow(&grid, &walk, &toll, &mut source, &mut cost, &seeds, f64::INFINITY),
-            // Only whether a pixel is within anyone's reach matters: stop at the reach.
-            || grow(&grid, &walk, &toll, &mut deep_source, &mut deep_cost, &deep_seeds, max_reach),
-        );
-        let slack = deep_cost.iter().map(|c| max_reach - c).collect();
-        Allocation { grid, land: on_land, fixed: fixed_of, source, cost, slack }
+        grow(&grid, &walk, &toll, &mut source, &mut cost, &seeds, f64::INFINITY);
+        let seeded: Vec<bool> = {
+            let mut seeded = vec![false; sources.len()];
+            for &(_, k) in &seeds {
+                seeded[source[k as usize] as usize] = true;
+            }
+            seeded
+        };
+        let settled = settlement(&grid, sources, &seeded);
+        Allocation { grid, land: on_land, fixed: fixed_of, source, cost, settled }
     }
+}
+
+/// The field of settled land that tells held land from thinly held land: each place (a
+/// `seeded` source of finite, positive reach `r`) adds a smooth bump `(1 − d²/R²)²` that falls
+/// to 0 at `R = r·√2`, and the land is settled where the bumps add up to at least a quarter.
+/// Returned per pixel: the sum less a quarter.
+///
+/// Why bumps and not "within the reach of some place" (a union of discs): the union shows
+/// every place's disc as a bubble, and the grid's distances made them octagons. Around one
+/// place alone the bumps give the same disc (radius `r`, where `(1 − 1/2)² = 1/4`); where
+/// places stand closer than about 2.3 reaches apart their land joins in one smooth shape,
+/// as the settled land of a valley or a plain does. It is straight-line distance: the cells,
+/// not this field, keep rivers and borders.
+fn settlement(grid: &Grid, sources: &[Source], seeded: &[bool]) -> Vec<f32> {
+    const THRESHOLD: f32 = 0.25;
+    let mut field = vec![0f32; grid.len()];
+    for (src, _) in sources.iter().zip(seeded).filter(|(s, seeded)| **seeded && s.reach.is_finite() && s.reach > 0.0) {
+        let support = src.reach * std::f64::consts::SQRT_2;
+        let (fx, fy) = ((src.position.x - grid.origin.x) / grid.step, (src.position.y - grid.origin.y) / grid.step);
+        let r = support / grid.step;
+        if !(fx.is_finite() && fy.is_finite() && r.is_finite()) {
+            continue;
+        }
+        let j0 = (fy - r).floor().max(0.0) as usize;
+        let j1 = ((fy + r).ceil().max(0.0) as usize).min(grid.ny);
+        let i0 = (fx - r).floor().max(0.0) as usize;
+        let i1 = ((fx + r).ceil().max(0.0) as usize).min(grid.nx);
+        let inverse = 1.0 / (r * r);
+        for j in j0..j1 {
+            let dy = j as f64 + 0.5 - fy;
+            for i in i0..i1 {
+                let dx = i as f64 + 0.5 - fx;
+                let x = (dx * dx + dy * dy) * inverse;
+                if x < 1.0 {
+                    field[grid.index(i, j)] += ((1.0 - x) * (1.0 - x)) as f32;
+                }
+            }
+        }
+    }
+    for v in &mut field {
+        *v -= THRESHOLD;
+    }
+    field
 }
 
 /// Marks a pixel that is never walked (see `walk` in [`grow`]).
@@ -314,6 +344,35 @@ mod tests {
         assert_eq!(owner_at(&a, 45_000.0, 50_000.0), 0);
         assert_eq!(owner_at(&a, 55_000.0, 50_000.0), 1);
         assert_eq!(owner_at(&a, 45_000.0, 5_000.0), 0);
+    }
+
+    /// How settled the pixel at (x, y) metres is.
+    fn settled_at(a: &Allocation, x: f64, y: f64) -> f32 {
+        let (i, j) = a.grid.pixel_of(Coord { x, y }).expect("on the grid");
+        a.settled[a.grid.index(i, j)]
+    }
+
+    #[test]
+    fn places_near_each_other_settle_the_land_between_them() {
+        // Two villages of 10 km reach, 21 km apart: the midpoint is beyond both reaches (a
+        // union of discs leaves a gap), but their land joins; 12 km off the line between
+        // them it does not, and around each the disc of its reach is settled.
+        let at = |x: f64| Source { reach: 10_000.0, position: Coord { x, y: 50_000.0 } };
+        let a = Allocation::compute(&square(100_000.0), &[at(39_500.0), at(60_500.0)], &[], &[], &[], 400);
+        assert!(settled_at(&a, 50_000.0, 50_000.0) > 0.0, "the land between them is settled");
+        assert!(settled_at(&a, 50_000.0, 62_000.0) < 0.0, "12 km off the line it is not");
+        assert!(settled_at(&a, 39_500.0, 59_000.0) > 0.0, "9 km from one, in its reach");
+        assert!(settled_at(&a, 20_000.0, 50_000.0) < 0.0, "19.5 km out, beyond it");
+        // One village alone settles the disc of its reach, and no more: the boundary is a
+        // circle, not the grid's octagon (whose distances are 8% long at 22.5°).
+        let lone = Allocation::compute(&square(100_000.0), &[at(50_000.0)], &[], &[], &[], 400);
+        let (c, s) = (22.5f64.to_radians().cos() * 10_000.0, 22.5f64.to_radians().sin() * 10_000.0);
+        for (dx, dy) in [(9_600.0, 0.0), (0.0, 9_600.0), (c * 0.96, s * 0.96), (-s * 0.96, c * 0.96)] {
+            assert!(settled_at(&lone, 50_000.0 + dx, 50_000.0 + dy) > 0.0, "({dx}, {dy}) is inside");
+        }
+        for (dx, dy) in [(10_400.0, 0.0), (0.0, -10_400.0), (c * 1.04, s * 1.04)] {
+            assert!(settled_at(&lone, 50_000.0 + dx, 50_000.0 + dy) < 0.0, "({dx}, {dy}) is outside");
+        }
     }
 
     #[test]

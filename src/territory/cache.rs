@@ -25,7 +25,7 @@ use super::zones::{CellKind, LandCell};
 pub const KEEP_ENTRIES: usize = 16;
 
 /// Bumped whenever what is stored, or how it is computed, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"FLLAND\0\0";
 
 /// What the allocation gives, in the form the cache stores.

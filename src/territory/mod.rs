@@ -2,9 +2,9 @@
 //!
 //! The land is allocated once per scenario ([`allocation`]): each place grows over a raster
 //! of the focus country, rivers and other lines are costly to cross, and borders are never
-//! crossed. The land a place reaches within its size-dependent reach is its **held** cell;
-//! the land beyond every place's reach that is still nearest to it is its **thin** cell
-//! (thinly held: shown and counted as assessed). Zones have fixed shapes. The allocation is
+//! crossed. The land of a place that places settle (within its size-dependent reach, or
+//! between places near each other) is its **held** cell; the land no place settles that is
+//! still nearest to it is its **thin** cell (thinly held: shown and counted as assessed). Zones have fixed shapes. The allocation is
 //! traced into cells with shared edges ([`trace`], [`topology`]); each day then only merges
 //! cells by holder ([`merging`]).
 //!
@@ -244,7 +244,7 @@ impl Territory {
         })
     }
 
-    /// The thinly held land (beyond every place's reach) of places held on evidence, per
+    /// The thinly held land (land no place settles) of places held on evidence, per
     /// faction: [`Territory::assessed_areas`] without [`Territory::inferred_areas`].
     pub fn thin_areas(&self, states: &[PlaceState]) -> Vec<(FactionId, MultiPolygon<f64>)> {
         self.areas_by(|cell| {

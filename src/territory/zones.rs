@@ -1,5 +1,5 @@
-//! From allocated pixels to cells: each place's held land (within its reach), its thin land
-//! (beyond it), and zones (fixed shapes held by whoever holds their place).
+//! From allocated pixels to cells: each place's held land (settled land, see
+//! [`super::allocation`]), its thin land (land no place settles), and zones (fixed shapes held by whoever holds their place).
 
 use super::allocation::Allocation;
 use super::topology::NONE;
@@ -8,9 +8,10 @@ use crate::gazetteer::PlaceKind;
 /// What a cell of land is to its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CellKind {
-    /// Within the place's reach: held by whoever holds the place.
+    /// Settled land (within the place's reach, or between places near each other): held by
+    /// whoever holds the place.
     Held,
-    /// Beyond every place's reach, but nearest to this one: thinly held, an assessment
+    /// Land no place settles, but nearest to this one: thinly held, an assessment
     /// (publishers give such land, the desert above all, to whoever surrounds it).
     Thin,
     /// A zone with a shape of its own (a base's perimeter, a deconfliction zone), held by
@@ -30,12 +31,12 @@ impl CellKind {
 }
 
 /// The class of land a reader sees: held within a place's reach (or a zone), or thinly held
-/// beyond every place's reach (assessed).
+/// in land no place settles (assessed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LandClass {
-    /// Within a place's reach, or a zone.
+    /// Settled land, or a zone.
     Held,
-    /// Beyond every place's reach: given to the nearest place's holder, as an assessment.
+    /// In land no place settles: given to the nearest place's holder, as an assessment.
     Thin,
 }
 
@@ -121,8 +122,8 @@ pub(super) fn label_pixels(allocation: &Allocation, places: usize, zone_places: 
             if s == NONE || s as usize >= places {
                 return NONE;
             }
-            // Thin: beyond the reach of every place, not just of the nearest one.
-            let thin = allocation.slack[k] < 0.0;
+            // Thin: in land no place settles, not just beyond the reach of the nearest one.
+            let thin = allocation.settled[k] < 0.0;
             2 * s + thin as u32
         })
         .collect();

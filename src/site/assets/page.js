@@ -255,7 +255,7 @@
       const f = D.factions[Math.floor(g / 3)];
       const kind = g % 3;
       // Assessed land: dotted where a rule gave it, pale where it is only thinly held
-      // (beyond every place's reach), as on the frames. A hairline of the fill's own colour
+      // (land no place settles), as on the frames. A hairline of the fill's own colour
       // (the stipple's ground) along every cell edge hides the anti-aliasing seams between
       // cells and against neighbouring areas.
       const fill = kind === 1 ? stipples[Math.floor(g / 3)] : kind === 2 ? f.pale : f.tint;
