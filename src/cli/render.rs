@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 
 use frontline::Scenario;
 use frontline::raster::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame};
-use frontline::render::{Atlas, Style, render_pixmap, render_svg, span_summary, summary_file_name, title_card_over};
+use frontline::render::{
+    Atlas, Style, render_pixmap_into, render_svg, span_summary, summary_file_name, title_card_over,
+};
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
 
@@ -160,13 +162,26 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let threads = job.threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let gif_stage = gif.as_ref().map(|_| GifStage::new(&reserved, delay));
     let keeps_pixels = mp4.is_some();
+    let spare_pixmaps = std::sync::Mutex::new(Vec::<tiny_skia::Pixmap>::new());
     let wants_card = job.title_card_ms.is_some() && (gif.is_some() || mp4.is_some()) && needs_pixels;
     let make = |i: usize| -> anyhow::Result<Made> {
         let made = (|| {
             let day = days[i];
             let target = frame_path(&job.out, day, job.format);
             let map = maps.get(i);
-            let pixmap = if needs_pixels { Some(render_pixmap(&atlas, day, &map)?) } else { None };
+            // Frames are drawn into pixmaps kept from frames done (see `render_pixmap_into`).
+            let pixmap = if needs_pixels {
+                let spare = spare_pixmaps.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                let mut pixmap = match spare {
+                    Some(pixmap) => pixmap,
+                    None => tiny_skia::Pixmap::new(job.size.width, job.size.height)
+                        .with_context(|| format!("allocating a {}x{} frame", job.size.width, job.size.height))?,
+                };
+                render_pixmap_into(&atlas, day, &map, &mut pixmap)?;
+                Some(pixmap)
+            } else {
+                None
+            };
             // Everything the panel may cut, in full, beside the frame it names it in.
             let summary = span_summary(&scenario, &model, atlas.span_start(day), day);
             write_atomic(&job.out.join(summary_file_name(day)), summary.as_bytes())?;
@@ -184,7 +199,14 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
             progress.inc(1);
             // The first frame's pixels go to the title card too, which is drawn over them.
             let keep = keeps_pixels || (i == 0 && wants_card);
-            Ok(Made { gif_frame, pixmap: if keep { pixmap } else { None } })
+            let pixmap = match pixmap {
+                Some(pixmap) if !keep => {
+                    spare_pixmaps.lock().unwrap_or_else(|e| e.into_inner()).push(pixmap);
+                    None
+                }
+                other => other,
+            };
+            Ok(Made { gif_frame, pixmap })
         })();
         if made.is_err() {
             if let Some(stage) = &gif_stage {

@@ -98,7 +98,7 @@ impl<'o> Encoder<'o> {
     fn new(min_code_size: u8, out: &'o mut Vec<u8>) -> Encoder<'o> {
         let clear = 1u16 << min_code_size;
         let mut encoder = Encoder {
-            children: vec![0; (usize::from(MAX_CODE) + 1) * 256],
+            children: take_table(),
             written: Vec::with_capacity(usize::from(MAX_CODE)),
             runs: (0..=255u16).map(|b| vec![b]).collect(),
             clear,
@@ -177,7 +177,33 @@ impl<'o> Encoder<'o> {
         if self.pending > 0 {
             self.out.push(self.bits as u8);
         }
+        // Cleared as at a restart, the table serves the thread's next image.
+        for &slot in &self.written {
+            self.children[slot as usize] = 0;
+        }
+        give_back_table(std::mem::take(&mut self.children));
     }
+}
+
+/// Slots of the dictionary table: a child code per prefix code and byte.
+const TABLE_SLOTS: usize = (MAX_CODE as usize + 1) * 256;
+
+thread_local! {
+    /// The dictionary table of the thread's last image, all zero, kept for its next: a fresh
+    /// 2 MB table an image cost the kernel's zeroing of its pages each time.
+    static SPARE_TABLE: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An all-zero dictionary table: the thread's spare one, or a new one.
+fn take_table() -> Vec<u16> {
+    let spare = SPARE_TABLE.with(|t| std::mem::take(&mut *t.borrow_mut()));
+    if spare.len() == TABLE_SLOTS { spare } else { vec![0; TABLE_SLOTS] }
+}
+
+/// Keeps an all-zero table for the thread's next image.
+fn give_back_table(table: Vec<u16>) {
+    debug_assert!(table.iter().all(|&c| c == 0), "a table given back is cleared");
+    SPARE_TABLE.with(|t| *t.borrow_mut() = table);
 }
 
 #[cfg(test)]

@@ -60,14 +60,33 @@ fn draw_onto(
 /// same every day, is drawn once per atlas and copied.
 pub fn render_pixmap(atlas: &Atlas<'_>, day: NaiveDate, map: &DayMap) -> Result<tiny_skia::Pixmap> {
     let (w, h) = (atlas.layout.width, atlas.layout.height);
+    let mut pixmap =
+        tiny_skia::Pixmap::new(w, h).ok_or_else(|| Error::Render(format!("cannot allocate a {w}x{h} image")))?;
+    render_pixmap_into(atlas, day, map, &mut pixmap)?;
+    Ok(pixmap)
+}
+
+/// Draws the frame of `day` into `pixmap`, which must be of the atlas's size: the same
+/// pixels as [`render_pixmap`], without allocating a frame (a renderer drawing many frames
+/// keeps one per thread; a new 8 MB frame each time cost the kernel's zeroing of its pages).
+pub fn render_pixmap_into(
+    atlas: &Atlas<'_>,
+    day: NaiveDate,
+    map: &DayMap,
+    pixmap: &mut tiny_skia::Pixmap,
+) -> Result<()> {
+    let (w, h) = (atlas.layout.width, atlas.layout.height);
+    if (pixmap.width(), pixmap.height()) != (w, h) {
+        return Err(Error::Render(format!("a {}x{} pixmap for a {w}x{h} frame", pixmap.width(), pixmap.height())));
+    }
     let background = atlas.background.get_or_init(|| {
         let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| format!("cannot allocate a {w}x{h} image"))?;
         draw_onto(&mut pixmap, atlas, day, map, Layers::Background).map_err(|e| e.to_string())?;
         Ok(pixmap)
     });
-    let mut pixmap = background.clone().map_err(Error::Render)?;
-    draw_onto(&mut pixmap, atlas, day, map, Layers::Foreground)?;
-    Ok(pixmap)
+    let background = background.as_ref().map_err(|e| Error::Render(e.clone()))?;
+    pixmap.data_mut().copy_from_slice(background.data());
+    draw_onto(pixmap, atlas, day, map, Layers::Foreground)
 }
 
 /// The title card of an animation: the frame of `day` (its first) under a veil, with the

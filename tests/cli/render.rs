@@ -132,6 +132,24 @@ fn a_contested_place_shows_both_colours() {
     assert_eq!(most_common(&counts), blue_area);
 }
 
+#[test]
+fn a_frame_drawn_into_a_used_pixmap_is_the_frame_drawn_afresh() {
+    // The render keeps one pixmap per thread and draws each frame into the last one's: no
+    // pixel of the day before may show through.
+    let prepared = mini();
+    let atlas = Atlas::new(&prepared.s, &prepared.model, &prepared.territory, 640, 360, Style::default()).unwrap();
+    let (before, after) = (day("2024-03-02"), day("2024-03-03"));
+    let mut reused = render_pixmap(&atlas, before, &atlas.day_map(before)).unwrap();
+    frontline::render::render_pixmap_into(&atlas, after, &atlas.day_map(after), &mut reused).unwrap();
+    let fresh = render_pixmap(&atlas, after, &atlas.day_map(after)).unwrap();
+    assert!(reused.data() == fresh.data(), "the reused pixmap shows the day after, and only it");
+    assert!(fresh.data() != render_pixmap(&atlas, before, &atlas.day_map(before)).unwrap().data(), "the days differ");
+    // A pixmap of another size is refused, not drawn into.
+    let mut wrong = tiny_skia::Pixmap::new(320, 180).unwrap();
+    let refused = frontline::render::render_pixmap_into(&atlas, after, &atlas.day_map(after), &mut wrong);
+    assert!(refused.is_err_and(|e| e.to_string().contains("320x180")), "refused with the sizes");
+}
+
 /// Compares a picture with its reference per channel; writes the actual image and a diff
 /// beside the test output on failure. `FRONTLINE_REGENERATE=1` rewrites the reference.
 pub fn assert_matches_golden(actual: &tiny_skia::Pixmap, name: &str) {
