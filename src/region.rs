@@ -259,14 +259,13 @@ impl Regions {
     /// "Suran, Hama"), which picks one of several same-named places. Errors as
     /// [`Gazetteer::lookup`] does, citing `at`.
     pub fn lookup_place(&self, gazetteer: &Gazetteer, text: &str, at: &Location) -> Result<PlaceId> {
-        let whole = gazetteer.lookup(text, at);
-        if whole.is_ok() {
-            return whole;
+        if let Resolution::Found(id) = gazetteer.find(text) {
+            return Ok(id);
         }
         for (name, qualifier) in qualified_parts(text) {
             let Some(region) = self.qualifier(qualifier) else { continue };
             let members = &self.get(region).members;
-            let candidates = match gazetteer.resolve(name) {
+            let candidates = match gazetteer.find(name) {
                 Resolution::Found(id) => vec![id],
                 Resolution::Ambiguous(ids) => ids,
                 Resolution::Unknown(_) => continue,
@@ -296,7 +295,8 @@ impl Regions {
                 }
             }
         }
-        whole
+        // The error for the whole text, with its suggestions.
+        gazetteer.lookup(text, at)
     }
 
     /// Regions whose names contain `query` (normalised); all regions for an empty query.

@@ -153,6 +153,16 @@ impl Gazetteer {
     /// Order: an exact id wins; then places whose main name matches; then places with a
     /// matching alias. A match is unique or ambiguous within the first level that has any.
     pub fn resolve(&self, name: &str) -> Resolution {
+        match self.find(name) {
+            Resolution::Unknown(_) => Resolution::Unknown(self.closest(&self.folding.key(name), 3)),
+            known => known,
+        }
+    }
+
+    /// [`Gazetteer::resolve`] without the suggestions: an unknown name gives
+    /// `Unknown` with no places. For callers that only ask whether a name is a place
+    /// (the suggestions compare the name with every spelling in the gazetteer).
+    pub fn find(&self, name: &str) -> Resolution {
         if let Some(id) = self.by_key.get(&name.trim().to_lowercase()) {
             return Resolution::Found(*id);
         }
@@ -164,7 +174,7 @@ impl Gazetteer {
                 _ => {}
             }
         }
-        Resolution::Unknown(self.closest(&key, 3))
+        Resolution::Unknown(Vec::new())
     }
 
     /// Resolves a name to one place, or explains why not, citing `at`.

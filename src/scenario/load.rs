@@ -676,7 +676,7 @@ fn region_read_as_place(event: &Event, cx: &EventContext<'_>, at: Location) -> O
         return None;
     }
     // A qualified name ("Fuzuli, Fuzuli District") names the place on purpose.
-    if !matches!(cx.gazetteer.resolve(text), crate::gazetteer::Resolution::Found(found) if found == id) {
+    if !matches!(cx.gazetteer.find(text), crate::gazetteer::Resolution::Found(found) if found == id) {
         return None;
     }
     Some(Problem::warning(
@@ -730,7 +730,7 @@ fn read_areas(text: &str, file: &str, gazetteer: &Gazetteer, problems: &mut Vec<
 fn shadowed_places(area: &AreaInput, gazetteer: &Gazetteer, at: &Location) -> Vec<Problem> {
     let mut out = Vec::new();
     for (field, spelling) in std::iter::once(("name", &area.name)).chain(area.aliases.iter().map(|a| ("aliases", a))) {
-        let places = match gazetteer.resolve(spelling) {
+        let places = match gazetteer.find(spelling) {
             crate::gazetteer::Resolution::Found(id) => vec![id],
             crate::gazetteer::Resolution::Ambiguous(ids) => ids,
             crate::gazetteer::Resolution::Unknown(_) => continue,
