@@ -198,17 +198,26 @@ pub fn place_labels(
         firsts.push(problem.add_item(&costs));
         options.push(spots_of);
     }
-    // Pairs: only requests near enough for their candidates to meet.
+    // Pairs: only requests near enough for their candidates to meet, and of those only
+    // spots whose extents meet (most do not: on a busy day a million pairs of spots were
+    // weighed, nearly all apart).
+    let extents: Vec<Vec<Option<Rect<f64>>>> =
+        options.iter().map(|spots| spots.iter().map(|s| s.as_ref().map(extent)).collect()).collect();
     for i in 0..requests.len() {
+        let pad_i = pad(&requests[i]);
         for j in i + 1..requests.len() {
-            if !intersects(&grow(&reach[i], pad(&requests[i])), &reach[j]) {
+            if !intersects(&grow(&reach[i], pad_i), &reach[j]) {
                 continue;
             }
-            for (a, sa) in options[i].iter().enumerate() {
-                let Some(sa) = sa else { continue };
-                for (b, sb) in options[j].iter().enumerate() {
-                    let Some(sb) = sb else { continue };
-                    let cost = pair_cost(sa, sb, pad(&requests[i]));
+            for (a, (sa, ea)) in options[i].iter().zip(&extents[i]).enumerate() {
+                let (Some(sa), Some(ea)) = (sa, ea) else { continue };
+                let near_a = grow(ea, pad_i + 1.0);
+                for (b, (sb, eb)) in options[j].iter().zip(&extents[j]).enumerate() {
+                    let (Some(sb), Some(eb)) = (sb, eb) else { continue };
+                    if !intersects(&near_a, eb) {
+                        continue;
+                    }
+                    let cost = pair_cost(sa, sb, pad_i);
                     if cost > 0.0 {
                         problem.add_pair(firsts[i] + a, firsts[j] + b, cost);
                     }
@@ -291,13 +300,14 @@ pub fn crosses(line: &LineString<f64>, rect: &Rect<f64>) -> bool {
     line.lines().any(|segment| segment.intersects(rect))
 }
 
-/// What two spots of different labels cost together.
+/// A spot's box with its leader line, if any.
+fn extent(s: &Spot) -> Rect<f64> {
+    s.leader.map_or(s.rect, |l| union(&s.rect, &Rect::new(l.start, l.end)))
+}
+
+/// What two spots of different labels cost together, for spots whose extents meet, `a`'s
+/// grown by `pad + 1` (the caller checks: most spots lie apart).
 fn pair_cost(a: &Spot, b: &Spot, pad: f64) -> f64 {
-    // Most pairs lie apart: their boxes, leaders included, do not meet.
-    let extent = |s: &Spot| s.leader.map_or(s.rect, |l| union(&s.rect, &Rect::new(l.start, l.end)));
-    if !intersects(&grow(&extent(a), pad + 1.0), &extent(b)) {
-        return 0.0;
-    }
     let mut cost = 0.0;
     if intersects(&grow(&a.rect, pad), &b.rect) {
         cost += Weights::LABEL_OVERLAP;
