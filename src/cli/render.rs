@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
 use frontline::Scenario;
-use frontline::raster::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame};
+use frontline::raster::{GifWriter, Mp4Writer};
 use frontline::render::{
     Atlas, Style, render_pixmap_into, render_svg, span_summary, summary_file_name, title_card_over,
 };
@@ -162,6 +162,14 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let threads = job.threads.unwrap_or_else(rayon::current_num_threads).max(1);
     let gif_stage = gif.as_ref().map(|_| GifStage::new(&reserved, delay));
     let keeps_pixels = mp4.is_some();
+    // Frames waiting for the animations hold only compressed GIF frames (and the frames
+    // mapped for the next one's compression), unless the MP4 keeps their pixels: then few.
+    let window = if keeps_pixels { threads * 2 } else { (threads * 8).max(16) };
+    // Days with many changes (rings, labels, a long list in the panel) take twice as long
+    // to draw as quiet ones, and in this story they come last. Started heaviest first
+    // within each half-window, the last frames to finish are light ones, so no thread sits
+    // idle long at the end while another draws a busy day.
+    let order = heaviest_first(&(0..days.len()).map(|i| maps.changes(i)).collect::<Vec<_>>(), window / 2);
     let spare_pixmaps = std::sync::Mutex::new(Vec::<tiny_skia::Pixmap>::new());
     let wants_card = job.title_card_ms.is_some() && (gif.is_some() || mp4.is_some()) && needs_pixels;
     let make = |i: usize| -> anyhow::Result<Made> {
@@ -192,10 +200,9 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                 }
                 FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &map)?.as_bytes())?,
             }
-            let gif_frame = match (&gif_stage, &pixmap) {
-                (Some(stage), Some(pixmap)) => Some(stage.prepare(i, pixmap)?),
-                _ => None,
-            };
+            if let (Some(stage), Some(pixmap)) = (&gif_stage, &pixmap) {
+                stage.prepare(i, pixmap)?;
+            }
             progress.inc(1);
             // The first frame's pixels go to the title card too, which is drawn over them.
             let keep = keeps_pixels || (i == 0 && wants_card);
@@ -206,7 +213,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                 }
                 other => other,
             };
-            Ok(Made { gif_frame, pixmap })
+            Ok(Made { pixmap })
         })();
         if made.is_err() {
             if let Some(stage) = &gif_stage {
@@ -227,11 +234,13 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let mut card = job.title_card_ms.filter(|_| wants_card && !days.is_empty());
     // The MP4 holds the last frame by repeating it.
     let mut last: Option<tiny_skia::Pixmap> = None;
-    in_order(days.len(), threads, threads * 2, make, abandon, |_, mut made| {
+    in_order(&order, threads, window, make, abandon, |i, mut made| {
+        // The frame's GIF part, compressed by whichever thread mapped it or the frame before.
+        let gif_frame = gif_stage.as_ref().map(|stage| stage.take(i)).transpose()?;
         if let Some(ms) = card.take() {
             let first = if keeps_pixels { made.pixmap.clone() } else { made.pixmap.take() };
             let pixmap = title_card_over(&atlas, first.context("the first frame's pixels for the title card")?)?;
-            if let (Some((writer, _)), Some((encoder, _))) = (gif.as_mut(), &made.gif_frame) {
+            if let (Some((writer, _)), Some((encoder, _))) = (gif.as_mut(), &gif_frame) {
                 // The first map is prepared whole (it has no frame before it), so the card
                 // does not show through it.
                 writer.write_prepared(encoder, encoder.prepare(&encoder.map(&pixmap)?, None, centiseconds(ms)))?;
@@ -242,7 +251,7 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
                 }
             }
         }
-        if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), made.gif_frame) {
+        if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), gif_frame) {
             writer.write_prepared(&encoder, frame)?;
         }
         if let (Some(writer), Some(pixmap)) = (mp4.as_mut(), made.pixmap) {
@@ -285,10 +294,9 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a worker thread made of one day, for the animations.
+/// What a worker thread made of one day, for the animations (its GIF frame is left with
+/// the [`GifStage`]).
 struct Made {
-    /// The GIF frame, mapped and compressed, with the encoder that made it.
-    gif_frame: Option<(std::sync::Arc<GifFrameEncoder>, PreparedGifFrame)>,
     /// The pixels, kept only for the MP4.
     pixmap: Option<tiny_skia::Pixmap>,
 }
@@ -378,12 +386,30 @@ mod tests {
     }
 }
 
-/// Makes items `0..count` on `threads` threads and hands each to `consume` in order, on the
-/// calling thread. A thread starts item `i` only once fewer than `window` items wait to be
-/// consumed. The first error stops the work and is returned; an item a thread had taken but
-/// did not make because of it is passed to `abandon` (so that nothing waits for it).
+/// The order to start frames in: the first frame first (its palette is every GIF frame's),
+/// then within each block of `block` frames the ones with most `changes` first (ties in
+/// day order). Each frame stays in its block, as [`in_order`] needs.
+fn heaviest_first(changes: &[usize], block: usize) -> Vec<usize> {
+    let block = block.max(1);
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    for chunk in order.chunks_mut(block) {
+        chunk.sort_by_key(|&i| (i != 0, std::cmp::Reverse(changes[i]), i));
+    }
+    order
+}
+
+/// Makes items `0..order.len()` on `threads` threads, started in `order`, and hands each
+/// to `consume` in order (0, 1, 2...), on the calling thread. A thread starts item `i`
+/// only once fewer than `window` items wait to be consumed. The first error stops the work
+/// and is returned; an item a thread had taken but did not make because of it is passed to
+/// `abandon` (so that nothing waits for it).
+///
+/// # Panics
+/// If `order` moves an item out of its block of `window` (item `i` must be at a place `p`
+/// with `p / window == i / window`): the threads could then all wait for room while the
+/// item the consumer needs is not yet started.
 fn in_order<T: Send>(
-    count: usize,
+    order: &[usize],
     threads: usize,
     window: usize,
     make: impl Fn(usize) -> anyhow::Result<T> + Sync,
@@ -394,6 +420,12 @@ fn in_order<T: Send>(
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::{Condvar, Mutex, mpsc};
 
+    let count = order.len();
+    let window = window.max(1);
+    assert!(
+        order.iter().enumerate().all(|(p, &i)| i < count && i / window == p / window),
+        "in_order: the order moves an item out of its block of {window}"
+    );
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let consumed = (Mutex::new(0usize), Condvar::new());
@@ -404,10 +436,9 @@ fn in_order<T: Send>(
             let (next, stop, consumed, make, abandon) = (&next, &stop, &consumed, &make, &abandon);
             scope.spawn(move || {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
+                    let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
                         return;
-                    }
+                    };
                     let (lock, ready) = consumed;
                     let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
                     while i >= *done + window && !stop.load(Ordering::Relaxed) {
@@ -457,8 +488,11 @@ mod in_order_tests {
     fn items_come_in_order_whatever_the_threads() {
         for threads in [1, 2, 5] {
             let mut seen = Vec::new();
+            // Started in any order within blocks of the window.
+            let mut order: Vec<usize> = (0..50).collect();
+            order.chunks_mut(3).for_each(<[usize]>::reverse);
             in_order(
-                50,
+                &order,
                 threads,
                 3,
                 |i| Ok(i * 10),
@@ -474,11 +508,25 @@ mod in_order_tests {
     }
 
     #[test]
+    fn heavy_frames_start_first_within_their_block_after_the_first_frame() {
+        let changes = [0, 1, 9, 3, 0, 7, 7, 2, 5];
+        assert_eq!(super::heaviest_first(&changes, 4), vec![0, 2, 3, 1, 5, 6, 7, 4, 8]);
+        assert_eq!(super::heaviest_first(&changes, 1), (0..9).collect::<Vec<_>>());
+        assert_eq!(super::heaviest_first(&[], 4), Vec::<usize>::new());
+    }
+
+    #[test]
+    #[should_panic(expected = "out of its block")]
+    fn an_order_that_could_stall_the_threads_is_refused() {
+        let _ = in_order(&[2, 0, 1, 3], 2, 2, Ok, |_| {}, |_, _: usize| Ok(()));
+    }
+
+    #[test]
     fn the_first_error_stops_the_work() {
         let made = std::sync::atomic::AtomicUsize::new(0);
         let mut consumed = 0;
         let result = in_order(
-            1000,
+            &(0..1000).collect::<Vec<_>>(),
             2,
             4,
             |i| {

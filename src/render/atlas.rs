@@ -120,6 +120,17 @@ impl DayMaps<'_, '_> {
         self.slots.is_empty()
     }
 
+    /// How many places' states on day `i` differ from day `i - 1` (0 for the first day):
+    /// how much there is to ring, label and list, for scheduling.
+    ///
+    /// # Panics
+    /// If `i` is not below [`DayMaps::len`].
+    pub fn changes(&self, i: usize) -> usize {
+        let Some(before) = i.checked_sub(1) else { return 0 };
+        let (a, b) = (&self.states[self.slots[before]], &self.states[self.slots[i]]);
+        a.iter().zip(b).filter(|(x, y)| x != y).count()
+    }
+
     /// The map of day `i` (counted from 0 in the days asked for), made now if need be.
     ///
     /// # Panics
