@@ -1,13 +1,14 @@
 //! Frame speed: one 1920x1080 frame of the Syria scenario on one thread, drawn and
-//! PNG-encoded; a GIF frame; the geometry of one state. Run with `cargo bench --bench render`.
+//! PNG-encoded; a GIF frame and the GIF's palette; the geometry of one state; the labels of
+//! the busiest day. Run with `cargo bench --bench render`.
 
 use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use frontline::Scenario;
-use frontline::raster::{GifWriter, encode_png};
-use frontline::render::{Atlas, Style, render_pixmap, render_png};
+use frontline::raster::{GifFrameEncoder, GifWriter, encode_png};
+use frontline::render::{Atlas, Style, render_pixmap, render_png, view_layout};
 use frontline::territory::Territory;
 
 fn bench(c: &mut Criterion) {
@@ -35,6 +36,12 @@ fn bench(c: &mut Criterion) {
             gif.finish().unwrap()
         })
     });
+    // The palette every GIF frame waits for, chosen from the first frame.
+    group.bench_function("gif_palette", |b| b.iter(|| GifFrameEncoder::new(&reserved, black_box(&pixmap)).unwrap()));
+    // 30 Nov, Aleppo's fall: 33 labels and 24 rings in one corner of the map.
+    let busiest = NaiveDate::from_ymd_opt(2024, 11, 30).unwrap();
+    let busiest_map = atlas.day_map(busiest);
+    group.bench_function("labels_busiest_day", |b| b.iter(|| view_layout(&atlas, black_box(busiest), &busiest_map)));
     group.finish();
 }
 
