@@ -174,13 +174,18 @@ mod tests {
         pixmap
     }
 
+    /// `count` frames `step` shades apart, and the GIF one writer makes of them.
+    fn frames_and_their_gif(count: u8, step: u8, reserved: &[[u8; 3]]) -> (Vec<Pixmap>, Vec<u8>) {
+        let frames: Vec<Pixmap> = (0..count).map(|i| frame(i * step)).collect();
+        let mut whole = frontline::raster::GifWriter::new(Vec::new(), 40, 30, reserved, 50, true).unwrap();
+        whole.add_frames(&frames.iter().collect::<Vec<_>>()).unwrap();
+        (frames, whole.finish().unwrap())
+    }
+
     #[test]
     fn frames_prepared_on_many_threads_make_the_same_gif_as_one_writer() {
-        let frames: Vec<Pixmap> = (0..12).map(|i| frame(i * 20)).collect();
         let reserved = [[255, 255, 255]];
-        let mut whole = frontline::raster::GifWriter::new(Vec::new(), 40, 30, &reserved, 50, true).unwrap();
-        whole.add_frames(&frames.iter().collect::<Vec<_>>()).unwrap();
-        let expected = whole.finish().unwrap();
+        let (frames, expected) = frames_and_their_gif(12, 20, &reserved);
 
         let stage = GifStage::new(&reserved, 50);
         let mut writer = frontline::raster::GifWriter::new(Vec::new(), 40, 30, &reserved, 50, true).unwrap();
@@ -206,11 +211,8 @@ mod tests {
 
     #[test]
     fn frames_mapped_in_any_order_are_each_compressed_once_against_the_frame_before() {
-        let frames: Vec<Pixmap> = (0..6).map(|i| frame(i * 30)).collect();
         let reserved = [[255, 255, 255]];
-        let mut whole = frontline::raster::GifWriter::new(Vec::new(), 40, 30, &reserved, 50, true).unwrap();
-        whole.add_frames(&frames.iter().collect::<Vec<_>>()).unwrap();
-        let expected = whole.finish().unwrap();
+        let (frames, expected) = frames_and_their_gif(6, 30, &reserved);
         for order in [[0, 2, 4, 1, 3, 5], [0, 5, 4, 3, 2, 1], [0, 1, 3, 2, 5, 4]] {
             let stage = GifStage::new(&reserved, 50);
             for i in order {
