@@ -220,7 +220,7 @@ impl Palette {
         }
         let centre =
             [(((key >> 10) & 31) << 3 | 4) as u8, (((key >> 5) & 31) << 3 | 4) as u8, ((key & 31) << 3 | 4) as u8];
-        let index = self.nearest.of(centre) as u8;
+        let index = self.nearest.of(&self.colours, centre) as u8;
         self.nearest_of_bin[key].store(u16::from(index), Ordering::Relaxed);
         index
     }
@@ -281,10 +281,10 @@ impl Palette {
 /// equally near ones), found without measuring every entry: entries sorted by red are
 /// searched outwards from the colour's red, and a side stops once its difference in red
 /// alone is more than the nearest distance found. The same answers as measuring every
-/// entry, in about half the time for a map's palette.
+/// entry, in about half the time for a map's palette. It keeps only the order; the colours
+/// are the palette's own.
 #[derive(Debug)]
 struct NearestColour {
-    colours: Vec<[u8; 3]>,
     /// Palette indices sorted by red (then index).
     by_red: Vec<usize>,
 }
@@ -293,15 +293,16 @@ impl NearestColour {
     fn new(colours: &[[u8; 3]]) -> NearestColour {
         let mut by_red: Vec<usize> = (0..colours.len()).collect();
         by_red.sort_by_key(|&i| (colours[i][0], i));
-        NearestColour { colours: colours.to_vec(), by_red }
+        NearestColour { by_red }
     }
 
-    /// The index of the entry nearest `colour` (0 for an empty palette).
-    fn of(&self, colour: [u8; 3]) -> usize {
-        let start = self.by_red.partition_point(|&i| self.colours[i][0] < colour[0]);
+    /// The index of the entry of `colours` (the ones this was made for) nearest `colour`
+    /// (0 for an empty palette).
+    fn of(&self, colours: &[[u8; 3]], colour: [u8; 3]) -> usize {
+        let start = self.by_red.partition_point(|&i| colours[i][0] < colour[0]);
         let mut best = (u32::MAX, 0usize);
         let consider = |i: usize, best: &mut (u32, usize)| {
-            let d = dist2(colour, self.colours[i]);
+            let d = dist2(colour, colours[i]);
             if (d, i) < *best {
                 *best = (d, i);
             }
@@ -310,14 +311,14 @@ impl NearestColour {
         // side stops when its red alone is strictly farther (an entry at the same
         // distance may still have a lower index).
         for &i in &self.by_red[start..] {
-            let dr = u32::from(self.colours[i][0] - colour[0]);
+            let dr = u32::from(colours[i][0] - colour[0]);
             if dr * dr > best.0 {
                 break;
             }
             consider(i, &mut best);
         }
         for &i in self.by_red[..start].iter().rev() {
-            let dr = u32::from(colour[0] - self.colours[i][0]);
+            let dr = u32::from(colour[0] - colours[i][0]);
             if dr * dr > best.0 {
                 break;
             }
@@ -1103,7 +1104,7 @@ mod tests {
             for _ in 0..200 {
                 let c = [next() as u8, (next() >> 8) as u8, (next() >> 16) as u8];
                 let brute = (0..colours.len()).min_by_key(|&i| (dist2(c, colours[i]), i)).unwrap();
-                assert_eq!(nearest.of(c), brute, "{c:?} in {colours:?}");
+                assert_eq!(nearest.of(&colours, c), brute, "{c:?} in {colours:?}");
             }
         }
     }
