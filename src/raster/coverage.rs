@@ -1,8 +1,8 @@
 //! The anti-aliased coverage of shapes drawn again and again, kept between frames.
 //!
 //! Most of what a day's frame draws over its background is drawn the day before too, at the
-//! same place: the labels and their haloes, the place markers, the country's outline, the
-//! fronts that did not move. Rasterising a shape (scan-converting its edges at sub-pixel
+//! same place: the place markers, the rings round places that changed hands, the fronts
+//! that did not move. (Text is laid from kept glyphs instead; see `glyphs`.) Rasterising a shape (scan-converting its edges at sub-pixel
 //! precision) costs far more than laying its coverage over the frame, so a shape drawn a
 //! second time is kept, and from then on takes its coverage from here: only the compositing
 //! is done again (in the day's colour, over the day's pixels).
@@ -102,7 +102,7 @@ impl Key {
 /// A shape's coverage: one byte a pixel over its box, and each row's span of pixels it
 /// touches.
 #[derive(Debug)]
-struct Coverage {
+pub(super) struct Coverage {
     left: u32,
     top: u32,
     width: u32,
@@ -199,7 +199,7 @@ impl CoverageCache {
 
 /// The paint's colour as the pipeline blends it: premultiplied, 8 bits a channel. Drawn
 /// once onto a transparent pixel, where blending leaves exactly the source.
-fn premultiplied(paint: &Paint<'_>) -> Option<[u16; 4]> {
+pub(super) fn premultiplied(paint: &Paint<'_>) -> Option<[u16; 4]> {
     let mut probe = Pixmap::new(1, 1)?;
     let rect = tiny_skia::Rect::from_xywh(0.0, 0.0, 1.0, 1.0)?;
     probe.fill_rect(rect, paint, Transform::identity(), None);
@@ -222,21 +222,29 @@ fn rasterise(path: &Path, shape: Shape<'_>, left: u32, top: u32, right: u32, bot
         Shape::Stroke(stroke) => canvas.stroke_path(path, &white, stroke, shift, None),
     }
     let alpha: Vec<u8> = canvas.data().chunks_exact(4).map(|px| px[3]).collect();
-    let spans = alpha
-        .chunks_exact(width as usize)
-        .map(|row| match row.iter().position(|&a| a > 0) {
-            Some(first) => (first as u32, row.iter().rposition(|&a| a > 0).map_or(first, |last| last + 1) as u32),
-            None => (0, 0),
-        })
-        .collect();
-    Some(Coverage { left, top, width, alpha, spans })
+    Some(Coverage::new(left, top, width, alpha))
+}
+
+impl Coverage {
+    /// Coverage `alpha`, `width` pixels a row, whose first pixel is (`left`, `top`) of the
+    /// pixmap it will be laid over.
+    pub(super) fn new(left: u32, top: u32, width: u32, alpha: Vec<u8>) -> Coverage {
+        let spans = alpha
+            .chunks_exact(width.max(1) as usize)
+            .map(|row| match row.iter().position(|&a| a > 0) {
+                Some(first) => (first as u32, row.iter().rposition(|&a| a > 0).map_or(first, |last| last + 1) as u32),
+                None => (0, 0),
+            })
+            .collect();
+        Coverage { left, top, width, alpha, spans }
+    }
 }
 
 /// Lays `colour` (premultiplied) over `pixmap` through `coverage`, with the arithmetic of
 /// tiny-skia's low-precision pipeline: an opaque colour is interpolated towards by the
 /// coverage (full coverage writes it), a translucent one is scaled by the coverage and
 /// blended source-over.
-fn composite(pixmap: &mut Pixmap, coverage: &Coverage, colour: [u16; 4]) {
+pub(super) fn composite(pixmap: &mut Pixmap, coverage: &Coverage, colour: [u16; 4]) {
     let stride = pixmap.width() as usize * 4;
     let data = pixmap.data_mut();
     let opaque = colour[3] == 255;

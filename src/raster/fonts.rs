@@ -23,6 +23,7 @@ use ab_glyph::{Font, FontRef, GlyphId, OutlineCurve};
 use tiny_skia::{Path, PathBuilder};
 
 use super::error::{RasterError, Result};
+use super::glyphs::GlyphCache;
 
 /// DejaVu Sans, copied from Debian's `fonts-dejavu-core` (see data/fonts/README.md).
 // The scratch crate includes the font by absolute path; the integrator points
@@ -110,9 +111,9 @@ impl Face {
 /// A glyph and the pen position (in pixels, from the start of the line) at
 /// which its origin sits.
 #[derive(Debug, Clone, Copy)]
-struct Placed {
-    id: GlyphId,
-    x: f32,
+pub(crate) struct Placed {
+    pub(crate) id: GlyphId,
+    pub(crate) x: f32,
 }
 
 /// Vertical metrics of a face at a given size, in pixels.
@@ -129,6 +130,8 @@ pub struct FontSet {
     regular: Face,
     bold: Face,
     widths: Widths,
+    /// The coverage of glyphs drawn so far (see [`GlyphCache`]).
+    glyphs: GlyphCache,
 }
 
 /// The widths of lines measured before, per weight and size. Every frame measures the same
@@ -197,6 +200,7 @@ impl FontSet {
             regular: Face::parse("regular", regular)?,
             bold: Face::parse("bold", bold)?,
             widths: Widths::default(),
+            glyphs: GlyphCache::default(),
         })
     }
 
@@ -277,6 +281,40 @@ impl FontSet {
             }
             append_outline(&mut pb, &outline.curves, &to_device);
         }
+        pb.finish()
+    }
+
+    /// The coverage of glyphs drawn so far with these faces.
+    pub(crate) fn glyphs(&self) -> &GlyphCache {
+        &self.glyphs
+    }
+
+    /// The glyphs of one line of `text` at an em size of `px`, each with its pen position
+    /// in pixels from the line's start (kerning included), as [`FontSet::outline_path`]
+    /// places them.
+    pub(crate) fn glyph_run(&self, text: &str, px: f32, weight: Weight) -> Vec<Placed> {
+        let face = self.face(weight);
+        layout(face, text, face.scale(px)).0
+    }
+
+    /// The ink box of glyph `id` at `px`, relative to its origin on the baseline, y down:
+    /// `[left, top, right, bottom]`. `None` for a glyph without outline (a space).
+    pub(crate) fn glyph_box(&self, id: GlyphId, px: f32, weight: Weight) -> Option<[f64; 4]> {
+        let face = self.face(weight);
+        let s = f64::from(face.scale(px));
+        let b = face.font.outline(id)?.bounds;
+        // ab_glyph gives the font's y-up box with its corners' y swapped: take them in order.
+        let (low, high) = min_max(f64::from(b.min.y), f64::from(b.max.y));
+        Some([f64::from(b.min.x) * s, -high * s, f64::from(b.max.x) * s, -low * s])
+    }
+
+    /// The outline of glyph `id` at `px` with its origin at `origin` (y down), as one path.
+    pub(crate) fn glyph_path(&self, id: GlyphId, px: f32, weight: Weight, origin: (f64, f64)) -> Option<Path> {
+        let face = self.face(weight);
+        let s = f64::from(face.scale(px));
+        let outline = face.font.outline(id)?;
+        let mut pb = PathBuilder::new();
+        append_outline(&mut pb, &outline.curves, &|p| (origin.0 + f64::from(p.x) * s, origin.1 - f64::from(p.y) * s));
         pb.finish()
     }
 }

@@ -5,6 +5,7 @@ mod coverage;
 pub mod encode;
 pub mod error;
 pub mod fonts;
+mod glyphs;
 mod lzw;
 pub mod skia_backend;
 

@@ -74,9 +74,10 @@ use tiny_skia::{
     FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke, Transform,
 };
 
-use super::coverage::{CoverageCache, Shape};
+use super::coverage::{CoverageCache, Shape, premultiplied};
 use super::error::{RasterError, Result};
 use super::fonts::{FontSet, MAX_TEXT_PX, Weight};
+use super::glyphs::Line;
 
 /// plotters' ratio between a font's "size" and its em size (see module docs).
 pub const PLOTTERS_FONT_SIZE_PER_EM: f64 = 1.24;
@@ -270,6 +271,15 @@ impl<'a> SkiaBackend<'a> {
             let half = self.half_width(2 * h.width.min(u32::MAX / 2));
             (half > 0.0).then_some((paint, half))
         });
+        if matches!(style.transform(), FontTransform::None) {
+            // Laid together from kept glyphs (see `glyphs`), unless it leaves the canvas.
+            let line = Line { fonts: self.fonts, text, px: em as f32, weight, origin: (ox + dx, oy + dy) };
+            let fill = paint_for(style.color()).and_then(|paint| premultiplied(&paint));
+            let halo = halo.as_ref().and_then(|(paint, half)| Some(((2.0 * half) as f32, premultiplied(paint)?)));
+            if self.fonts.glyphs().draw(self.pixmap, line, fill, halo) {
+                return Ok(());
+            }
+        }
         let margin = GUARD_PX + halo.as_ref().map_or(0.0, |(_, half)| *half);
         let Some(path) = self.fonts.outline_path(text, em as f32, weight, &map, self.guard(margin)) else {
             return Ok(());

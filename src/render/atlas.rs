@@ -181,7 +181,7 @@ pub struct Atlas<'a> {
     /// empty when every day has a frame. A frame's panel then tells what changed since the
     /// frame before it ([`Atlas::span_start`]).
     pub frame_days: Vec<NaiveDate>,
-    /// The coverage of shapes drawn on earlier frames (labels, markers, fronts), reused.
+    /// The coverage of shapes drawn on earlier frames (markers, rings, fronts), reused.
     pub(crate) coverage: crate::raster::CoverageCache,
 }
 
