@@ -26,7 +26,12 @@
 //!   must give the hole the opposite orientation (or draw it separately).
 //! * Strokes have round joins and round caps. A stroke width of 0 draws
 //!   nothing (as `stroke-width="0"` in SVG); widths below one pixel are drawn
-//!   as faint hairlines.
+//!   as faint hairlines, except a circle's outline thinner than 1.5 px, which
+//!   is filled as the band it covers (as SVG strokes it) so it can be kept.
+//! * Lines longer than 128 px in an opaque colour are stroked piece by piece,
+//!   cut where they cross a 128 px grid, so unchanged stretches are drawn from
+//!   kept coverage. The rims of the joints differ from one whole stroke by a
+//!   few levels.
 //! * Rectangles span `[x0, x1) x [y0, y1)` like SVG's `width = x1 - x0`, not
 //!   plotters' bitmap backend's inclusive pixel ranges. Rectangle outlines use
 //!   the style's stroke width (SVGBackend ignores it and always uses 1).
@@ -89,6 +94,13 @@ pub const MAX_SCALE: u32 = 64;
 /// Extra room, in pixels, between the canvas and the clipping guard so that
 /// anti-aliasing at the canvas edge is computed from the real geometry.
 const GUARD_PX: f64 = 8.0;
+
+/// The grid, in pixels, at which long opaque lines are cut into pieces (see
+/// `stroke_polyline`).
+const STROKE_TILE_PX: f64 = 128.0;
+
+/// Strokes thinner than this, in pixels, tiny-skia draws as hairlines.
+const THIN_STROKE_PX: f64 = 1.5;
 
 /// Chord tolerance, in pixels, when a huge circle has to be turned into a polygon.
 const CIRCLE_TOLERANCE_PX: f64 = 0.05;
@@ -211,10 +223,40 @@ impl<'a> SkiaBackend<'a> {
         }
         let guard = self.guard(half_width + GUARD_PX);
         let stroke = self.stroke(half_width);
-        let path = if inside(bounds(&points), guard) {
+        let b = bounds(&points);
+        let whole = inside(b, guard);
+        // Lines clipped to the guard first, so the cuts below stay few whatever the
+        // coordinates.
+        let pieces = if whole { Vec::new() } else { clip_polyline(&points, closed, guard) };
+        let opaque = matches!(paint.shader, tiny_skia::Shader::SolidColor(c) if c.is_opaque());
+        if opaque && (b[2] - b[0] > STROKE_TILE_PX || b[3] - b[1] > STROKE_TILE_PX) {
+            // A long line in an opaque colour is stroked piece by piece, cut where it
+            // crosses a fixed grid: the stretches that are the same as on the day before
+            // (a country's outline, fronts that did not move) are then the same shapes
+            // and come from kept coverage. Where two pieces meet, their round caps make
+            // the round join; in an opaque colour, laying one over the other only changes
+            // the anti-aliased rim of the joint by a few levels.
+            let lines = if whole {
+                let mut line = points;
+                if closed && let Some(&first) = line.first() {
+                    line.push(first);
+                }
+                vec![line]
+            } else {
+                pieces
+            };
+            for line in &lines {
+                for piece in cut_at_grid(line, STROKE_TILE_PX) {
+                    if let Some(path) = path_from_points(std::iter::once(piece.as_slice()), false) {
+                        self.paint_path(&path, paint, Shape::Stroke(&stroke));
+                    }
+                }
+            }
+            return;
+        }
+        let path = if whole {
             path_from_points(std::iter::once(points.as_slice()), closed)
         } else {
-            let pieces = clip_polyline(&points, closed, guard);
             path_from_points(pieces.iter().map(Vec::as_slice), false)
         };
         if let Some(path) = path {
@@ -500,6 +542,18 @@ impl DrawingBackend for SkiaBackend<'_> {
             } else {
                 self.fill_ring(circle_points(cx, cy, r), &paint);
             }
+        } else if small && 2.0 * half < THIN_STROKE_PX {
+            // A thin ring is filled as the band it covers, as SVG strokes it: tiny-skia
+            // would draw it as a hairline, which cannot be kept as coverage and redrawn
+            // (a place's marker ring is drawn on every frame).
+            let mut band = PathBuilder::new();
+            band.push_circle(cx as f32, cy as f32, (r + half) as f32);
+            if r > half {
+                band.push_circle(cx as f32, cy as f32, (r - half) as f32);
+            }
+            if let Some(path) = band.finish() {
+                self.paint_path(&path, &paint, Shape::Fill(FillRule::EvenOdd));
+            }
         } else if small {
             if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
                 let stroke = self.stroke(half);
@@ -744,6 +798,38 @@ fn bounds(points: &[(f64, f64)]) -> [f64; 4] {
     })
 }
 
+/// `line` cut into pieces wherever it crosses a line of a square grid of `step` pixels
+/// through the origin. A piece ends where the next begins, at the crossing. The cuts
+/// depend only on the segments themselves, so an unchanged stretch of a changed line
+/// gives the same pieces.
+fn cut_at_grid(line: &[(f64, f64)], step: f64) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces = Vec::new();
+    let Some(&first) = line.first() else { return pieces };
+    let mut piece = vec![first];
+    for pair in line.windows(2) {
+        let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+        // Where the segment crosses grid lines, as fractions of its length.
+        let mut cuts: Vec<f64> = Vec::new();
+        for (a, b) in [(ax, bx), (ay, by)] {
+            let (low, high) = (a.min(b) / step, a.max(b) / step);
+            let mut k = low.floor() + 1.0;
+            while k < high {
+                cuts.push((k * step - a) / (b - a));
+                k += 1.0;
+            }
+        }
+        cuts.sort_by(f64::total_cmp);
+        for t in cuts {
+            let at = (ax + (bx - ax) * t, ay + (by - ay) * t);
+            piece.push(at);
+            pieces.push(std::mem::replace(&mut piece, vec![at]));
+        }
+        piece.push((bx, by));
+    }
+    pieces.push(piece);
+    pieces
+}
+
 /// Whether box `b` lies within box `outer`.
 fn inside(b: [f64; 4], outer: [f64; 4]) -> bool {
     b[0] >= outer[0] && b[1] >= outer[1] && b[2] <= outer[2] && b[3] <= outer[3]
@@ -934,6 +1020,67 @@ mod tests {
     fn rgb(p: &Pixmap, x: u32, y: u32) -> (u8, u8, u8) {
         let c = p.pixel(x, y).unwrap();
         (c.red(), c.green(), c.blue())
+    }
+
+    #[test]
+    fn lines_are_cut_where_they_cross_the_grid_and_nowhere_else() {
+        let line = [(10.0, 10.0), (300.0, 40.0), (310.0, 290.0), (20.5, 130.0)];
+        let pieces = cut_at_grid(&line, 128.0);
+        // Each piece starts where the one before ends, and lies in one cell of the grid.
+        for pair in pieces.windows(2) {
+            assert_eq!(pair[0].last(), pair[1].first());
+        }
+        for piece in &pieces {
+            let b = bounds(piece);
+            let cell = ((b[0] / 128.0).floor(), (b[1] / 128.0).floor());
+            assert!(b[2] <= (cell.0 + 1.0) * 128.0 + 1e-9 && b[3] <= (cell.1 + 1.0) * 128.0 + 1e-9, "{piece:?}");
+        }
+        // Every vertex is kept, in order; the rest are crossings.
+        let all: Vec<(f64, f64)> = pieces.iter().flat_map(|p| p.iter().copied()).collect();
+        let mut kept = all.iter().filter(|p| line.contains(p));
+        assert!(line.iter().all(|v| kept.any(|k| k == v)));
+        assert_eq!(pieces.len(), 1 + 2 + 2 + 3, "one cut per grid line crossed");
+        // A stretch that did not change is cut into the same pieces, whatever came before.
+        let longer = [(-500.0, -80.0), (10.0, 10.0), (300.0, 40.0), (310.0, 290.0), (20.5, 130.0)];
+        let again = cut_at_grid(&longer, 128.0);
+        assert_eq!(again[again.len() - 5..], pieces[pieces.len() - 5..]);
+    }
+
+    #[test]
+    fn a_long_opaque_line_drawn_in_pieces_looks_like_one_stroke() {
+        let mut pieces = Pixmap::new(400, 300).unwrap();
+        pieces.fill(tiny_skia::Color::from_rgba8(120, 160, 207, 255));
+        let mut whole = pieces.clone();
+        let points = vec![(10.3, 12.0), (390.0, 40.7), (201.0, 288.2), (25.0, 150.0)];
+        let mut paint = Paint::default();
+        paint.set_color_rgba8(30, 30, 30, 255);
+        paint.anti_alias = true;
+        {
+            let mut backend = SkiaBackend::new(&mut pieces, 1).unwrap();
+            backend.stroke_polyline(points.clone(), true, 1.1, &paint);
+        }
+        let ring: Vec<(f64, f64)> = points.iter().chain(points.first()).copied().collect();
+        let path = path_from_points(std::iter::once(ring.as_slice()), false).unwrap();
+        let stroke = Stroke { width: 2.2, line_cap: LineCap::Round, line_join: LineJoin::Round, ..Stroke::default() };
+        whole.stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+        // The joints' rims are laid twice and differ most; elsewhere, edges cut shorter
+        // step through pixels with other rounding, by a few levels.
+        let cuts: Vec<(f64, f64)> = cut_at_grid(&ring, STROKE_TILE_PX).iter().map(|p| p[0]).collect();
+        assert!(cuts.len() > 4, "the line was cut");
+        let mut differing = 0;
+        for (i, (a, b)) in pieces.pixels().iter().zip(whole.pixels()).enumerate() {
+            if a == b {
+                continue;
+            }
+            differing += 1;
+            let (x, y) = ((i % 400) as f64 + 0.5, (i / 400) as f64 + 0.5);
+            let near = cuts.iter().any(|c| (c.0 - x).hypot(c.1 - y) < 3.0);
+            let allowed = if near { 64 } else { 16 };
+            let largest = [a.red().abs_diff(b.red()), a.green().abs_diff(b.green()), a.blue().abs_diff(b.blue())];
+            assert!(largest.iter().all(|d| *d <= allowed), "({x}, {y}) differs by {largest:?}");
+        }
+        assert!(differing < 300, "{differing} pixels differ");
+        assert!(pieces.data() != Pixmap::new(400, 300).unwrap().data());
     }
 
     /// Rows of pixels that are not pure white.

@@ -280,9 +280,11 @@ fn draw_day<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     for c in atlas.countries.iter().filter(|c| c.role == Role::Focus) {
         p.outline(&c.shape, p.stroke(colour(style.outline).to_rgba(), 1.6))?;
     }
-    // Frontlines: a white casing under a dark line, so they read on any two colours.
+    // Frontlines: a white casing under a dark line, so they read on any two colours. Both
+    // opaque: a raster backend then draws long lines piece by piece, keeping the pieces
+    // that do not move from day to day.
     for l in &map.frontlines.0 {
-        p.line(l, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
+        p.line(l, p.stroke(RGBAColor(255, 255, 255, 1.0), 5.0))?;
     }
     for l in &map.frontlines.0 {
         p.line(l, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
@@ -617,7 +619,7 @@ fn draw_panel<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, laye
             Coord { x: left, y: y + 11.0 * scale },
             Coord { x: left + 30.0 * scale, y: y + 11.0 * scale },
         ]);
-        p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 0.9), 5.0))?;
+        p.line(&seg, p.stroke(RGBAColor(255, 255, 255, 1.0), 5.0))?;
         p.line(&seg, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
         legend_text(p, &t.legend_frontline, y)?;
         y += 27.0 * scale;

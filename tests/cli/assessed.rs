@@ -134,7 +134,13 @@ fn frames_draw_assessed_areas_pale_and_dotted() {
     assert_eq!(*most, pale, "{enclave:?}");
     // Dots are anti-aliased: count bluish pixels well darker than the cell's own fill.
     let dotted = |counts: &HashMap<[u8; 3], usize>, fill: [u8; 3]| -> usize {
-        counts.iter().filter(|(c, _)| c[0] + 25 < fill[0] && c[2] > c[0] + 40).map(|(_, n)| *n).sum()
+        // In i32: near-white pixels (the fronts' casing) would overflow sums of u8.
+        let wide = |v: u8| i32::from(v);
+        counts
+            .iter()
+            .filter(|(c, _)| wide(c[0]) + 25 < wide(fill[0]) && wide(c[2]) > wide(c[0]) + 40)
+            .map(|(_, n)| *n)
+            .sum()
     };
     assert!(dotted(&enclave, pale) >= 50, "stipple dots in the enclave: {enclave:?}");
     // A village Blue took by a row: the reported fill, no pale fill.
