@@ -200,6 +200,23 @@ impl CoverageCache {
 /// The paint's colour as the pipeline blends it: premultiplied, 8 bits a channel. Drawn
 /// once onto a transparent pixel, where blending leaves exactly the source.
 pub(super) fn premultiplied(paint: &Paint<'_>) -> Option<[u16; 4]> {
+    let tiny_skia::Shader::SolidColor(c) = paint.shader else { return probe(paint) };
+    // Probed once per colour and thread: a frame draws thousands of shapes in a dozen.
+    thread_local! {
+        static KNOWN: std::cell::RefCell<HashMap<[u32; 4], Option<[u16; 4]>>> = Default::default();
+    }
+    let key = [c.red(), c.green(), c.blue(), c.alpha()].map(f32::to_bits);
+    KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        if known.len() > 4096 {
+            known.clear();
+        }
+        *known.entry(key).or_insert_with(|| probe(paint))
+    })
+}
+
+/// [`premultiplied`], worked out by drawing.
+fn probe(paint: &Paint<'_>) -> Option<[u16; 4]> {
     let mut probe = Pixmap::new(1, 1)?;
     let rect = tiny_skia::Rect::from_xywh(0.0, 0.0, 1.0, 1.0)?;
     probe.fill_rect(rect, paint, Transform::identity(), None);

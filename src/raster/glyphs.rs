@@ -5,13 +5,14 @@
 //! changed, the sources, the labels of places that changed hands. Filling and haloing
 //! their outlines cost about a seventh of a whole render. Their letters, though, are few
 //! and the same on every frame. Each glyph is rasterised once per size, weight and
-//! position within a pixel (in quarters of a pixel, across and down: 16 positions), as
-//! tiny-skia fills it and as it strokes it for a halo. A line is then the glyphs' coverage
+//! position within a pixel (in quarters of a pixel, across; the baseline is put on a whole
+//! pixel, as Skia and FreeType do for horizontal text), as tiny-skia fills it and as it
+//! strokes it for a halo. A line is then the glyphs' coverage
 //! summed (fills; letters do not overlap but may share an edge pixel) or maxed (haloes,
 //! which do overlap), laid over the frame in one pass per colour.
 //!
 //! What this changes against filling the whole outline: each glyph sits within an eighth
-//! of a pixel of its place, and where two letters' anti-aliased edges or haloes meet the
+//! of a pixel of its place across and half a pixel down, and where two letters' anti-aliased edges or haloes meet the
 //! coverage is their sum or their larger value rather than the union's. Both are under
 //! the eye's threshold at map sizes; the golden images, compared within a tolerance, hold
 //! them to it.
@@ -25,7 +26,7 @@ use tiny_skia::{FillRule, LineJoin, Paint, Pixmap, Stroke, Transform};
 use super::coverage::{Coverage, composite};
 use super::fonts::{FontSet, Weight};
 
-/// Positions within a pixel a glyph is rasterised at, along each axis.
+/// Positions within a pixel a glyph is rasterised at, across.
 const STEPS: f64 = 4.0;
 /// Room around a glyph's ink, in pixels, for anti-aliasing.
 const MARGIN: f64 = 2.0;
@@ -42,8 +43,8 @@ struct Key {
     weight: Weight,
     /// The em size in pixels, by its bits.
     px: u32,
-    /// The glyph origin's position within its pixel, in steps, across and down.
-    step: (u8, u8),
+    /// The glyph origin's position within its pixel, in steps, across.
+    step: u8,
     /// The halo's width in pixels by its bits, or 0 for the glyph's fill.
     halo: u32,
 }
@@ -115,18 +116,15 @@ impl GlyphCache {
             return false;
         }
         let glyphs = line.fonts.glyph_run(line.text, line.px, line.weight);
-        let (y, step_y) = split(oy);
+        // The baseline sits on a whole pixel, as Skia and FreeType place horizontal text:
+        // positions within a pixel are kept across only, where letters follow each other.
+        let y = oy.round() as i64;
         let mut fills = Vec::with_capacity(glyphs.len());
         let mut haloes = Vec::with_capacity(if halo.is_some() { glyphs.len() } else { 0 });
         for glyph in &glyphs {
             let (x, step_x) = split(ox + f64::from(glyph.x));
-            let key = |halo: u32| Key {
-                id: glyph.id.0,
-                weight: line.weight,
-                px: line.px.to_bits(),
-                step: (step_x, step_y),
-                halo,
-            };
+            let key =
+                |halo: u32| Key { id: glyph.id.0, weight: line.weight, px: line.px.to_bits(), step: step_x, halo };
             if fill.is_some()
                 && let Some(mask) = self.mask(line.fonts, key(0))
             {
@@ -222,7 +220,7 @@ fn rasterise(fonts: &FontSet, key: Key) -> Option<Mask> {
     let px = f32::from_bits(key.px);
     let half = f64::from(f32::from_bits(key.halo)) / 2.0;
     let ink = fonts.glyph_box(id, px, key.weight)?;
-    let (sx, sy) = (f64::from(key.step.0) / STEPS, f64::from(key.step.1) / STEPS);
+    let (sx, sy) = (f64::from(key.step) / STEPS, 0.0);
     let reach = half + MARGIN;
     let left = (sx + ink[0] - reach).floor();
     let top = (sy + ink[1] - reach).floor();
@@ -277,8 +275,11 @@ mod tests {
     #[test]
     fn lines_laid_from_glyphs_look_like_lines_filled_whole() {
         let cache = GlyphCache::default();
-        for (text, origin, halo) in [("Hama", (10.0, 40.0), None), ("Deir ez-Zor AVA", (12.37, 41.6), Some(3.0))] {
-            let whole = drawn_whole(text, 22.0, origin, halo);
+        for (text, origin, halo) in
+            [("Hama", (10.0_f64, 40.0_f64), None), ("Deir ez-Zor AVA", (12.37, 41.6), Some(3.0))]
+        {
+            // The baseline goes to the nearest whole pixel; across, positions are kept.
+            let whole = drawn_whole(text, 22.0, (origin.0, origin.1.round()), halo);
             let mut laid = page();
             let line = Line { fonts: fonts(), text, px: 22.0, weight: Weight::Regular, origin };
             let white = halo.map(|w| (w, [255, 255, 255, 255]));
