@@ -265,35 +265,47 @@ pub(super) fn composite(pixmap: &mut Pixmap, coverage: &Coverage, colour: [u16; 
     let stride = pixmap.width() as usize * 4;
     let data = pixmap.data_mut();
     let opaque = colour[3] == 255;
+    let solid = colour.map(|v| v as u8);
+    let colour = lanes(solid);
     for (row, &(first, end)) in coverage.spans.iter().enumerate() {
         let alpha = &coverage.alpha[row * coverage.width as usize..][first as usize..end as usize];
         let start = (coverage.top as usize + row) * stride + (coverage.left + first) as usize * 4;
         let pixels = &mut data[start..start + alpha.len() * 4];
         for (px, &c) in pixels.chunks_exact_mut(4).zip(alpha) {
-            let c = u16::from(c);
             if c == 0 {
                 continue;
             }
-            let out = if opaque {
-                if c == 255 {
-                    colour
-                } else {
-                    std::array::from_fn(|k| div255(u16::from(px[k]) * (255 - c) + colour[k] * c))
-                }
-            } else {
-                let source = if c == 255 { colour } else { colour.map(|s| div255(s * c)) };
-                std::array::from_fn(|k| source[k] + div255(u16::from(px[k]) * (255 - source[3])))
-            };
-            for (channel, value) in px.iter_mut().zip(out) {
-                *channel = value as u8;
+            let px: &mut [u8; 4] = px.try_into().expect("4 bytes");
+            if opaque && c == 255 {
+                *px = solid;
+                continue;
             }
+            let c = u64::from(c);
+            let out = if opaque {
+                div255_lanes(lanes(*px) * (255 - c) + colour * c)
+            } else {
+                let source = div255_lanes(colour * c);
+                source + div255_lanes(lanes(*px) * (255 - (source >> 48)))
+            };
+            *px = unlanes(out);
         }
     }
 }
 
-/// tiny-skia's division by 255 of a product of two bytes.
-fn div255(v: u16) -> u16 {
-    ((u32::from(v) + 255) >> 8) as u16
+/// A pixel's four channels in the four 16-bit lanes of a `u64`, so the blend works them
+/// out at once: products of two bytes and their sums up to 65,280 stay within a lane.
+fn lanes(px: [u8; 4]) -> u64 {
+    u64::from(px[0]) | u64::from(px[1]) << 16 | u64::from(px[2]) << 32 | u64::from(px[3]) << 48
+}
+
+fn unlanes(v: u64) -> [u8; 4] {
+    [v as u8, (v >> 16) as u8, (v >> 32) as u8, (v >> 48) as u8]
+}
+
+/// tiny-skia's division by 255 of a product of two bytes, `(v + 255) >> 8`, in each lane.
+fn div255_lanes(v: u64) -> u64 {
+    const EACH_255: u64 = 0x00ff_00ff_00ff_00ff;
+    ((v + EACH_255) >> 8) & EACH_255
 }
 
 #[cfg(test)]
