@@ -37,8 +37,52 @@ pub const PNG_FILTER: png::Filter = png::Filter::Up;
 
 /// Encodes a frame as an 8-bit RGB PNG (alpha dropped) with the fast
 /// settings [`PNG_DEFLATE`] and [`PNG_FILTER`].
+///
+/// The bytes are those [`encode_png_with`] writes with these settings (tested), in one
+/// pass over the pixels: each row is packed to RGB and filtered together, then handed to
+/// the same fdeflate compressor the `png` crate uses, in the same pieces. Through the
+/// `png` crate, a row is packed, copied, filtered and copied again.
 pub fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>> {
-    encode_png_with(pixmap, PNG_DEFLATE, PNG_FILTER)
+    let io = |e: std::io::Error| RasterError::Png(png::EncodingError::from(e));
+    let (width, height) = (pixmap.width(), pixmap.height());
+    let row_bytes = width as usize * 3;
+    let mut compressor = fdeflate::Compressor::new(Vec::with_capacity(pixmap.data().len() / 16)).map_err(io)?;
+    let (mut above, mut row, mut filtered) = (vec![0u8; row_bytes], vec![0u8; row_bytes], vec![0u8; row_bytes]);
+    for line in pixmap.data().chunks_exact(width as usize * 4) {
+        rgb_row(line, &mut row);
+        // The `Up` filter: each byte less the byte above it.
+        for ((out, &now), &up) in filtered.iter_mut().zip(&row).zip(&above) {
+            *out = now.wrapping_sub(up);
+        }
+        compressor.write_data(&[2]).map_err(io)?;
+        compressor.write_data(&filtered).map_err(io)?;
+        std::mem::swap(&mut above, &mut row);
+    }
+    let zlib = compressor.finish().map_err(io)?;
+    let mut out = Vec::with_capacity(zlib.len() + 128);
+    out.extend_from_slice(&[0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n']);
+    let mut header = Vec::with_capacity(13);
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    // 8 bits a channel, RGB, deflate, adaptive filtering by row, no interlace.
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png_chunk(&mut out, b"IHDR", &header);
+    for data in zlib.chunks(PNG_CHUNK_BYTES) {
+        png_chunk(&mut out, b"IDAT", data);
+    }
+    png_chunk(&mut out, b"IEND", &[]);
+    Ok(out)
+}
+
+/// Appends one PNG chunk: length, type, data and the CRC of type and data.
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    out.extend_from_slice(&crc.finalize().to_be_bytes());
 }
 
 /// [`encode_png`] with explicit deflate and filter settings, for tuning and
@@ -1121,6 +1165,29 @@ mod tests {
         assert_eq!(info.color_type, png::ColorType::Rgb);
         assert_eq!((info.width, info.height), (64, 40));
         assert_eq!(&buf[..info.buffer_size()], to_rgb(&p).as_slice());
+    }
+
+    #[test]
+    fn png_in_one_pass_writes_the_png_crates_bytes() {
+        // A map-like frame, an odd size, and noise whose stream needs several IDAT chunks.
+        for frame in [test_frame(320, 180, 3, &RESERVED), test_frame(37, 11, 0, &RESERVED), noise_like()] {
+            let through_crate = encode_png_with(&frame, PNG_DEFLATE, PNG_FILTER).unwrap();
+            let one_pass = encode_png(&frame).unwrap();
+            assert!(one_pass == through_crate, "{}x{}", frame.width(), frame.height());
+        }
+        let noisy = encode_png(&noise_like()).unwrap();
+        assert!(noisy.windows(4).filter(|w| w == b"IDAT").count() > 1, "the noise needs several chunks");
+    }
+
+    /// Pixels of a seeded generator: they do not compress.
+    fn noise_like() -> Pixmap {
+        let mut noise = Pixmap::new(401, 333).unwrap();
+        let mut state = 7u64;
+        for px in noise.data_mut().chunks_exact_mut(4) {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            px.copy_from_slice(&[(state >> 24) as u8, (state >> 32) as u8, (state >> 40) as u8, 255]);
+        }
+        noise
     }
 
     #[test]
