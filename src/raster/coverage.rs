@@ -225,7 +225,14 @@ fn probe(paint: &Paint<'_>) -> Option<[u16; 4]> {
 }
 
 /// The coverage of `path` drawn as `shape` over the box `left..right` x `top..bottom`.
-fn rasterise(path: &Path, shape: Shape<'_>, left: u32, top: u32, right: u32, bottom: u32) -> Option<Coverage> {
+pub(super) fn rasterise(
+    path: &Path,
+    shape: Shape<'_>,
+    left: u32,
+    top: u32,
+    right: u32,
+    bottom: u32,
+) -> Option<Coverage> {
     let (width, height) = (right - left, bottom - top);
     let mut canvas = Pixmap::new(width, height)?;
     let mut white = Paint::default();
@@ -243,6 +250,11 @@ fn rasterise(path: &Path, shape: Shape<'_>, left: u32, top: u32, right: u32, bot
 }
 
 impl Coverage {
+    /// The coverage, one byte a pixel, row after row.
+    pub(super) fn into_alpha(self) -> Vec<u8> {
+        self.alpha
+    }
+
     /// Coverage `alpha`, `width` pixels a row, whose first pixel is (`left`, `top`) of the
     /// pixmap it will be laid over.
     pub(super) fn new(left: u32, top: u32, width: u32, alpha: Vec<u8>) -> Coverage {

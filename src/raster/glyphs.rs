@@ -21,9 +21,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use ab_glyph::GlyphId;
-use tiny_skia::{FillRule, LineJoin, Paint, Pixmap, Stroke, Transform};
+use tiny_skia::{FillRule, LineJoin, Pixmap, Stroke};
 
-use super::coverage::{Coverage, composite};
+use super::coverage::{Coverage, Shape, composite, rasterise};
 use super::fonts::{FontSet, Weight};
 
 /// Positions within a pixel a glyph is rasterised at, across.
@@ -158,7 +158,7 @@ impl GlyphCache {
             return known.clone();
         }
         // Rasterised outside the lock: two threads may both make a glyph, the same.
-        let made = rasterise(fonts, key).map(Arc::new);
+        let made = rasterise_glyph(fonts, key).map(Arc::new);
         let mut entries = self.lock();
         let size = made.as_ref().map_or(0, |m| m.alpha.len()) + std::mem::size_of::<Key>();
         if entries.bytes + size > MAX_BYTES {
@@ -213,9 +213,9 @@ fn combine(placed: &[Placed], bounds: [i64; 4], join: fn(u8, u8) -> u8) -> Cover
     Coverage::new(bounds[0] as u32, bounds[1] as u32, width as u32, alpha)
 }
 
-/// Rasterises one glyph as `key` says, as tiny-skia fills (or strokes, for a halo) its
-/// outline in white on a transparent pixmap, whose alpha is then the coverage.
-fn rasterise(fonts: &FontSet, key: Key) -> Option<Mask> {
+/// Rasterises one glyph as `key` says: the coverage of its outline filled (or stroked,
+/// for a halo), as the kept shapes' coverage is made.
+fn rasterise_glyph(fonts: &FontSet, key: Key) -> Option<Mask> {
     let id = GlyphId(key.id);
     let px = f32::from_bits(key.px);
     let half = f64::from(f32::from_bits(key.halo)) / 2.0;
@@ -227,24 +227,16 @@ fn rasterise(fonts: &FontSet, key: Key) -> Option<Mask> {
     let width = ((sx + ink[2] + reach).ceil() - left) as u32;
     let height = ((sy + ink[3] + reach).ceil() - top) as u32;
     let path = fonts.glyph_path(id, px, key.weight, (sx - left, sy - top))?;
-    let mut canvas = Pixmap::new(width, height)?;
-    let mut white = Paint::default();
-    white.set_color_rgba8(255, 255, 255, 255);
-    white.anti_alias = true;
-    if key.halo == 0 {
-        canvas.fill_path(&path, &white, FillRule::Winding, Transform::identity(), None);
-    } else {
-        let stroke = Stroke { width: (2.0 * half) as f32, line_join: LineJoin::Round, ..Stroke::default() };
-        canvas.stroke_path(&path, &white, &stroke, Transform::identity(), None);
-    }
-    let alpha = canvas.data().chunks_exact(4).map(|px| px[3]).collect();
+    let stroke = Stroke { width: (2.0 * half) as f32, line_join: LineJoin::Round, ..Stroke::default() };
+    let shape = if key.halo == 0 { Shape::Fill(FillRule::Winding) } else { Shape::Stroke(&stroke) };
+    let alpha = rasterise(&path, shape, 0, 0, width, height)?.into_alpha();
     Some(Mask { left: left as i32, top: top as i32, width, height, alpha })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiny_skia::Color;
+    use tiny_skia::{Color, Paint, Transform};
 
     fn fonts() -> &'static FontSet {
         FontSet::embedded().expect("embedded fonts parse")
