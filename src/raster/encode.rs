@@ -296,8 +296,16 @@ impl Palette {
         };
         let mut outs = out.chunks_exact_mut(8);
         let mut ins = data.chunks_exact(32);
+        // Eight copies of the last pixel as it was stored, alpha included: frames are
+        // opaque, so a run matches it byte for byte, a compare the compiler makes in one
+        // vector instruction (the masked test below is for pixels whose alpha differs).
+        let mut run = [0u8; 32];
         for (indices, pixels) in (&mut outs).zip(&mut ins) {
             let pixels: &[u8; 32] = pixels.try_into().expect("32 bytes");
+            if *pixels == run {
+                indices.fill(last.1);
+                continue;
+            }
             let mut same = true;
             for px in pixels.chunks_exact(4) {
                 same &= rgb(px) == last.0;
@@ -307,6 +315,11 @@ impl Palette {
             } else {
                 for (index, px) in indices.iter_mut().zip(pixels.chunks_exact(4)) {
                     map_one(index, px, &mut last);
+                }
+                // The last pixel's colour is `last` now.
+                let tail: [u8; 4] = pixels[28..].try_into().expect("4 bytes");
+                for copy in run.chunks_exact_mut(4) {
+                    copy.copy_from_slice(&tail);
                 }
             }
         }
@@ -1127,6 +1140,22 @@ mod tests {
             let rgb: Vec<u8> = frame.data().chunks_exact(4).flat_map(|px| [px[0], px[1], px[2]]).collect();
             assert_eq!(to_rgb(&frame), rgb, "width {w}");
         }
+    }
+
+    #[test]
+    fn runs_map_as_their_pixels_whatever_their_alpha() {
+        // Long runs (taken eight pixels at a time), a run whose bytes differ from the one
+        // before only in alpha, runs starting mid-step, and transparent black at the start.
+        let frame = test_frame(16, 4, 3, &RESERVED);
+        let palette = Palette::build(&RESERVED, &frame, 255);
+        let mut pixmap = Pixmap::new(97, 3).unwrap();
+        let colours = [[0, 0, 0, 0], [200, 40, 40, 255], [200, 40, 40, 128], [10, 120, 60, 255], [200, 40, 40, 255]];
+        for (i, px) in pixmap.data_mut().chunks_exact_mut(4).enumerate() {
+            px.copy_from_slice(&colours[(i / 29 + i / 61) % colours.len()]);
+        }
+        let mapped = palette.map(&pixmap);
+        let expected: Vec<u8> = pixmap.data().chunks_exact(4).map(|px| palette.index(px[0], px[1], px[2])).collect();
+        assert_eq!(mapped, expected);
     }
 
     #[test]

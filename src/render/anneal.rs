@@ -15,8 +15,47 @@ pub struct Problem {
     own: Vec<f64>,
     /// Each candidate's item.
     item_of: Vec<usize>,
-    /// For each candidate, the candidates of other items it conflicts with, and the cost.
-    pairs: Vec<Vec<(usize, f64)>>,
+    /// The conflicting pairs of candidates (of different items) and their costs, in the
+    /// order they were added; [`Problem::solve`] turns them into each candidate's list.
+    pairs: Vec<(u32, u32, f64)>,
+}
+
+/// For each candidate, the candidates of other items it conflicts with and the cost, all
+/// lists in one array (a busy day has a hundred thousand pairs: one list per candidate,
+/// grown a pair at a time, cost more than the annealing).
+struct Conflicts {
+    /// Candidate `a`'s list is `list[starts[a]..starts[a + 1]]`.
+    starts: Vec<u32>,
+    list: Vec<(u32, f64)>,
+}
+
+impl Conflicts {
+    /// Each pair in both candidates' lists, in the order the pairs were added.
+    fn of(problem: &Problem) -> Conflicts {
+        let n = problem.own.len();
+        let mut starts = vec![0u32; n + 1];
+        for &(a, b, _) in &problem.pairs {
+            starts[a as usize + 1] += 1;
+            starts[b as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next: Vec<u32> = starts[..n].to_vec();
+        let mut list = vec![(0u32, 0.0f64); starts[n] as usize];
+        for &(a, b, cost) in &problem.pairs {
+            list[next[a as usize] as usize] = (b, cost);
+            next[a as usize] += 1;
+            list[next[b as usize] as usize] = (a, cost);
+            next[b as usize] += 1;
+        }
+        Conflicts { starts, list }
+    }
+
+    /// The candidates `candidate` conflicts with, and the costs.
+    fn of_candidate(&self, candidate: usize) -> &[(u32, f64)] {
+        &self.list[self.starts[candidate] as usize..self.starts[candidate + 1] as usize]
+    }
 }
 
 impl Problem {
@@ -31,7 +70,6 @@ impl Problem {
         let item = self.starts.len() - 1;
         self.own.extend_from_slice(costs);
         self.item_of.extend(std::iter::repeat_n(item, costs.len()));
-        self.pairs.extend(std::iter::repeat_n(Vec::new(), costs.len()));
         self.starts.push(self.own.len());
         first
     }
@@ -46,8 +84,8 @@ impl Problem {
     pub fn add_pair(&mut self, a: usize, b: usize, cost: f64) {
         debug_assert_ne!(self.item_of[a], self.item_of[b]);
         debug_assert!(cost >= 0.0, "pair costs are not negative");
-        self.pairs[a].push((b, cost));
-        self.pairs[b].push((a, cost));
+        let index = |c: usize| u32::try_from(c).expect("fewer than 2^32 candidates");
+        self.pairs.push((index(a), index(b), cost));
     }
 
     fn candidates(&self, item: usize) -> std::ops::Range<usize> {
@@ -55,11 +93,23 @@ impl Problem {
     }
 
     /// The total cost of a choice of one candidate per item.
+    #[cfg(test)]
     pub fn total(&self, chosen: &[usize]) -> f64 {
+        self.total_with(&Conflicts::of(self), chosen)
+    }
+
+    fn total_with(&self, conflicts: &Conflicts, chosen: &[usize]) -> f64 {
         // Each pair is counted from both sides.
         let pairs: f64 = chosen
             .iter()
-            .map(|&a| self.pairs[a].iter().filter(|(b, _)| chosen[self.item_of[*b]] == *b).map(|(_, c)| c).sum::<f64>())
+            .map(|&a| {
+                conflicts
+                    .of_candidate(a)
+                    .iter()
+                    .filter(|(b, _)| chosen[self.item_of[*b as usize]] == *b as usize)
+                    .map(|(_, c)| c)
+                    .sum::<f64>()
+            })
             .sum();
         chosen.iter().map(|&a| self.own[a]).sum::<f64>() + pairs / 2.0
     }
@@ -72,8 +122,9 @@ impl Problem {
         if n == 0 {
             return Vec::new();
         }
+        let conflicts = Conflicts::of(self);
         // Greedy start: unplaced items have no candidate, so nothing conflicts with them.
-        let mut choice = Choice::new(self);
+        let mut choice = Choice::new(self, &conflicts);
         for &item in order {
             let best = choice.best(item);
             choice.set(item, best);
@@ -84,7 +135,7 @@ impl Problem {
                 choice.set(item, best);
             }
         }
-        let mut current = self.total(&choice.chosen);
+        let mut current = self.total_with(&conflicts, &choice.chosen);
         // Pair costs are never negative, so no choice costs less than each item's cheapest
         // candidate: a greedy start at that bound (labels that do not conflict, the usual
         // case) is optimal, and the annealing and polish below, which keep only strict
@@ -121,7 +172,7 @@ impl Problem {
                 }
             }
         }
-        let mut choice = Choice::of(self, best.1);
+        let mut choice = Choice::of(self, &conflicts, best.1);
         // Polish: each item takes its best candidate given the others, until none moves.
         for _ in 0..4 {
             let mut moved = false;
@@ -154,6 +205,7 @@ impl Problem {
 /// label weights), the sums are the ones a walk would make, so the choice is the same.
 struct Choice<'p> {
     problem: &'p Problem,
+    conflicts: &'p Conflicts,
     /// Each item's chosen candidate, or `usize::MAX` while it has none.
     chosen: Vec<usize>,
     /// For each candidate, the sum of its pair costs with the chosen candidates.
@@ -162,13 +214,13 @@ struct Choice<'p> {
 
 impl<'p> Choice<'p> {
     /// No item has a candidate yet.
-    fn new(problem: &'p Problem) -> Choice<'p> {
-        Choice { problem, chosen: vec![usize::MAX; problem.items()], conflict: vec![0.0; problem.own.len()] }
+    fn new(problem: &'p Problem, conflicts: &'p Conflicts) -> Choice<'p> {
+        Choice { problem, conflicts, chosen: vec![usize::MAX; problem.items()], conflict: vec![0.0; problem.own.len()] }
     }
 
     /// The given choice.
-    fn of(problem: &'p Problem, chosen: Vec<usize>) -> Choice<'p> {
-        let mut choice = Choice::new(problem);
+    fn of(problem: &'p Problem, conflicts: &'p Conflicts, chosen: Vec<usize>) -> Choice<'p> {
+        let mut choice = Choice::new(problem, conflicts);
         for (item, candidate) in chosen.into_iter().enumerate() {
             choice.set(item, candidate);
         }
@@ -184,12 +236,12 @@ impl<'p> Choice<'p> {
     fn set(&mut self, item: usize, candidate: usize) {
         let old = std::mem::replace(&mut self.chosen[item], candidate);
         if old != usize::MAX {
-            for &(b, cost) in &self.problem.pairs[old] {
-                self.conflict[b] -= cost;
+            for &(b, cost) in self.conflicts.of_candidate(old) {
+                self.conflict[b as usize] -= cost;
             }
         }
-        for &(b, cost) in &self.problem.pairs[candidate] {
-            self.conflict[b] += cost;
+        for &(b, cost) in self.conflicts.of_candidate(candidate) {
+            self.conflict[b as usize] += cost;
         }
     }
 
@@ -254,9 +306,15 @@ mod tests {
 
     /// The annealing as first written: every move weighed by walking the candidate's pairs.
     fn solve_by_walking(p: &Problem, order: &[usize], moves_per_item: usize, seed: u64) -> Vec<usize> {
+        let conflicts = Conflicts::of(p);
         let cost_with = |candidate: usize, chosen: &[usize]| {
             p.own[candidate]
-                + p.pairs[candidate].iter().filter(|(b, _)| chosen[p.item_of[*b]] == *b).map(|(_, c)| c).sum::<f64>()
+                + conflicts
+                    .of_candidate(candidate)
+                    .iter()
+                    .filter(|(b, _)| chosen[p.item_of[*b as usize]] == *b as usize)
+                    .map(|(_, c)| c)
+                    .sum::<f64>()
         };
         let best_of = |item: usize, chosen: &[usize]| {
             p.candidates(item)
