@@ -6,14 +6,16 @@
 //! their outlines cost about a seventh of a whole render. Their letters, though, are few
 //! and the same on every frame. Each glyph is rasterised once per size, weight and
 //! position within a pixel (in quarters of a pixel, across; the baseline is put on a whole
-//! pixel, as Skia and FreeType do for horizontal text), as tiny-skia fills it and as it
-//! strokes it for a halo. A line is then the glyphs' coverage
+//! pixel, as Skia and FreeType do for horizontal text): its fill as the exact area each
+//! pixel shares with the outline (ab_glyph's rasteriser, see `FontSet::glyph_coverage`),
+//! and its halo as tiny-skia strokes the outline. A line is then the glyphs' coverage
 //! summed (fills; letters do not overlap but may share an edge pixel) or maxed (haloes,
 //! which do overlap), laid over the frame in one pass per colour.
 //!
 //! What this changes against filling the whole outline: each glyph sits within an eighth
 //! of a pixel of its place across and half a pixel down, and where two letters' anti-aliased edges or haloes meet the
-//! coverage is their sum or their larger value rather than the union's. Both are under
+//! coverage is their sum or their larger value rather than the union's; edge pixels of
+//! the fill are exact areas where tiny-skia would estimate them from samples. All are under
 //! the eye's threshold at map sizes; the golden images, compared within a tolerance, hold
 //! them to it.
 
@@ -21,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use ab_glyph::GlyphId;
-use tiny_skia::{FillRule, LineJoin, Pixmap, Stroke};
+use tiny_skia::{LineJoin, Pixmap, Stroke};
 
 use super::coverage::{Coverage, Shape, composite, rasterise};
 use super::fonts::{FontSet, Weight};
@@ -226,17 +228,20 @@ fn rasterise_glyph(fonts: &FontSet, key: Key) -> Option<Mask> {
     let top = (sy + ink[1] - reach).floor();
     let width = ((sx + ink[2] + reach).ceil() - left) as u32;
     let height = ((sy + ink[3] + reach).ceil() - top) as u32;
+    if key.halo == 0 {
+        let alpha = fonts.glyph_coverage(id, px, key.weight, (sx - left, sy - top), width, height)?;
+        return Some(Mask { left: left as i32, top: top as i32, width, height, alpha });
+    }
     let path = fonts.glyph_path(id, px, key.weight, (sx - left, sy - top))?;
     let stroke = Stroke { width: (2.0 * half) as f32, line_join: LineJoin::Round, ..Stroke::default() };
-    let shape = if key.halo == 0 { Shape::Fill(FillRule::Winding) } else { Shape::Stroke(&stroke) };
-    let alpha = rasterise(&path, shape, 0, 0, width, height)?.into_alpha();
+    let alpha = rasterise(&path, Shape::Stroke(&stroke), 0, 0, width, height)?.into_alpha();
     Some(Mask { left: left as i32, top: top as i32, width, height, alpha })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiny_skia::{Color, Paint, Transform};
+    use tiny_skia::{Color, FillRule, Paint, Transform};
 
     fn fonts() -> &'static FontSet {
         FontSet::embedded().expect("embedded fonts parse")
