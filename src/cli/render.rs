@@ -234,31 +234,38 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     let mut card = job.title_card_ms.filter(|_| wants_card && !days.is_empty());
     // The MP4 holds the last frame by repeating it.
     let mut last: Option<tiny_skia::Pixmap> = None;
-    in_order(&order, threads, window, make, abandon, |i, mut made| {
-        // The frame's GIF part, compressed by whichever thread mapped it or the frame before.
-        let gif_frame = gif_stage.as_ref().map(|stage| stage.take(i)).transpose()?;
-        if let Some(ms) = card.take() {
-            let first = if keeps_pixels { made.pixmap.clone() } else { made.pixmap.take() };
-            let pixmap = title_card_over(&atlas, first.context("the first frame's pixels for the title card")?)?;
-            if let (Some((writer, _)), Some((encoder, _))) = (gif.as_mut(), &gif_frame) {
-                // The first map is prepared whole (it has no frame before it), so the card
-                // does not show through it.
-                writer.write_prepared(encoder, encoder.prepare(&encoder.map(&pixmap)?, None, centiseconds(ms)))?;
-            }
-            if let Some(writer) = mp4.as_mut() {
-                for _ in 0..repeats(ms, job.fps).max(1) {
-                    writer.write_frame(&pixmap)?;
+    std::thread::scope(|scope| {
+        if needs_pixels {
+            // The land's cells are rasterised once for all frames. The first frame's thread
+            // draws the background meanwhile and the others wait for it, so a core is free.
+            scope.spawn(|| atlas.prepare_cells());
+        }
+        in_order(&order, threads, window, make, abandon, |i, mut made| {
+            // The frame's GIF part, compressed by whichever thread mapped it or the frame before.
+            let gif_frame = gif_stage.as_ref().map(|stage| stage.take(i)).transpose()?;
+            if let Some(ms) = card.take() {
+                let first = if keeps_pixels { made.pixmap.clone() } else { made.pixmap.take() };
+                let pixmap = title_card_over(&atlas, first.context("the first frame's pixels for the title card")?)?;
+                if let (Some((writer, _)), Some((encoder, _))) = (gif.as_mut(), &gif_frame) {
+                    // The first map is prepared whole (it has no frame before it), so the card
+                    // does not show through it.
+                    writer.write_prepared(encoder, encoder.prepare(&encoder.map(&pixmap)?, None, centiseconds(ms)))?;
+                }
+                if let Some(writer) = mp4.as_mut() {
+                    for _ in 0..repeats(ms, job.fps).max(1) {
+                        writer.write_frame(&pixmap)?;
+                    }
                 }
             }
-        }
-        if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), gif_frame) {
-            writer.write_prepared(&encoder, frame)?;
-        }
-        if let (Some(writer), Some(pixmap)) = (mp4.as_mut(), made.pixmap) {
-            writer.write_frame(&pixmap)?;
-            last = Some(pixmap);
-        }
-        Ok(())
+            if let (Some((writer, _)), Some((encoder, frame))) = (gif.as_mut(), gif_frame) {
+                writer.write_prepared(&encoder, frame)?;
+            }
+            if let (Some(writer), Some(pixmap)) = (mp4.as_mut(), made.pixmap) {
+                writer.write_frame(&pixmap)?;
+                last = Some(pixmap);
+            }
+            Ok(())
+        })
     })?;
     if let (Some(writer), Some(frame)) = (mp4.as_mut(), last.as_ref()) {
         // The last frame already shows for one frame's time.

@@ -79,6 +79,7 @@ use tiny_skia::{
     FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect, Stroke, Transform,
 };
 
+use super::cells::CellRaster;
 use super::coverage::{CoverageCache, Shape, premultiplied};
 use super::error::{RasterError, Result};
 use super::fonts::{FontSet, MAX_TEXT_PX, Weight};
@@ -663,6 +664,17 @@ pub struct Halo {
 /// A backend that can draw text with a [`Halo`]. Reached through the
 /// [`HaloText`] element, because `DrawingArea::draw_text` has no halo option.
 pub trait TextHaloBackend: DrawingBackend {
+    /// Whether [`TextHaloBackend::paint_cells`] can paint (a pixel backend), so that a
+    /// caller need not rasterise cells for a backend that draws shapes.
+    const PAINTS_CELLS: bool = false;
+
+    /// Paints the cells of `cells` in `colours` (see [`CellRaster::paint`]), for a pixel
+    /// backend of the cells' size; returns false, painting nothing, otherwise (vector
+    /// backends draw areas as shapes).
+    fn paint_cells(&mut self, _cells: &CellRaster, _colours: &[Option<[u8; 4]>]) -> bool {
+        false
+    }
+
     /// Draws the halo, then the text on top.
     ///
     /// The default draws the text in the halo colour at eight offsets
@@ -691,6 +703,12 @@ pub trait TextHaloBackend: DrawingBackend {
 }
 
 impl TextHaloBackend for SkiaBackend<'_> {
+    const PAINTS_CELLS: bool = true;
+
+    fn paint_cells(&mut self, cells: &CellRaster, colours: &[Option<[u8; 4]>]) -> bool {
+        cells.paint(self.pixmap.data_mut(), colours)
+    }
+
     /// Strokes the glyph outlines with `2 * width` (round joins) in the halo
     /// colour, then fills them.
     fn draw_text_with_halo<S: BackendTextStyle>(
@@ -701,6 +719,48 @@ impl TextHaloBackend for SkiaBackend<'_> {
         halo: &Halo,
     ) -> std::result::Result<(), DrawingErrorKind<RasterError>> {
         de(self.text_impl(text, style, pos, Some(halo)))
+    }
+}
+
+/// Cells of a [`CellRaster`] painted in their colours, drawn with
+/// `area.draw(&PaintedCells::new(&cells, &colours))`. Only backends that paint cells
+/// ([`TextHaloBackend::paint_cells`]) draw anything; [`PaintedCells::painted`] says whether
+/// this one did, so that the caller can draw the areas as shapes instead.
+pub struct PaintedCells<'c> {
+    cells: &'c CellRaster,
+    colours: &'c [Option<[u8; 4]>],
+    painted: std::cell::Cell<bool>,
+}
+
+impl<'c> PaintedCells<'c> {
+    /// `cells`, each in its colour of `colours` (premultiplied RGBA, `None` for unpainted).
+    pub fn new(cells: &'c CellRaster, colours: &'c [Option<[u8; 4]>]) -> Self {
+        PaintedCells { cells, colours, painted: std::cell::Cell::new(false) }
+    }
+
+    /// Whether the backend painted the cells when drawn.
+    pub fn painted(&self) -> bool {
+        self.painted.get()
+    }
+}
+
+impl<'a> PointCollection<'a, (i32, i32)> for &'a PaintedCells<'_> {
+    type Point = &'a (i32, i32);
+    type IntoIter = std::iter::Empty<&'a (i32, i32)>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::empty()
+    }
+}
+
+impl<DB: TextHaloBackend> Drawable<DB> for PaintedCells<'_> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        _pos: I,
+        backend: &mut DB,
+        _parent_dim: (u32, u32),
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.painted.set(backend.paint_cells(self.cells, self.colours));
+        Ok(())
     }
 }
 

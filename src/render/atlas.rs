@@ -22,7 +22,7 @@ use crate::control::{ControlModel, PlaceState};
 use crate::error::{Error, Result};
 use crate::event::FactionId;
 use crate::projection::{DENSIFY_DEGREES, Margins, Viewport, densify_degrees};
-use crate::raster::FontSet;
+use crate::raster::{CellRaster, FontSet};
 use crate::scenario::Scenario;
 use crate::scenario::{Corner, Inset};
 use crate::territory::{StateMap, Territory, all_frontlines};
@@ -183,6 +183,9 @@ pub struct Atlas<'a> {
     pub frame_days: Vec<NaiveDate>,
     /// The coverage of shapes drawn on earlier frames (markers, rings, fronts), reused.
     pub(crate) coverage: crate::raster::CoverageCache,
+    /// The land's cells rasterised over the frame, clipped to the map, made on first use
+    /// (see [`Atlas::cell_raster`]).
+    cell_raster: OnceLock<CellRaster>,
 }
 
 impl<'a> Atlas<'a> {
@@ -280,6 +283,7 @@ impl<'a> Atlas<'a> {
             background: std::sync::OnceLock::new(),
             frame_days: Vec::new(),
             coverage: crate::raster::CoverageCache::new(),
+            cell_raster: OnceLock::new(),
         }
     }
 
@@ -337,6 +341,34 @@ impl<'a> Atlas<'a> {
     /// A place's area (its cell) in frame pixels, unclipped.
     pub fn cell_in_pixels(&self, place: crate::gazetteer::PlaceId) -> MultiPolygon<f64> {
         self.territory.cell(place).map_coords(|c| self.viewport.to_pixel(c))
+    }
+
+    /// The territory's cells (as [`Territory::cells`] numbers them) rasterised over a frame
+    /// of this atlas's size, clipped to its map: a raster frame paints a day's areas from
+    /// them ([`crate::raster::CellRaster`]). Made once, on first use.
+    pub fn cell_raster(&self) -> &CellRaster {
+        self.cell_raster.get_or_init(|| {
+            let view = self.layout.map;
+            let px = |c: Coord<f64>| self.viewport.to_pixel(c);
+            let shapes: Vec<MultiPolygon<f64>> = (0..self.territory.cells().len())
+                .map(|c| clip_polygons(&self.territory.cell_shape(c).map_coords(px), view))
+                .collect();
+            CellRaster::new(self.layout.width, self.layout.height, &shapes)
+        })
+    }
+
+    /// Makes the cell rasters of the map and its insets now ([`Atlas::cell_raster`]), so
+    /// that a thread with nothing else to do can make them before the first frame needs them.
+    pub fn prepare_cells(&self) {
+        self.cell_raster();
+        for inset in &self.insets {
+            inset.prepare_cells();
+        }
+    }
+
+    /// Each cell's place and kind, numbered as [`Atlas::cell_raster`] numbers them.
+    pub fn land_cells(&self) -> &[crate::territory::LandCell] {
+        self.territory.cells()
     }
 
     /// The geometry of the state of `day`.

@@ -16,8 +16,9 @@ use crate::control::{Status, claimed_only};
 use crate::error::{Error, Result};
 use crate::event::Colour;
 use crate::gazetteer::PlaceKind;
-use crate::raster::{Halo, HaloText, TextHaloBackend, Weight};
+use crate::raster::{Halo, HaloText, PaintedCells, TextHaloBackend, Weight};
 use crate::scenario::Text as Words;
+use crate::territory::CellKind;
 
 fn colour(c: Colour) -> RGBColor {
     RGBColor(c.r, c.g, c.b)
@@ -257,16 +258,20 @@ fn draw_day<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     let atlas = p.atlas;
     let style = &atlas.style;
     let s = atlas.scenario;
-    for (faction, shape) in &map.areas {
-        p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
-    }
-    // Thinly held land a little paler; assessed areas paler still, under a stipple of the
-    // faction's colour, so a reader tells at a glance what no source states directly.
-    for (faction, shape) in &map.thin {
-        p.fill(shape, colour(style.thin_colour(s.faction(*faction).colour)).to_rgba())?;
-    }
-    for (faction, shape) in &map.assessed {
-        p.fill(shape, colour(style.assessed_colour(s.faction(*faction).colour)).to_rgba())?;
+    // A raster frame paints the day's areas from the land's cells, rasterised once; other
+    // backends (SVG) fill the merged areas.
+    if !paint_cells(p, map) {
+        for (faction, shape) in &map.areas {
+            p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
+        }
+        // Thinly held land a little paler; assessed areas paler still, under a stipple of
+        // the faction's colour, so a reader tells at a glance what no source states directly.
+        for (faction, shape) in &map.thin {
+            p.fill(shape, colour(style.thin_colour(s.faction(*faction).colour)).to_rgba())?;
+        }
+        for (faction, shape) in &map.assessed {
+            p.fill(shape, colour(style.assessed_colour(s.faction(*faction).colour)).to_rgba())?;
+        }
     }
     for (faction, dots) in &map.stipple {
         p.dots(dots, colour(s.faction(*faction).colour).to_rgba(), 1.1)?;
@@ -290,6 +295,38 @@ fn draw_day<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
         p.line(l, p.stroke(colour(style.frontline).to_rgba(), 2.2))?;
     }
     draw_places(p, day, map)
+}
+
+/// Paints the day's areas cell by cell, each in the colour the areas would give it: held
+/// land in its holder's area colour, thinly held land (of places held on evidence) paler,
+/// land a rule assessed paler still, land of places nobody holds left as it is. Returns
+/// false, painting nothing, when the backend does not paint cells (or fails to: the areas
+/// are then drawn as shapes, which report the backend's error).
+fn paint_cells<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, map: &DayMap) -> bool {
+    if !DB::PAINTS_CELLS {
+        return false;
+    }
+    let atlas = p.atlas;
+    let style = &atlas.style;
+    let colours: Vec<Option<[u8; 4]>> = atlas
+        .land_cells()
+        .iter()
+        .map(|cell| {
+            let state = map.states.get(cell.place)?;
+            let faction = atlas.scenario.faction(state.holder?).colour;
+            let fill = if state.basis.is_inferred() {
+                style.assessed_colour(faction)
+            } else if cell.kind == CellKind::Thin {
+                style.thin_colour(faction)
+            } else {
+                style.area_colour(faction)
+            };
+            let c = colour(fill);
+            Some([c.0, c.1, c.2, 255])
+        })
+        .collect();
+    let cells = PaintedCells::new(atlas.cell_raster(), &colours);
+    p.area.draw(&cells).is_ok() && cells.painted()
 }
 
 /// An inset, whole: a white mat, the base, the day, a border, its title and scale bar.
