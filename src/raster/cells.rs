@@ -18,7 +18,9 @@ use ab_glyph_rasterizer::{Rasterizer, point};
 use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, MultiPolygon};
 
-/// No cell (or no next share).
+use super::skia_backend::clip_polygon;
+
+/// The bound on the number of cells (their numbers are kept in `u32`).
 const NO_CELL: u32 = u32::MAX;
 
 /// Cells rasterised over a `width` x `height` frame.
@@ -185,26 +187,23 @@ fn pieces_of(cell: u32, shape: &MultiPolygon<f64>, width: u32, height: u32) -> P
         && rect.min().y >= 0.0
         && rect.max().x <= f64::from(width)
         && rect.max().y <= f64::from(height);
-    // The rasteriser's window must hold the whole shape: cut what lies outside the frame.
-    let clipped;
-    let shape = if inside {
-        shape
-    } else {
-        use geo::BooleanOps;
-        let frame =
-            geo::Rect::new(geo::Coord { x: 0.0, y: 0.0 }, geo::Coord { x: f64::from(width), y: f64::from(height) });
-        clipped = shape.intersection(&frame.to_polygon());
-        &clipped
-    };
     // Holes wind against their exterior, so the accumulated area cancels inside them.
     let shape = shape.orient(Direction::Default);
+    let frame = [0.0, 0.0, f64::from(width), f64::from(height)];
     let (w, h) = ((right - left) as usize, (bottom - top) as usize);
     let mut rasteriser = Rasterizer::new(w, h);
+    let at = |(x, y): (f64, f64)| point((x - left) as f32, (y - top) as f32);
     for polygon in &shape.0 {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-            for line in ring.lines() {
-                let at = |c: geo::Coord<f64>| point((c.x - left) as f32, (c.y - top) as f32);
-                rasteriser.draw_line(at(line.start), at(line.end));
+            let points: Vec<(f64, f64)> = ring.0.iter().map(|c| (c.x, c.y)).collect();
+            // The rasteriser's window must hold the whole ring: cut what lies outside the
+            // frame (ring by ring keeps each ring's winding, so holes still cancel).
+            let points = if inside { points } else { clip_polygon(&points, frame) };
+            let Some(&last) = points.last() else { continue };
+            let mut from = last;
+            for &to in &points {
+                rasteriser.draw_line(at(from), at(to));
+                from = to;
             }
         }
     }

@@ -901,7 +901,7 @@ fn inside(b: [f64; 4], outer: [f64; 4]) -> bool {
 /// excursion outside a clip edge is replaced by a segment along that edge,
 /// and the loop they form lies outside), so non-zero filling is preserved;
 /// degenerate slivers along the box edges stay off-canvas thanks to the guard.
-fn clip_polygon(ring: &[(f64, f64)], r: [f64; 4]) -> Vec<(f64, f64)> {
+pub(super) fn clip_polygon(ring: &[(f64, f64)], r: [f64; 4]) -> Vec<(f64, f64)> {
     let mut cur = ring.to_vec();
     for edge in 0..4 {
         let Some(&last) = cur.last() else {
