@@ -27,6 +27,8 @@ mod topology;
 pub mod trace;
 mod zones;
 
+/// The fast hasher the territory's tables use, for other tables keyed by our own numbers.
+pub(crate) use geometry::FxBuild;
 pub use merging::Frontline;
 pub(crate) use neighbours::delaunay_neighbours;
 pub use topology::{MIN_RING_AREA, Tessellation};
