@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use frontline::Scenario;
 use frontline::raster::{GifWriter, Mp4Writer};
 use frontline::render::{
-    Atlas, Style, render_pixmap_into, render_svg, span_summary, summary_file_name, title_card_over,
+    AreaShapes, Atlas, Style, render_pixmap_into, render_svg, span_summary, summary_file_name, title_card_over,
 };
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::territory::Territory;
@@ -120,8 +120,10 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     if job.every > 1 {
         atlas.set_frame_days(&days);
     }
-    // Each frame's thread makes its day's map, so the first frames start at once.
-    let maps = atlas.day_maps(&days);
+    // Each frame's thread makes its day's map, so the first frames start at once. Raster
+    // frames paint the land from its cells and need only the assessed areas as shapes.
+    let shapes = if job.format == FrameFormat::Svg { AreaShapes::All } else { AreaShapes::AssessedOnly };
+    let maps = atlas.day_maps(&days, shapes);
 
     let progress = progress_bar(days.len() as u64, job.quiet);
     let delay = (100 / job.fps.max(1)).max(2) as u16;

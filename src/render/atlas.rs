@@ -77,14 +77,17 @@ pub struct MapCountry {
 pub struct DayMap {
     /// Every place's state.
     pub states: Vec<PlaceState>,
-    /// One area per faction.
+    /// Which areas the map carries as shapes.
+    pub shapes: AreaShapes,
+    /// One area per faction (none when [`DayMap::shapes`] is [`AreaShapes::AssessedOnly`]).
     pub areas: Vec<(FactionId, MultiPolygon<f64>)>,
     /// All frontlines.
     pub frontlines: MultiLineString<f64>,
     /// Hatching over contested places, in the challenger's colour.
     pub hatching: Vec<(FactionId, MultiLineString<f64>)>,
     /// The thinly held land (land no place settles) of places held on evidence, per
-    /// faction: drawn a little paler than held land.
+    /// faction: drawn a little paler than held land (none when [`DayMap::shapes`] is
+    /// [`AreaShapes::AssessedOnly`]).
     pub thin: Vec<(FactionId, MultiPolygon<f64>)>,
     /// The areas a rule assessed (succession, enclaves), per faction: drawn pale, under
     /// [`DayMap::stipple`].
@@ -93,6 +96,17 @@ pub struct DayMap {
     pub stipple: Vec<(FactionId, Vec<Coord<f64>>)>,
     /// The same state in each of the atlas's insets, in their order.
     pub insets: Vec<DayMap>,
+}
+
+/// Which of a day's areas a [`DayMap`] carries as shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaShapes {
+    /// All of them: held, thinly held and assessed land (vector frames draw them).
+    All,
+    /// Only the assessed land, under which the stipple is laid: a raster frame paints the
+    /// land from its cells ([`Atlas::cell_raster`]), so merging, projecting and clipping
+    /// the other areas (a tenth of the render) would be work thrown away.
+    AssessedOnly,
 }
 
 /// The geometry of each of a run of days ([`Atlas::day_maps`]), each made when first asked
@@ -107,6 +121,8 @@ pub struct DayMaps<'s, 'a> {
     slots: Vec<usize>,
     /// The map of each distinct state, once made.
     maps: Vec<OnceLock<Arc<DayMap>>>,
+    /// The areas the maps carry as shapes.
+    shapes: AreaShapes,
 }
 
 impl DayMaps<'_, '_> {
@@ -137,7 +153,7 @@ impl DayMaps<'_, '_> {
     /// If `i` is not below [`DayMaps::len`].
     pub fn get(&self, i: usize) -> Arc<DayMap> {
         let slot = self.slots[i];
-        Arc::clone(self.maps[slot].get_or_init(|| Arc::new(self.atlas.map_of(self.states[slot].clone()))))
+        Arc::clone(self.maps[slot].get_or_init(|| Arc::new(self.atlas.map_of(self.states[slot].clone(), self.shapes))))
     }
 }
 
@@ -373,12 +389,13 @@ impl<'a> Atlas<'a> {
 
     /// The geometry of the state of `day`.
     pub fn day_map(&self, day: NaiveDate) -> DayMap {
-        self.map_of(self.model.states_on(day))
+        self.map_of(self.model.states_on(day), AreaShapes::All)
     }
 
     /// The geometry for each of `days`, made when first asked for (see [`DayMaps`]), once
-    /// per distinct state and shared between days with the same state.
-    pub fn day_maps<'s>(&'s self, days: &[NaiveDate]) -> DayMaps<'s, 'a> {
+    /// per distinct state and shared between days with the same state, with the areas
+    /// `shapes` asks for.
+    pub fn day_maps<'s>(&'s self, days: &[NaiveDate], shapes: AreaShapes) -> DayMaps<'s, 'a> {
         let mut distinct: Vec<Vec<PlaceState>> = Vec::new();
         let mut index_of: HashMap<Vec<PlaceState>, usize> = HashMap::new();
         let slots = days
@@ -391,17 +408,22 @@ impl<'a> Atlas<'a> {
             })
             .collect();
         let maps = distinct.iter().map(|_| OnceLock::new()).collect();
-        DayMaps { atlas: self, states: distinct, slots, maps }
+        DayMaps { atlas: self, states: distinct, slots, maps, shapes }
     }
 
-    fn map_of(&self, states: Vec<PlaceState>) -> DayMap {
+    fn map_of(&self, states: Vec<PlaceState>, shapes: AreaShapes) -> DayMap {
         // The areas are merged once; each view (the map, its insets) projects and clips them.
-        let state_map = self.territory.state_map(&states);
-        let thin = self.territory.thin_areas(&states);
+        let (state_map, thin) = match shapes {
+            AreaShapes::All => (self.territory.state_map(&states), self.territory.thin_areas(&states)),
+            AreaShapes::AssessedOnly => (self.territory.frontlines(&states), Vec::new()),
+        };
         let inferred = self.territory.inferred_areas(&states);
-        let insets =
-            self.insets.iter().map(|a| a.geometry(&state_map, &thin, &inferred, states.clone(), Vec::new())).collect();
-        self.geometry(&state_map, &thin, &inferred, states, insets)
+        let insets = self
+            .insets
+            .iter()
+            .map(|a| a.geometry(&state_map, &thin, &inferred, states.clone(), shapes, Vec::new()))
+            .collect();
+        self.geometry(&state_map, &thin, &inferred, states, shapes, insets)
     }
 
     fn geometry(
@@ -410,6 +432,7 @@ impl<'a> Atlas<'a> {
         thin: &[(FactionId, MultiPolygon<f64>)],
         inferred: &[(FactionId, MultiPolygon<f64>)],
         states: Vec<PlaceState>,
+        shapes: AreaShapes,
         insets: Vec<DayMap>,
     ) -> DayMap {
         let view = self.layout.map;
@@ -447,6 +470,6 @@ impl<'a> Atlas<'a> {
         // Dots only where a rule gave the land: thinly held land is pale without them (a
         // desert of dots would drown the map, and cost the GIF and PNG dearly).
         let stipple = assessed.iter().map(|(f, shape)| (*f, stipple(shape, dot_spacing))).collect();
-        DayMap { states, areas, frontlines, hatching, thin, assessed, stipple, insets }
+        DayMap { states, shapes, areas, frontlines, hatching, thin, assessed, stipple, insets }
     }
 }

@@ -8,7 +8,7 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBAColor, RGBColor, ShapeStyle, TextStyle};
 
-use super::atlas::{Atlas, DayMap};
+use super::atlas::{AreaShapes, Atlas, DayMap};
 use super::layout::{inset_title_box, marker_radius, scale_bar_box, view_layout};
 use super::shapes::{dashed_ring, keyhole_ring};
 use crate::basemap::Role;
@@ -261,6 +261,11 @@ fn draw_day<DB: TextHaloBackend>(p: &Painter<'_, '_, DB>, day: NaiveDate, map: &
     // A raster frame paints the day's areas from the land's cells, rasterised once; other
     // backends (SVG) fill the merged areas.
     if !paint_cells(p, map) {
+        if map.shapes != AreaShapes::All {
+            return Err(Error::Render(
+                "a map made for painting from cells, drawn by a backend that does not paint cells".into(),
+            ));
+        }
         for (faction, shape) in &map.areas {
             p.fill(shape, colour(style.area_colour(s.faction(*faction).colour)).to_rgba())?;
         }

@@ -21,7 +21,7 @@ mod layout;
 pub mod shapes;
 mod style;
 
-pub use atlas::{Atlas, DayMap, DayMaps, InsetFrame, Layout, MapCountry};
+pub use atlas::{AreaShapes, Atlas, DayMap, DayMaps, InsetFrame, Layout, MapCountry};
 pub use changes::{
     DayChange, changes_heading, day_changes as change_lines, day_summary, panel_changes, panel_span_changes,
     span_changes, span_summary,

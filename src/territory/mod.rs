@@ -231,6 +231,13 @@ impl Territory {
         StateMap { areas: self.tessellation.areas(owner), frontlines: self.tessellation.frontlines(owner) }
     }
 
+    /// [`Territory::state_map`]'s frontlines alone, with no areas merged: for raster frames,
+    /// which paint the land cell by cell.
+    pub fn frontlines(&self, states: &[PlaceState]) -> StateMap {
+        let owner = |c: usize| states.get(self.cells[c].place).and_then(|s| s.holder);
+        StateMap { areas: Vec::new(), frontlines: self.tessellation.frontlines(owner) }
+    }
+
     /// Areas merged by any key of a cell (its place and kind), sorted by key; cells keyed
     /// `None` count for nobody.
     pub fn areas_by<K: Ord + Copy>(&self, key: impl Fn(&LandCell) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use frontline::control::ControlModel;
-use frontline::render::{Atlas, Style, render_pixmap};
+use frontline::render::{AreaShapes, Atlas, Style, render_pixmap, render_svg};
 use frontline::territory::Territory;
 use frontline::{Location, Scenario};
 use geo::{Contains, Point};
@@ -103,6 +103,28 @@ fn damascus_and_the_south_change_hands_on_7_and_8_december() {
     assert_eq!(marker("Damascus", "2024-12-08"), faction("hts"));
     assert_eq!(probe("Daraa", "2024-12-05"), area("gov"));
     assert_eq!(probe("Daraa", "2024-12-07"), area("south"));
+}
+
+#[test]
+fn raster_frames_of_maps_without_area_shapes_are_the_same_pixels() {
+    // `render` makes raster frames from maps that carry only the assessed areas (the cells
+    // paint the rest); the frame must be the one the full map gives, on a day of assessed
+    // land (after the government's end) and one without.
+    let prepared = prepare(Scenario::syria_2024().unwrap());
+    let atlas = Atlas::new(&prepared.s, &prepared.model, &prepared.territory, 960, 540, Style::default()).unwrap();
+    let days = [day("2024-11-30"), day("2024-12-09")];
+    let lean = atlas.day_maps(&days, AreaShapes::AssessedOnly);
+    for (i, d) in days.iter().enumerate() {
+        let full = atlas.day_map(*d);
+        assert!(!full.areas.is_empty() && lean.get(i).areas.is_empty(), "the lean map has no area shapes");
+        let want = render_pixmap(&atlas, *d, &full).unwrap();
+        let got = render_pixmap(&atlas, *d, &lean.get(i)).unwrap();
+        assert!(want.data() == got.data(), "the frame of {d} differs without area shapes");
+    }
+    assert!(!lean.get(1).assessed.is_empty(), "9 December has assessed land, drawn under its stipple");
+    // A vector frame needs the shapes: it says so rather than drawing a map with no land.
+    let err = render_svg(&atlas, days[0], &lean.get(0)).unwrap_err().to_string();
+    assert!(err.contains("does not paint cells"), "{err}");
 }
 
 fn mini() -> Prepared {
