@@ -808,16 +808,16 @@ fn delta_frame(cur: &[u8], prev: Option<&[u8]>, width: u16, height: u16, transpa
     let mut x1 = 0;
     for y in y0..=y1 {
         let (c, p) = (&cur[y * w..(y + 1) * w], &prev[y * w..(y + 1) * w]);
-        if let Some(first) = c.iter().zip(p).position(|(a, b)| a != b) {
+        if let Some(first) = first_difference(c, p) {
             x0 = x0.min(first);
-            let last = c.iter().zip(p).rposition(|(a, b)| a != b).unwrap_or(first);
-            x1 = x1.max(last);
+            x1 = x1.max(last_difference(c, p).unwrap_or(first));
         }
     }
-    let mut buffer = Vec::with_capacity((x1 - x0 + 1) * (y1 - y0 + 1));
-    for y in y0..=y1 {
+    let span = x1 - x0 + 1;
+    let mut buffer = vec![0u8; span * (y1 - y0 + 1)];
+    for (y, out) in (y0..=y1).zip(buffer.chunks_exact_mut(span)) {
         let (c, p) = (&cur[y * w + x0..=y * w + x1], &prev[y * w + x0..=y * w + x1]);
-        buffer.extend(c.iter().zip(p).map(|(&v, &before)| if v == before { transparent } else { v }));
+        unchanged_as(transparent, c, p, out);
     }
     // Both bounds are below 65536 because width/height are u16.
     gif::Frame {
@@ -828,6 +828,42 @@ fn delta_frame(cur: &[u8], prev: Option<&[u8]>, width: u16, height: u16, transpa
         transparent: Some(transparent),
         buffer: Cow::Owned(buffer),
         ..gif::Frame::default()
+    }
+}
+
+/// Bytes compared at a time when looking for changes: the compiler compares such blocks in
+/// a few vector instructions, where a byte at a time was a twentieth of the render.
+const BLOCK: usize = 32;
+
+/// The first index at which `a` and `b` (of one length) differ.
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    let start = a.chunks(BLOCK).zip(b.chunks(BLOCK)).position(|(x, y)| x != y)? * BLOCK;
+    a[start..].iter().zip(&b[start..]).position(|(x, y)| x != y).map(|k| start + k)
+}
+
+/// The last index at which `a` and `b` (of one length) differ.
+fn last_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    // Blocks counted from the end, as `rchunks` cuts them.
+    let from_end = a.rchunks(BLOCK).zip(b.rchunks(BLOCK)).position(|(x, y)| x != y)?;
+    let end = a.len() - from_end * BLOCK;
+    let start = end.saturating_sub(BLOCK);
+    a[start..end].iter().zip(&b[start..end]).rposition(|(x, y)| x != y).map(|k| start + k)
+}
+
+/// `out[i]` is `cur[i]`, or `transparent` where `cur[i]` is `prev[i]`.
+fn unchanged_as(transparent: u8, cur: &[u8], prev: &[u8], out: &mut [u8]) {
+    let mut outs = out.chunks_exact_mut(BLOCK);
+    let mut pairs = cur.chunks_exact(BLOCK).zip(prev.chunks_exact(BLOCK));
+    for (o, (c, p)) in (&mut outs).zip(&mut pairs) {
+        let (o, c, p): (&mut [u8; BLOCK], &[u8; BLOCK], &[u8; BLOCK]) =
+            (o.try_into().expect("a block"), c.try_into().expect("a block"), p.try_into().expect("a block"));
+        for k in 0..BLOCK {
+            o[k] = if c[k] == p[k] { transparent } else { c[k] };
+        }
+    }
+    let tail = cur.len() / BLOCK * BLOCK;
+    for ((o, &c), &p) in outs.into_remainder().iter_mut().zip(&cur[tail..]).zip(&prev[tail..]) {
+        *o = if c == p { transparent } else { c };
     }
 }
 
@@ -1179,6 +1215,31 @@ mod tests {
                 let c = [next() as u8, (next() >> 8) as u8, (next() >> 16) as u8];
                 let brute = (0..colours.len()).min_by_key(|&i| (dist2(c, colours[i]), i)).unwrap();
                 assert_eq!(nearest.of(&colours, c), brute, "{c:?} in {colours:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn changes_are_found_block_by_block_as_byte_by_byte() {
+        // Lengths around the block size, with one or two changed bytes anywhere.
+        for len in [1, 5, 31, 32, 33, 64, 95, 100] {
+            let before: Vec<u8> = (0..len).map(|i| (i * 7 % 13) as u8).collect();
+            assert_eq!((first_difference(&before, &before), last_difference(&before, &before)), (None, None));
+            for i in 0..len {
+                for j in i..len {
+                    let mut after = before.clone();
+                    after[i] ^= 0x40;
+                    after[j] ^= 0x08;
+                    let naive_first = after.iter().zip(&before).position(|(a, b)| a != b);
+                    let naive_last = after.iter().zip(&before).rposition(|(a, b)| a != b);
+                    assert_eq!(first_difference(&after, &before), naive_first, "{len} {i} {j}");
+                    assert_eq!(last_difference(&after, &before), naive_last, "{len} {i} {j}");
+                    let mut out = vec![0; len];
+                    unchanged_as(200, &after, &before, &mut out);
+                    let naive: Vec<u8> =
+                        after.iter().zip(&before).map(|(&a, &b)| if a == b { 200 } else { a }).collect();
+                    assert_eq!(out, naive, "{len} {i} {j}");
+                }
             }
         }
     }
