@@ -116,6 +116,8 @@ pub struct CoverageCache {
 struct Entries {
     /// Hashed with a fast hasher: the keys are our own shapes' points, not an attacker's.
     map: HashMap<Key, Arc<Coverage>, crate::territory::FxBuild>,
+    /// The same coverage under the names callers gave shapes ([`CoverageCache::draw_known`]).
+    named: HashMap<ShapeName, Arc<Coverage>, crate::territory::FxBuild>,
     bytes: usize,
 }
 
@@ -125,16 +127,37 @@ impl CoverageCache {
         CoverageCache::default()
     }
 
+    /// Draws the shape named `name` from kept coverage, if [`CoverageCache::draw`] kept
+    /// it under that name: a shape the caller can name from a few numbers (a circle by its
+    /// centre and radius) is then drawn without building its path or hashing its points.
+    /// Returns false, drawing nothing, when the name is not known or the paint does not
+    /// qualify.
+    pub(crate) fn draw_known(&self, pixmap: &mut Pixmap, name: &ShapeName, paint: &Paint<'_>) -> bool {
+        let Some(colour) = qualifying_colour(paint) else { return false };
+        let Some(coverage) = self.lock().named.get(name).cloned() else { return false };
+        composite(pixmap, &coverage, colour);
+        true
+    }
+
     /// Draws `path` onto `pixmap` with `paint` (a solid colour, anti-aliased, source-over)
     /// as `pixmap.fill_path` or `pixmap.stroke_path` would with no transform, from kept
     /// coverage when it can. Returns false, drawing nothing, when the shape does not
     /// qualify; the caller then draws it itself.
-    pub(crate) fn draw(&self, pixmap: &mut Pixmap, path: &Path, paint: &Paint<'_>, shape: Shape<'_>) -> bool {
-        let solid = matches!(paint.shader, tiny_skia::Shader::SolidColor(_));
-        if !shape.cacheable() || !solid || !paint.anti_alias || paint.blend_mode != tiny_skia::BlendMode::SourceOver {
+    ///
+    /// With a `name`, the coverage is kept under it too (see [`CoverageCache::draw_known`]);
+    /// the name must say everything that shapes the path.
+    pub(crate) fn draw(
+        &self,
+        pixmap: &mut Pixmap,
+        path: &Path,
+        paint: &Paint<'_>,
+        shape: Shape<'_>,
+        name: Option<ShapeName>,
+    ) -> bool {
+        if !shape.cacheable() {
             return false;
         }
-        let Some(colour) = premultiplied(paint) else { return false };
+        let Some(colour) = qualifying_colour(paint) else { return false };
         let bounds = path.bounds();
         let reach = shape.reach();
         let (left, top) = ((bounds.left() - reach).floor(), (bounds.top() - reach).floor());
@@ -158,6 +181,9 @@ impl CoverageCache {
                 made
             }
         };
+        if let Some(name) = name {
+            self.name(name, Arc::clone(&coverage));
+        }
         composite(pixmap, &coverage, colour);
         true
     }
@@ -167,6 +193,7 @@ impl CoverageCache {
         let mut entries = self.lock();
         if entries.bytes + size > MAX_BYTES {
             entries.map.clear();
+            entries.named.clear();
             entries.bytes = 0;
         }
         if entries.map.insert(key, coverage).is_none() {
@@ -174,10 +201,29 @@ impl CoverageCache {
         }
     }
 
+    /// Keeps `coverage` under `name` too (it shares the bytes of the path's entry).
+    fn name(&self, name: ShapeName, coverage: Arc<Coverage>) {
+        self.lock().named.insert(name, coverage);
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // Entries are inserted whole: a panic elsewhere leaves the map usable.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// A shape named by the few numbers that make its path (say a circle's kind, centre,
+/// radius and line width, by their bits), chosen by the caller.
+pub(crate) type ShapeName = [u32; 5];
+
+/// The premultiplied colour of a paint whose shapes may be drawn from kept coverage: a
+/// solid colour, anti-aliased, laid over what is there.
+fn qualifying_colour(paint: &Paint<'_>) -> Option<[u16; 4]> {
+    let solid = matches!(paint.shader, tiny_skia::Shader::SolidColor(_));
+    if !solid || !paint.anti_alias || paint.blend_mode != tiny_skia::BlendMode::SourceOver {
+        return None;
+    }
+    premultiplied(paint)
 }
 
 /// The paint's colour as the pipeline blends it: premultiplied, 8 bits a channel. Drawn
@@ -358,15 +404,16 @@ mod tests {
                         Shape::Fill(rule) => direct.fill_path(&path, &paint, rule, Transform::identity(), None),
                         Shape::Stroke(s) => direct.stroke_path(&path, &paint, s, Transform::identity(), None),
                     }
-                    // The first time it is left to the caller; then rasterised and kept;
-                    // then drawn from the cache.
-                    let mut first = background();
-                    let drew = cache.draw(&mut first, &path, &paint, shape);
-                    assert!(drew || first.data() == background().data(), "drawn whole or not at all");
-                    for _ in 0..2 {
+                    // Rasterised and kept the first time, then drawn from the cache, by its
+                    // path or by the name it was given.
+                    let name = [7, r.into(), g.into(), b.into(), matches!(shape, Shape::Fill(_)).into()];
+                    for _ in 0..3 {
                         let mut cached = background();
-                        assert!(cache.draw(&mut cached, &path, &paint, shape));
+                        assert!(cache.draw(&mut cached, &path, &paint, shape, Some(name)));
                         assert!(direct.data() == cached.data(), "{shape:?} in {:?}", (r, g, b, a));
+                        let mut by_name = background();
+                        assert!(cache.draw_known(&mut by_name, &name, &paint));
+                        assert!(direct.data() == by_name.data(), "{shape:?} by name in {:?}", (r, g, b, a));
                     }
                 }
             }
@@ -383,9 +430,10 @@ mod tests {
         let mut pixmap = background();
         let over_edge = PathBuilder::from_circle(2.0, 60.0, 9.0).unwrap();
         for _ in 0..3 {
-            assert!(!cache.draw(&mut pixmap, &shapes()[0], &paint, Shape::Stroke(&thin)));
-            assert!(!cache.draw(&mut pixmap, &over_edge, &paint, Shape::Fill(FillRule::Winding)));
+            assert!(!cache.draw(&mut pixmap, &shapes()[0], &paint, Shape::Stroke(&thin), None));
+            assert!(!cache.draw(&mut pixmap, &over_edge, &paint, Shape::Fill(FillRule::Winding), Some([1; 5])));
         }
+        assert!(!cache.draw_known(&mut pixmap, &[1; 5], &paint), "a shape not kept is not named");
         assert!(pixmap.data() == background().data(), "nothing drawn");
     }
 }

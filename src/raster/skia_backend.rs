@@ -80,7 +80,7 @@ use tiny_skia::{
 };
 
 use super::cells::CellRaster;
-use super::coverage::{CoverageCache, Shape, premultiplied};
+use super::coverage::{CoverageCache, Shape, ShapeName, premultiplied};
 use super::error::{RasterError, Result};
 use super::fonts::{FontSet, MAX_TEXT_PX, Weight};
 use super::glyphs::Line;
@@ -158,7 +158,18 @@ impl<'a> SkiaBackend<'a> {
 
     /// Draws `path` as `shape` with `paint`, from kept coverage when it can.
     fn paint_path(&mut self, path: &Path, paint: &Paint, shape: Shape<'_>) {
-        if self.coverage.is_some_and(|cache| cache.draw(self.pixmap, path, paint, shape)) {
+        self.paint_named_path(path, paint, shape, None);
+    }
+
+    /// Draws the shape `name` names from kept coverage, if it is kept: the path need not be
+    /// built (see [`CoverageCache::draw_known`]). False when the caller must draw it.
+    fn paint_known(&mut self, name: &ShapeName, paint: &Paint) -> bool {
+        self.coverage.is_some_and(|cache| cache.draw_known(self.pixmap, name, paint))
+    }
+
+    /// [`SkiaBackend::paint_path`], keeping the shape's coverage under `name` too.
+    fn paint_named_path(&mut self, path: &Path, paint: &Paint, shape: Shape<'_>, name: Option<ShapeName>) {
+        if self.coverage.is_some_and(|cache| cache.draw(self.pixmap, path, paint, shape, name)) {
             return;
         }
         match shape {
@@ -532,10 +543,19 @@ impl DrawingBackend for SkiaBackend<'_> {
         let farthest = far_dx.hypot(far_dy);
         let guard = self.guard(half + GUARD_PX);
         let small = inside([cx - r, cy - r, cx + r, cy + r], guard);
+        // A small circle is named by how it is drawn and the bits of the numbers that make
+        // its path, so that drawn again (a marker on every frame) it comes from kept
+        // coverage without building its path.
+        let name = |kind: u32| {
+            [kind, (cx as f32).to_bits(), (cy as f32).to_bits(), (r as f32).to_bits(), (half as f32).to_bits()]
+        };
         if fill {
             if small {
+                if self.paint_known(&name(0), &paint) {
+                    return Ok(());
+                }
                 if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
-                    self.paint_path(&path, &paint, Shape::Fill(FillRule::Winding));
+                    self.paint_named_path(&path, &paint, Shape::Fill(FillRule::Winding), Some(name(0)));
                 }
             } else if farthest < r - 1.0 {
                 // The canvas lies wholly inside the disc.
@@ -547,18 +567,24 @@ impl DrawingBackend for SkiaBackend<'_> {
             // A thin ring is filled as the band it covers, as SVG strokes it: tiny-skia
             // would draw it as a hairline, which cannot be kept as coverage and redrawn
             // (a place's marker ring is drawn on every frame).
+            if self.paint_known(&name(1), &paint) {
+                return Ok(());
+            }
             let mut band = PathBuilder::new();
             band.push_circle(cx as f32, cy as f32, (r + half) as f32);
             if r > half {
                 band.push_circle(cx as f32, cy as f32, (r - half) as f32);
             }
             if let Some(path) = band.finish() {
-                self.paint_path(&path, &paint, Shape::Fill(FillRule::EvenOdd));
+                self.paint_named_path(&path, &paint, Shape::Fill(FillRule::EvenOdd), Some(name(1)));
             }
         } else if small {
+            if self.paint_known(&name(2), &paint) {
+                return Ok(());
+            }
             if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
                 let stroke = self.stroke(half);
-                self.paint_path(&path, &paint, Shape::Stroke(&stroke));
+                self.paint_named_path(&path, &paint, Shape::Stroke(&stroke), Some(name(2)));
             }
         } else if farthest < r - half - 1.0 {
             // The ring passes wholly outside the canvas.
