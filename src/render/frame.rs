@@ -77,12 +77,17 @@ impl<DB: TextHaloBackend> Painter<'_, '_, DB> {
     }
 
     /// Small square dots of `half_design` half-width (design pixels) centred on `at`.
+    /// Square dots of about `2 * half_design` a side, centred on `at` (frame pixels). Each
+    /// is the same whole number of pixels a side and lies on whole pixels, so a stipple
+    /// reads as an even, crisp pattern and a raster backend sets its pixels directly
+    /// rather than anti-aliasing thousands of tiny squares.
     fn dots(&self, at: &[Coord<f64>], c: RGBAColor, half_design: f64) -> Result<()> {
-        let h = self.units(half_design).max(0.5);
+        let side = (2.0 * half_design * self.atlas.layout.scale).round().max(1.0);
+        let corner = |v: f64| (v - side / 2.0).round();
         for d in at {
-            let (x, y) = (d.x * self.k, d.y * self.k);
-            let a = ((x - h).round() as i32, (y - h).round() as i32);
-            let b = ((x + h).round() as i32, (y + h).round() as i32);
+            let (left, top) = (corner(d.x), corner(d.y));
+            let a = ((left * self.k).round() as i32, (top * self.k).round() as i32);
+            let b = (((left + side) * self.k).round() as i32, ((top + side) * self.k).round() as i32);
             self.area.draw(&Rectangle::new([a, b], c.filled())).map_err(fail)?;
         }
         Ok(())
