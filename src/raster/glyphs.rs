@@ -27,6 +27,7 @@ use tiny_skia::{LineJoin, Pixmap, Stroke};
 
 use super::coverage::{Coverage, Shape, composite, rasterise};
 use super::fonts::{FontSet, Weight};
+use crate::territory::FxBuild;
 
 /// Positions within a pixel a glyph is rasterised at, across.
 const STEPS: f64 = 4.0;
@@ -77,7 +78,8 @@ impl Clone for GlyphCache {
 #[derive(Debug, Default)]
 struct Entries {
     /// `None` for glyphs without ink (a space).
-    map: HashMap<Key, Option<Arc<Mask>>>,
+    /// Hashed with a fast hasher: the keys are glyph numbers and sizes, not an attacker's.
+    map: HashMap<Key, Option<Arc<Mask>>, FxBuild>,
     bytes: usize,
 }
 
