@@ -15,7 +15,7 @@ use geo::{
 /// stroke costs by the vertex. (The land's areas come thinned from the territory already.)
 const PIXEL_TOLERANCE: f64 = 0.3;
 
-use super::shapes::{clip_lines, clip_polygons, hatch, stipple};
+use super::shapes::{clip_lines, clip_polygons, hatch, simplify_lines, stipple};
 use super::style::Style;
 use crate::basemap::Role;
 use crate::control::{ControlModel, PlaceState};
@@ -446,7 +446,7 @@ impl<'a> Atlas<'a> {
             .map(|(f, shape)| (*f, on_frame(shape)))
             .filter(|(_, shape)| !shape.0.is_empty())
             .collect();
-        let frontlines = clip_lines(&all_frontlines(state_map).map_coords(px).simplify(PIXEL_TOLERANCE), view);
+        let frontlines = clip_lines(&simplify_lines(&all_frontlines(state_map).map_coords(px), PIXEL_TOLERANCE), view);
         let spacing = 9.0 * self.layout.scale;
         let hatching = states
             .iter()

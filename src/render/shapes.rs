@@ -132,10 +132,93 @@ pub fn stipple(shape: &MultiPolygon<f64>, spacing: f64) -> Vec<Coord<f64>> {
     dots
 }
 
+/// Each line simplified by Ramer-Douglas-Peucker with `tolerance`: the points geo's
+/// `Simplify` keeps, found without its recursion's copies and square roots (squared
+/// distances to the chord, compared with the squared tolerance). A day's fronts have tens
+/// of thousands of points, simplified for every frame's map and inset.
+pub fn simplify_lines(lines: &MultiLineString<f64>, tolerance: f64) -> MultiLineString<f64> {
+    MultiLineString(lines.0.iter().map(|l| LineString(simplified(&l.0, tolerance))).collect())
+}
+
+fn simplified(points: &[Coord<f64>], tolerance: f64) -> Vec<Coord<f64>> {
+    if points.len() <= 2 || !(tolerance > 0.0) {
+        return points.to_vec();
+    }
+    let limit = tolerance * tolerance;
+    let mut keep = vec![false; points.len()];
+    keep[0] = true;
+    keep[points.len() - 1] = true;
+    let mut spans = vec![(0, points.len() - 1)];
+    while let Some((first, last)) = spans.pop() {
+        if last - first < 2 {
+            continue;
+        }
+        // The farthest point from the chord; among equally far ones the last, as geo picks.
+        let (mut farthest, mut distance) = (first, 0.0);
+        for (i, p) in points.iter().enumerate().take(last).skip(first + 1) {
+            let d = segment_distance_squared(*p, points[first], points[last]);
+            if d >= distance {
+                (farthest, distance) = (i, d);
+            }
+        }
+        if distance > limit {
+            keep[farthest] = true;
+            spans.push((farthest, last));
+            spans.push((first, farthest));
+        }
+    }
+    points.iter().zip(keep).filter_map(|(p, k)| k.then_some(*p)).collect()
+}
+
+/// The squared distance from `p` to the segment `a`-`b`.
+fn segment_distance_squared(p: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length2 = dx * dx + dy * dy;
+    let to = |q: Coord<f64>| (p.x - q.x).powi(2) + (p.y - q.y).powi(2);
+    if length2 == 0.0 {
+        return to(a);
+    }
+    let r = ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2;
+    if r <= 0.0 {
+        to(a)
+    } else if r >= 1.0 {
+        to(b)
+    } else {
+        ((a.y - p.y) * dx - (a.x - p.x) * dy).powi(2) / length2
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Area, polygon};
+    use geo::{Area, Simplify, polygon};
+
+    #[test]
+    fn lines_simplify_as_geo_simplifies_them() {
+        // Wiggly lines of a seeded walk, at several tolerances: the same points kept.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5
+        };
+        let lines: Vec<LineString<f64>> = (0..20)
+            .map(|n| {
+                let mut at = Coord { x: 0.0, y: 0.0 };
+                LineString(
+                    (0..n * 25)
+                        .map(|_| {
+                            at = Coord { x: at.x + 1.0 + next(), y: at.y + 3.0 * next() };
+                            at
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        let lines = MultiLineString(lines);
+        for tolerance in [0.0, 0.25, 0.5, 1.0, 4.0] {
+            assert_eq!(simplify_lines(&lines, tolerance), lines.simplify(tolerance), "tolerance {tolerance}");
+        }
+    }
 
     #[test]
     fn stipple_dots_fall_inside_the_shape_on_a_staggered_grid() {
