@@ -115,14 +115,21 @@ const PNG_CHUNK_BYTES: usize = 1 << 18;
 
 /// Copies a row of RGBA pixels to `rgb`, dropping alpha.
 fn rgb_row(rgba: &[u8], rgb: &mut [u8]) {
-    // Four pixels at a time, as fixed-size arrays the compiler turns into one shuffle (a
-    // three-byte copy per pixel was a third of the PNG's time).
-    let mut outs = rgb.chunks_exact_mut(12);
-    let mut ins = rgba.chunks_exact(16);
+    // Eight pixels at a time in 64-bit words: each pair of pixels loses its two alpha bytes
+    // by a mask and a shift, and the four pairs' 48 bits are packed into three words (a
+    // byte-by-byte copy was a third of the PNG's time, and moving bytes one at a time from
+    // arrays still half of it).
+    let pair = |bytes: &[u8]| {
+        let v = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+        (v & 0x0000_0000_00ff_ffff) | ((v >> 8) & 0x0000_ffff_ff00_0000)
+    };
+    let mut outs = rgb.chunks_exact_mut(24);
+    let mut ins = rgba.chunks_exact(32);
     for (out, px) in (&mut outs).zip(&mut ins) {
-        let px: &[u8; 16] = px.try_into().expect("16 bytes");
-        let out: &mut [u8; 12] = out.try_into().expect("12 bytes");
-        *out = [px[0], px[1], px[2], px[4], px[5], px[6], px[8], px[9], px[10], px[12], px[13], px[14]];
+        let (a, b, c, d) = (pair(&px[0..8]), pair(&px[8..16]), pair(&px[16..24]), pair(&px[24..32]));
+        out[0..8].copy_from_slice(&(a | b << 48).to_le_bytes());
+        out[8..16].copy_from_slice(&(b >> 16 | c << 32).to_le_bytes());
+        out[16..24].copy_from_slice(&(c >> 32 | d << 16).to_le_bytes());
     }
     for (out, px) in outs.into_remainder().chunks_exact_mut(3).zip(ins.remainder().chunks_exact(4)) {
         out.copy_from_slice(&px[..3]);
