@@ -141,7 +141,7 @@ pub fn simplify_lines(lines: &MultiLineString<f64>, tolerance: f64) -> MultiLine
 }
 
 fn simplified(points: &[Coord<f64>], tolerance: f64) -> Vec<Coord<f64>> {
-    if points.len() <= 2 || !(tolerance > 0.0) {
+    if points.len() <= 2 || tolerance.is_nan() || tolerance <= 0.0 {
         return points.to_vec();
     }
     let limit = tolerance * tolerance;
