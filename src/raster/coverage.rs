@@ -11,8 +11,8 @@
 //! instructions on the shipped render.
 //!
 //! The result is bit for bit what tiny-skia draws: the coverage is tiny-skia's own (the
-//! shape drawn in opaque white on a transparent pixmap of its size, whose alpha is then
-//! exactly the coverage), and [`composite`] applies it with the arithmetic of tiny-skia's
+//! shape filled into a mask of its size by the scan conversion a pixmap uses, a stroke
+//! outlined first as a pixmap outlines it), and [`composite`] applies it with the arithmetic of tiny-skia's
 //! low-precision pipeline for a solid paint. Only shapes for which that was checked qualify
 //! (see [`Shape::cacheable`]): fills, and strokes wider than a pixel (thinner ones are
 //! hairlines, drawn another way), lying wholly inside the canvas.

@@ -167,6 +167,17 @@ impl<'a> SkiaBackend<'a> {
         self.coverage.is_some_and(|cache| cache.draw_known(self.pixmap, name, paint))
     }
 
+    /// Draws the shape `name` names: from kept coverage if it is kept, else the path
+    /// `build` makes, whose coverage is then kept under that name.
+    fn paint_named(&mut self, name: ShapeName, paint: &Paint, shape: Shape<'_>, build: impl FnOnce() -> Option<Path>) {
+        if self.paint_known(&name, paint) {
+            return;
+        }
+        if let Some(path) = build() {
+            self.paint_named_path(&path, paint, shape, Some(name));
+        }
+    }
+
     /// [`SkiaBackend::paint_path`], keeping the shape's coverage under `name` too.
     fn paint_named_path(&mut self, path: &Path, paint: &Paint, shape: Shape<'_>, name: Option<ShapeName>) {
         if self.coverage.is_some_and(|cache| cache.draw(self.pixmap, path, paint, shape, name)) {
@@ -551,12 +562,9 @@ impl DrawingBackend for SkiaBackend<'_> {
         };
         if fill {
             if small {
-                if self.paint_known(&name(0), &paint) {
-                    return Ok(());
-                }
-                if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
-                    self.paint_named_path(&path, &paint, Shape::Fill(FillRule::Winding), Some(name(0)));
-                }
+                self.paint_named(name(0), &paint, Shape::Fill(FillRule::Winding), || {
+                    PathBuilder::from_circle(cx as f32, cy as f32, r as f32)
+                });
             } else if farthest < r - 1.0 {
                 // The canvas lies wholly inside the disc.
                 self.fill_ring(vec![(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)], &paint);
@@ -567,25 +575,19 @@ impl DrawingBackend for SkiaBackend<'_> {
             // A thin ring is filled as the band it covers, as SVG strokes it: tiny-skia
             // would draw it as a hairline, which cannot be kept as coverage and redrawn
             // (a place's marker ring is drawn on every frame).
-            if self.paint_known(&name(1), &paint) {
-                return Ok(());
-            }
-            let mut band = PathBuilder::new();
-            band.push_circle(cx as f32, cy as f32, (r + half) as f32);
-            if r > half {
-                band.push_circle(cx as f32, cy as f32, (r - half) as f32);
-            }
-            if let Some(path) = band.finish() {
-                self.paint_named_path(&path, &paint, Shape::Fill(FillRule::EvenOdd), Some(name(1)));
-            }
+            self.paint_named(name(1), &paint, Shape::Fill(FillRule::EvenOdd), || {
+                let mut band = PathBuilder::new();
+                band.push_circle(cx as f32, cy as f32, (r + half) as f32);
+                if r > half {
+                    band.push_circle(cx as f32, cy as f32, (r - half) as f32);
+                }
+                band.finish()
+            });
         } else if small {
-            if self.paint_known(&name(2), &paint) {
-                return Ok(());
-            }
-            if let Some(path) = PathBuilder::from_circle(cx as f32, cy as f32, r as f32) {
-                let stroke = self.stroke(half);
-                self.paint_named_path(&path, &paint, Shape::Stroke(&stroke), Some(name(2)));
-            }
+            let stroke = self.stroke(half);
+            self.paint_named(name(2), &paint, Shape::Stroke(&stroke), || {
+                PathBuilder::from_circle(cx as f32, cy as f32, r as f32)
+            });
         } else if farthest < r - half - 1.0 {
             // The ring passes wholly outside the canvas.
         } else {
