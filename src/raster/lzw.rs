@@ -35,7 +35,7 @@ pub fn encode(data: &[u8], min_code_size: u8, out: &mut Vec<u8>) {
         if matched.run == Some(byte) {
             let runs = &encoder.runs[usize::from(byte)];
             let room = runs.len() - matched.length;
-            let same = data[i..].iter().take(room).take_while(|&&b| b == byte).count();
+            let same = run_length(&data[i..], byte, room);
             if same > 0 {
                 matched.length += same;
                 matched.code = runs[matched.length - 1];
@@ -49,6 +49,33 @@ pub fn encode(data: &[u8], min_code_size: u8, out: &mut Vec<u8>) {
         i += 1;
     }
     encoder.finish(Some(matched.code));
+}
+
+/// How many of the first `limit` bytes of `data` are `byte`, counted without stopping at
+/// each one: the unchanged pixels of a frame after the first are runs of thousands of one
+/// index, and counting them a byte at a time was half of the compression's work.
+fn run_length(data: &[u8], byte: u8, limit: usize) -> usize {
+    let data = &data[..data.len().min(limit)];
+    let block = [byte; 32];
+    let mut counted = 0;
+    for chunk in data.chunks_exact(32) {
+        if *chunk != block {
+            break;
+        }
+        counted += 32;
+    }
+    // Within the block where the run ends, eight bytes at a time, then the byte where the
+    // words differ (the lowest differing byte of a little-endian word is the first).
+    let pattern = u64::from_le_bytes([byte; 8]);
+    let mut words = data[counted..].chunks_exact(8);
+    for word in &mut words {
+        let differ = u64::from_le_bytes(word.try_into().expect("8 bytes")) ^ pattern;
+        if differ != 0 {
+            return counted + (differ.trailing_zeros() / 8) as usize;
+        }
+        counted += 8;
+    }
+    counted + words.remainder().iter().take_while(|&&b| b == byte).count()
 }
 
 /// The smallest minimum code size GIF allows for `data` (2 to 8): enough bits for its
@@ -247,6 +274,23 @@ mod tests {
         round_trip(&data);
         let small: Vec<u8> = data.iter().map(|b| b % 4).collect();
         round_trip(&small);
+    }
+
+    #[test]
+    fn runs_are_counted_as_byte_by_byte_whatever_their_length_and_limit() {
+        // Runs ending at every offset across the 32- and 8-byte blocks, with limits below,
+        // at and beyond the run and the data.
+        for len in 0..80usize {
+            for tail in [None, Some(9u8)] {
+                let mut data = vec![7u8; len];
+                data.extend(tail);
+                data.extend([7u8; 5]);
+                for limit in [0, 1, 7, 8, 31, 32, 33, len, len + 1, 200] {
+                    let slow = data.iter().take(limit).take_while(|&&b| b == 7).count();
+                    assert_eq!(run_length(&data, 7, limit), slow, "run {len}, tail {tail:?}, limit {limit}");
+                }
+            }
+        }
     }
 
     #[test]
