@@ -10,7 +10,7 @@ use geo::{
     Area, BoundingRect, Coord, InteriorPoint, LineString, MapCoords, MultiLineString, MultiPolygon, Rect, Simplify,
 };
 
-/// How far (frame pixels) lines that are stroked (borders, fronts) may be thinned before
+/// How far (frame pixels) borders, which are stroked, may be thinned before
 /// they are drawn: under a stroke of at least a pixel, a third of one does not show, and a
 /// stroke costs by the vertex. (The land's areas come thinned from the territory already.)
 const PIXEL_TOLERANCE: f64 = 0.3;
