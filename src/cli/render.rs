@@ -172,6 +172,12 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
     // within each half-window, the last frames to finish are light ones, so no thread sits
     // idle long at the end while another draws a busy day.
     let order = heaviest_first(&(0..days.len()).map(|i| maps.changes(i)).collect::<Vec<_>>(), window / 2);
+    // The last `threads - 1` frames started: while one of them is made, some thread has no
+    // frame left to draw, so the frame's file and its GIF part are made side by side.
+    let mut in_tail = vec![false; days.len()];
+    for &i in order.iter().rev().take(threads - 1) {
+        in_tail[i] = true;
+    }
     let spare_pixmaps = std::sync::Mutex::new(Vec::<tiny_skia::Pixmap>::new());
     let wants_card = job.title_card_ms.is_some() && (gif.is_some() || mp4.is_some()) && needs_pixels;
     let make = |i: usize| -> anyhow::Result<Made> {
@@ -195,15 +201,28 @@ pub fn render(files: &dyn ScenarioFiles, job: RenderJob) -> anyhow::Result<ExitC
             // Everything the panel may cut, in full, beside the frame it names it in.
             let summary = span_summary(&scenario, &model, atlas.span_start(day), day);
             write_atomic(&job.out.join(summary_file_name(day)), summary.as_bytes())?;
-            match job.format {
-                FrameFormat::Png => {
-                    let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
-                    write_atomic(&target, &frontline::raster::encode_png(pixmap)?)?;
+            let write_frame = || -> anyhow::Result<()> {
+                match job.format {
+                    FrameFormat::Png => {
+                        let pixmap = pixmap.as_ref().expect("PNG frames are rendered to pixels");
+                        write_atomic(&target, &frontline::raster::encode_png(pixmap)?)
+                    }
+                    FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &map)?.as_bytes()),
                 }
-                FrameFormat::Svg => write_atomic(&target, render_svg(&atlas, day, &map)?.as_bytes())?,
-            }
-            if let (Some(stage), Some(pixmap)) = (&gif_stage, &pixmap) {
-                stage.prepare(i, pixmap)?;
+            };
+            match (&gif_stage, &pixmap) {
+                // See `in_tail`: another thread would sit idle.
+                (Some(stage), Some(pixmap)) if in_tail[i] => std::thread::scope(|scope| {
+                    let written = scope.spawn(write_frame);
+                    let prepared = stage.prepare(i, pixmap);
+                    let written = written.join().map_err(|_| anyhow::anyhow!("writing {} failed", target.display()))?;
+                    prepared.and(written)
+                })?,
+                (Some(stage), Some(pixmap)) => {
+                    write_frame()?;
+                    stage.prepare(i, pixmap)?;
+                }
+                _ => write_frame()?,
             }
             progress.inc(1);
             // The first frame's pixels go to the title card too, which is drawn over them.

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use geo::{
     Area, BoundingRect, Coord, InteriorPoint, LineString, MapCoords, MultiLineString, MultiPolygon, Rect, Simplify,
 };
+use rayon::prelude::*;
 
 /// How far (frame pixels) borders, which are stroked, may be thinned before
 /// they are drawn: under a stroke of at least a pixel, a third of one does not show, and a
@@ -271,10 +272,12 @@ impl<'a> Atlas<'a> {
             densify_degrees(shape, DENSIFY_DEGREES).map_coords(|c| viewport.to_pixel(projection.project(c)))
         };
         let min_label_area = (90.0 * layout.scale).powi(2);
+        // Countries in parallel: this runs before the first frame can start, and the
+        // neighbours' detailed coasts take most of the set-up's time.
         let countries = scenario
             .basemap
             .countries
-            .iter()
+            .par_iter()
             .map(|c| {
                 let shape = clip_polygons(&to_pixels(&c.shape).simplify(PIXEL_TOLERANCE), layout.map);
                 let largest = shape.0.iter().max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
