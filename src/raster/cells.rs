@@ -17,6 +17,7 @@
 use ab_glyph_rasterizer::{Rasterizer, point};
 use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, MultiPolygon};
+use rayon::prelude::*;
 
 use super::skia_backend::clip_polygon;
 
@@ -69,9 +70,13 @@ impl CellRaster {
         let pixels = width as usize * height as usize;
         assert!(pixels < u32::MAX as usize, "frame too large");
         // Each cell's runs of whole pixels and its partly covered pixels, found apart: the
-        // cells do not overlap, so only the partly covered pixels need gathering.
-        let pieces: Vec<Pieces> =
-            cells.iter().enumerate().map(|(cell, shape)| pieces_of(cell as u32, shape, width, height)).collect();
+        // cells do not overlap, so only the partly covered pixels need gathering. In
+        // parallel, as the first frames wait for it.
+        let pieces: Vec<Pieces> = cells
+            .par_iter()
+            .enumerate()
+            .map(|(cell, shape)| pieces_of(cell as u32, shape, width, height))
+            .collect();
         let mut runs = Vec::new();
         let mut partial = Vec::new();
         for (cell_runs, cell_partial) in pieces {
