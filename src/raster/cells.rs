@@ -72,11 +72,8 @@ impl CellRaster {
         // Each cell's runs of whole pixels and its partly covered pixels, found apart: the
         // cells do not overlap, so only the partly covered pixels need gathering. In
         // parallel, as the first frames wait for it.
-        let pieces: Vec<Pieces> = cells
-            .par_iter()
-            .enumerate()
-            .map(|(cell, shape)| pieces_of(cell as u32, shape, width, height))
-            .collect();
+        let pieces: Vec<Pieces> =
+            cells.par_iter().enumerate().map(|(cell, shape)| pieces_of(cell as u32, shape, width, height)).collect();
         let mut runs = Vec::new();
         let mut partial = Vec::new();
         for (cell_runs, cell_partial) in pieces {
