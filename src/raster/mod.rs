@@ -15,4 +15,5 @@ pub use coverage::CoverageCache;
 pub use encode::{GifFrameEncoder, GifWriter, Mp4Writer, PreparedGifFrame, encode_png};
 pub use error::RasterError;
 pub use fonts::{FontSet, TextExtent, Weight};
+pub(crate) use skia_backend::clip_polyline;
 pub use skia_backend::{Halo, HaloText, PaintedCells, SkiaBackend, TextHaloBackend, text_size_for_px};

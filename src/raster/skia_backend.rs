@@ -995,7 +995,7 @@ fn clip_segment(a: (f64, f64), b: (f64, f64), r: [f64; 4]) -> Option<(f64, f64)>
 
 /// Clips a polyline to box `r`, returning the visible pieces. A closed ring
 /// is first rotated to start outside the box so no piece is split at the seam.
-fn clip_polyline(points: &[(f64, f64)], closed: bool, r: [f64; 4]) -> Vec<Vec<(f64, f64)>> {
+pub(crate) fn clip_polyline(points: &[(f64, f64)], closed: bool, r: [f64; 4]) -> Vec<Vec<(f64, f64)>> {
     let mut pts: Vec<(f64, f64)> = points.to_vec();
     if closed {
         let outside = |p: &(f64, f64)| !(p.0 >= r[0] && p.0 <= r[2] && p.1 >= r[1] && p.1 <= r[3]);
