@@ -99,8 +99,10 @@ pub fn encode_png_with(pixmap: &Pixmap, deflate: png::DeflateCompression, filter
     // cost as much to allocate and fill as the compression.
     let mut stream = writer.stream_writer_with_size(PNG_CHUNK_BYTES)?;
     let mut row = vec![0; pixmap.width() as usize * 3];
+    // A row less zeros is the row itself: packed to RGB, unfiltered (the png crate filters).
+    let zeros = vec![0; pixmap.width() as usize * 4];
     for line in pixmap.data().chunks_exact(pixmap.width() as usize * 4) {
-        rgb_row(line, &mut row);
+        up_filtered_rgb(line, &zeros, &mut row);
         stream.write_all(&row).map_err(png::EncodingError::from)?;
     }
     stream.finish()?;
@@ -155,37 +157,11 @@ fn up_filtered_rgb(now: &[u8], up: &[u8], filtered: &mut [u8]) {
     }
 }
 
-/// Copies a row of RGBA pixels to `rgb`, dropping alpha.
-fn rgb_row(rgba: &[u8], rgb: &mut [u8]) {
-    // Eight pixels at a time in 64-bit words: each pair of pixels loses its two alpha bytes
-    // by a mask and a shift, and the four pairs' 48 bits are packed into three words (a
-    // byte-by-byte copy was a third of the PNG's time, and moving bytes one at a time from
-    // arrays still half of it).
-    let pair = |bytes: [u8; 8]| {
-        let v = u64::from_le_bytes(bytes);
-        (v & 0x0000_0000_00ff_ffff) | ((v >> 8) & 0x0000_ffff_ff00_0000)
-    };
-    // Whole blocks as arrays, so the loop has no bounds checks left to make.
-    let (outs, out_rest) = rgb.as_chunks_mut::<24>();
-    let (ins, in_rest) = rgba.as_chunks::<32>();
-    for (out, px) in outs.iter_mut().zip(ins) {
-        let [p0, p1, p2, p3] = *px.as_chunks::<8>().0 else { unreachable!("32 bytes are four words") };
-        let (a, b, c, d) = (pair(p0), pair(p1), pair(p2), pair(p3));
-        let words = [a | b << 48, b >> 16 | c << 32, c >> 32 | d << 16];
-        for (bytes, word) in out.as_chunks_mut::<8>().0.iter_mut().zip(words) {
-            *bytes = word.to_le_bytes();
-        }
-    }
-    for (out, px) in out_rest.chunks_exact_mut(3).zip(in_rest.chunks_exact(4)) {
-        out.copy_from_slice(&px[..3]);
-    }
-}
-
 /// Packs the pixmap's RGB channels, dropping alpha.
 #[cfg(test)]
 fn to_rgb(pixmap: &Pixmap) -> Vec<u8> {
     let mut rgb = vec![0; pixmap.data().len() / 4 * 3];
-    rgb_row(pixmap.data(), &mut rgb);
+    up_filtered_rgb(pixmap.data(), &vec![0; pixmap.data().len()], &mut rgb);
     rgb
 }
 
