@@ -204,7 +204,7 @@ impl Exporter<'_> {
     /// The faction areas (one per faction and basis) and frontlines of one state, each
     /// serialised.
     fn state_features(&self, states: &[PlaceState], when: Validity) -> io::Result<Vec<Vec<u8>>> {
-        let map = self.territory.state_map(states);
+        let map = self.territory.frontlines(states);
         let areas = self.territory.areas_by(|cell| {
             let s = states.get(cell.place)?;
             Some((s.holder?, s.basis, LandClass::of(cell.kind)))

@@ -23,6 +23,7 @@ mod geometry;
 pub mod grid;
 mod merging;
 mod neighbours;
+mod out_index;
 mod topology;
 pub mod trace;
 mod zones;

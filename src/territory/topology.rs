@@ -11,6 +11,7 @@ use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
 use super::geometry::{FxBuild, bbox_of, cross, dist2, dot, point_in_ring, signed_area, sub};
+use super::out_index::OutIndex;
 
 /// Rings enclosing less than this (square metres) are dropped from every output: they
 /// can only be slivers.
@@ -325,13 +326,6 @@ pub(crate) fn clockwise_angle(back: Coord<f64>, out: Coord<f64>) -> f64 {
     if cw <= 0.0 { cw + std::f64::consts::TAU } else { cw }
 }
 
-/// First index in `edges` (sorted) whose start is `v`, and one past the last.
-pub(crate) fn out_range(edges: &[(u32, u32)], v: u32) -> (usize, usize) {
-    let lo = edges.partition_point(|e| e.0 < v);
-    let hi = lo + edges[lo..].partition_point(|e| e.0 == v);
-    (lo, hi)
-}
-
 /// Builds polygons from the directed boundary edges of one owner (its area
 /// on the left of each edge).
 pub(crate) fn assemble_polygons(vertices: &[Coord<f64>], edges: Vec<(u32, u32)>) -> MultiPolygon<f64> {
@@ -347,6 +341,7 @@ pub(crate) fn assemble_polygons(vertices: &[Coord<f64>], edges: Vec<(u32, u32)>)
 /// rings under [`MIN_RING_AREA`] are dropped.
 pub(crate) fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> Vec<(Vec<u32>, Vec<Vec<u32>>)> {
     edges.sort_unstable();
+    let out_index = OutIndex::new(&edges);
     let m = edges.len();
     let mut used = vec![false; m];
     let mut loops: Vec<Vec<u32>> = Vec::new();
@@ -361,9 +356,13 @@ pub(crate) fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>
         let (first, mut prev, mut cur) = (edges[start].0, edges[start].0, edges[start].1);
         walk.clear();
         walk.push(first);
+        // Whether the walk met a vertex with several edges leaving it: only there can it
+        // pass a vertex twice.
+        let mut branched = false;
         loop {
             walk.push(cur);
-            let (lo, hi) = out_range(&edges, cur);
+            let (lo, hi) = out_index.range(&edges, cur);
+            branched |= hi - lo > 1;
             // Where several boundary edges leave a vertex (areas touching at
             // a point), turn as far left as possible: that stays with the
             // same corner of the area, so no ring crosses another.
@@ -389,6 +388,14 @@ pub(crate) fn assemble_rings(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>
         }
         if cur != first {
             continue; // an open chain means broken topology; leave it out
+        }
+        if !branched {
+            // One simple ring, closed on its first vertex (a set of vertex ids per walk
+            // was a tenth of a large timeline export).
+            if walk.len() > 3 {
+                loops.push(walk[..walk.len() - 1].to_vec());
+            }
+            continue;
         }
         // A walk that passes a vertex twice is two rings touching there:
         // split it, so every ring is simple.
@@ -517,6 +524,7 @@ impl BoxGrid {
 pub(crate) fn chain_segments(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>) -> MultiLineString<f64> {
     edges.sort_unstable();
     edges.dedup();
+    let out_index = OutIndex::new(&edges);
     let m = edges.len();
     let mut used = vec![false; m];
     let mut balance: HashMap<u32, i64, FxBuild> = HashMap::default();
@@ -530,7 +538,7 @@ pub(crate) fn chain_segments(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>
         loop {
             let n = line.len();
             let (prev, cur) = (line[n - 2], line[n - 1]);
-            let (lo, hi) = out_range(&edges, cur);
+            let (lo, hi) = out_index.range(&edges, cur);
             let pc = vertices[cur as usize];
             let incoming = sub(pc, vertices[prev as usize]);
             let mut best: Option<(f64, usize)> = None;
@@ -607,4 +615,54 @@ pub(crate) fn chain_segments(vertices: &[Coord<f64>], mut edges: Vec<(u32, u32)>
             .map(|l| LineString::new(l.into_iter().map(|i| vertices[i as usize]).collect()))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(vertices: &mut Vec<Coord<f64>>, x: f64, y: f64) -> Vec<u32> {
+        let first = vertices.len() as u32;
+        vertices.extend([(x, y), (x + 10.0, y), (x + 10.0, y + 10.0), (x, y + 10.0)].map(|(x, y)| Coord { x, y }));
+        (first..first + 4).collect()
+    }
+
+    fn edges_of(ring: &[u32]) -> Vec<(u32, u32)> {
+        (0..ring.len()).map(|i| (ring[i], ring[(i + 1) % ring.len()])).collect()
+    }
+
+    #[test]
+    fn a_simple_ring_comes_back_whole() {
+        let mut vertices = Vec::new();
+        let ring = square(&mut vertices, 0.0, 0.0);
+        let polygons = assemble_rings(&vertices, edges_of(&ring));
+        assert_eq!(polygons.len(), 1);
+        let (outer, holes) = &polygons[0];
+        assert!(holes.is_empty());
+        let mut sorted = outer.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, ring);
+        assert!((id_ring_area(&vertices, outer) - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_hole_touching_its_outer_ring_comes_apart_from_it() {
+        // The outer ring passes (20, 0), and so does a triangular hole: walking the outer
+        // ring, the left-most turn at (20, 0) goes round the hole and back, so the walk
+        // passes that vertex twice and must be split into the outer ring and the hole.
+        let vertices: Vec<Coord<f64>> =
+            [(0.0, 0.0), (20.0, 0.0), (40.0, 0.0), (40.0, 40.0), (0.0, 40.0), (10.0, 10.0), (30.0, 10.0)]
+                .map(|(x, y)| Coord { x, y })
+                .to_vec();
+        let mut edges = edges_of(&[0, 1, 2, 3, 4]);
+        edges.extend(edges_of(&[1, 5, 6]));
+        let polygons = assemble_rings(&vertices, edges);
+        assert_eq!(polygons.len(), 1, "{polygons:?}");
+        let (outer, holes) = &polygons[0];
+        assert_eq!(outer.len(), 5, "{outer:?}");
+        assert_eq!(holes.len(), 1, "{holes:?}");
+        assert_eq!(holes[0].len(), 3);
+        assert!((id_ring_area(&vertices, outer) - 1600.0).abs() < 1e-9);
+        assert!((id_ring_area(&vertices, &holes[0]) + 100.0).abs() < 1e-9);
+    }
 }
