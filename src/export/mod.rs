@@ -12,7 +12,7 @@ mod json;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use geo::{Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiLineString, MultiPolygon, Rect};
+use geo::{Area, BoundingRect, Coord, Euclidean, Length, MapCoords, MultiLineString, Rect};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::event::{EventId, FactionId, Target};
 use crate::gazetteer::{Place, PlaceId};
 use crate::scenario::Scenario;
-use crate::territory::{LandClass, Territory};
+use crate::territory::{LandClass, Territory, ids_to_multi_polygon};
 
 pub use cell::spreadsheet_safe;
 pub use json::{write_multi_line_string, write_multi_polygon, write_number, write_point};
@@ -205,13 +205,16 @@ impl Exporter<'_> {
     /// serialised.
     fn state_features(&self, states: &[PlaceState], when: Validity) -> io::Result<Vec<Vec<u8>>> {
         let map = self.territory.frontlines(states);
-        let areas = self.territory.areas_by(|cell| {
+        let areas = self.territory.area_ids_by(|cell| {
             let s = states.get(cell.place)?;
             Some((s.holder?, s.basis, LandClass::of(cell.kind)))
         });
         let projection = self.territory.projection();
+        // Each vertex is unprojected once per export, not once per day it is drawn.
+        let (projected, lonlat_vertices) = (self.territory.vertices(), self.territory.lonlat_vertices());
         let mut out = Vec::with_capacity(areas.len() + map.frontlines.len());
-        for ((faction, basis, land), shape) in &areas {
+        for ((faction, basis, land), polygons) in &areas {
+            let shape = ids_to_multi_polygon(projected, polygons);
             let f = self.scenario.faction(*faction);
             let mut p = Map::new();
             p.insert("layer".into(), json!("area"));
@@ -223,7 +226,7 @@ impl Exporter<'_> {
             p.insert("land".into(), json!(land.as_str()));
             p.insert("area_km2".into(), json!((shape.unsigned_area() / 1e6 * 10.0).round() / 10.0));
             when.add_to(&mut p);
-            let lonlat: MultiPolygon<f64> = shape.map_coords(|c| projection.unproject(c));
+            let lonlat = ids_to_multi_polygon(lonlat_vertices, polygons);
             out.push(feature_bytes(&p, |w| write_multi_polygon(w, &lonlat))?);
         }
         for line in &map.frontlines {

@@ -8,7 +8,9 @@ use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon, unary_union
 use rayon::prelude::*;
 
 use super::geometry::{FxBuild, signed_area};
-use super::topology::{MIN_RING_AREA, NONE, Tessellation, assemble_polygons, chain_segments};
+use super::topology::{
+    IdPolygons, MIN_RING_AREA, NONE, Tessellation, assemble_polygons, assemble_rings, chain_segments,
+};
 
 /// A line along which areas of two different owners meet.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +35,34 @@ impl Tessellation {
     /// the edges whose two sides have different owners, so it does no boolean
     /// operation; [`Tessellation::areas_by_union`] is the slow reference.
     pub fn areas<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> Vec<(K, MultiPolygon<f64>)> {
+        let (keys, per_owner) = self.boundaries_by_owner(owner);
+        let vertices = &self.vertices;
+        let shapes: Vec<MultiPolygon<f64>> =
+            per_owner.into_par_iter().map(|edges| assemble_polygons(vertices, edges)).collect();
+        keys.into_iter().zip(shapes).filter(|(_, mp)| !mp.0.is_empty()).collect()
+    }
+
+    /// [`Tessellation::areas`] as rings of ids into [`Tessellation::vertices`], for a caller
+    /// that maps each vertex once rather than each area's copy of it (the timeline export
+    /// unprojects the vertex table once, not every day's areas).
+    pub(crate) fn area_ids<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> Vec<(K, IdPolygons)> {
+        let (keys, per_owner) = self.boundaries_by_owner(owner);
+        let vertices = &self.vertices;
+        let shapes: Vec<IdPolygons> = per_owner
+            .into_par_iter()
+            .map(|edges| {
+                assemble_rings(vertices, edges)
+                    .into_iter()
+                    .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
+                    .collect()
+            })
+            .collect();
+        keys.into_iter().zip(shapes).filter(|(_, polys)| !polys.is_empty()).collect()
+    }
+
+    /// The owners, sorted, and the directed edges bounding each one's land (its land on the
+    /// left): edges between two cells of one owner cancel out.
+    fn boundaries_by_owner<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> (Vec<K>, Vec<Vec<(u32, u32)>>) {
         let (keys, index) = owner_index(self.len(), owner);
         let mut per_owner: Vec<Vec<(u32, u32)>> = vec![Vec::new(); keys.len()];
         for e in &self.edges {
@@ -45,10 +75,7 @@ impl Tessellation {
                 per_owner[a as usize].push((e.from, e.to));
             }
         }
-        let vertices = &self.vertices;
-        let shapes: Vec<MultiPolygon<f64>> =
-            per_owner.into_par_iter().map(|edges| assemble_polygons(vertices, edges)).collect();
-        keys.into_iter().zip(shapes).filter(|(_, mp)| !mp.0.is_empty()).collect()
+        (keys, per_owner)
     }
 
     /// Reference implementation of [`Tessellation::areas`]: the cells of each

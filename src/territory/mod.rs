@@ -32,6 +32,7 @@ mod zones;
 pub(crate) use geometry::FxBuild;
 pub use merging::Frontline;
 pub(crate) use neighbours::delaunay_neighbours;
+pub(crate) use topology::{IdPolygons, ids_to_multi_polygon};
 pub use topology::{MIN_RING_AREA, Tessellation};
 pub use zones::{CellKind, LandCell, LandClass, reach_of};
 
@@ -60,6 +61,8 @@ pub struct Territory {
     /// Land no place reaches (cut off from every place), m².
     unreached_area: f64,
     pixel_m: f64,
+    /// The tessellation's vertices in longitude and latitude, worked out on first use.
+    lonlat_vertices: std::sync::OnceLock<Vec<Coord<f64>>>,
 }
 
 /// The map of one state: who holds which land, and where they meet. Projected metres.
@@ -173,7 +176,17 @@ impl Territory {
                 held_cells[cell.place].push(c);
             }
         }
-        Territory { projection, land, cells, held_cells, tessellation, land_area, unreached_area, pixel_m }
+        Territory {
+            projection,
+            land,
+            cells,
+            held_cells,
+            tessellation,
+            land_area,
+            unreached_area,
+            pixel_m,
+            lonlat_vertices: std::sync::OnceLock::new(),
+        }
     }
 
     /// The projection the geometry is in.
@@ -237,6 +250,26 @@ impl Territory {
     pub fn frontlines(&self, states: &[PlaceState]) -> StateMap {
         let owner = |c: usize| states.get(self.cells[c].place).and_then(|s| s.holder);
         StateMap { areas: Vec::new(), frontlines: self.tessellation.frontlines(owner) }
+    }
+
+    /// [`Territory::areas_by`] as rings of ids into [`Territory::vertices`] (and
+    /// [`Territory::lonlat_vertices`]): per polygon its outer ring, then its holes, open.
+    pub(crate) fn area_ids_by<K: Ord + Copy>(&self, key: impl Fn(&LandCell) -> Option<K>) -> Vec<(K, IdPolygons)> {
+        self.tessellation.area_ids(|c| key(&self.cells[c]))
+    }
+
+    /// The vertices every cell and area is made of (projected metres).
+    pub(crate) fn vertices(&self) -> &[Coord<f64>] {
+        self.tessellation.vertices()
+    }
+
+    /// [`Territory::vertices`] in longitude and latitude, unprojected once (in parallel)
+    /// on first use.
+    pub(crate) fn lonlat_vertices(&self) -> &[Coord<f64>] {
+        self.lonlat_vertices.get_or_init(|| {
+            use rayon::prelude::*;
+            self.tessellation.vertices().par_iter().map(|&c| self.projection.unproject(c)).collect()
+        })
     }
 
     /// Areas merged by any key of a cell (its place and kind), sorted by key; cells keyed

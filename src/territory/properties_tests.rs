@@ -118,6 +118,13 @@ proptest! {
             prop_assert!(f.sides.0 < f.sides.1);
             prop_assert!(!f.line.0.is_empty());
         }
+        // The id form the export maps through its own vertex table is the same areas.
+        let ids = t.area_ids(owner);
+        prop_assert_eq!(ids.len(), fast.len());
+        for ((k, polygons), (k2, shape)) in ids.iter().zip(&fast) {
+            prop_assert_eq!(k, k2);
+            prop_assert_eq!(&super::ids_to_multi_polygon(t.vertices(), polygons), shape);
+        }
     }
 
     #[test]
