@@ -30,6 +30,7 @@ pub mod population;
 pub mod population_raster;
 pub mod problem;
 pub mod projection;
+pub mod published;
 pub mod raster;
 pub mod region;
 pub mod render;

@@ -186,6 +186,12 @@ enum Command {
         /// side's gain or loss since the first day: the land that changed hands).
         #[arg(long, value_enum, default_value_t = stats::ChartKind::Held)]
         chart_of: stats::ChartKind,
+        /// A table of figures others published (shares of land or people per side and day;
+        /// see the README, "Set beside published figures"): prints ours beside each, with the
+        /// difference and whether it is within the figure's tolerance, instead of the daily
+        /// rows. May be given more than once.
+        #[arg(long, value_name = "FILE")]
+        against: Vec<PathBuf>,
     },
     /// Writes one self-contained page (DIR/index.html) to scrub the days, click a place for
     /// its evidence, and see the area chart; it works opened straight from disk.
@@ -350,10 +356,28 @@ pub fn run() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("frontline: {}", cut_long_args(&format!("{e:#}")));
+            eprintln!("frontline: {}", cut_long_args(&describe(&e)));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes, joined by ": ", leaving out a cause whose text the message
+/// before it already ends with (our file errors name their cause themselves, so
+/// anyhow's `{:#}` printed "No such file or directory" twice).
+fn describe(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let message = cause.to_string();
+        if text.ends_with(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
 }
 
 /// `text` with every command-line value longer than the echo limit cut as
@@ -448,8 +472,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             export::export(files.as_ref(), mode, kind, out)
         }
-        Command::Stats { from, to, format, chart, size, chart_of } => {
-            stats::stats(files.as_ref(), stats::StatsJob { from, to, format, chart, size, mode, chart_of })
+        Command::Stats { from, to, format, chart, size, chart_of, against } => {
+            let max_input_bytes = cli.max_input_mb.saturating_mul(1 << 20);
+            let job = stats::StatsJob { from, to, format, chart, size, mode, chart_of, against, max_input_bytes };
+            stats::stats(files.as_ref(), job)
         }
         Command::Site { out, from, to, embed, split_days } => {
             site::site(files.as_ref(), mode, out, (from, to), embed, split_days)

@@ -7,6 +7,7 @@ use anyhow::bail;
 use chrono::NaiveDate;
 
 use frontline::Scenario;
+use frontline::published;
 use frontline::scenario::{Mode, ScenarioFiles};
 use frontline::stats::{ChartOf, chart_png_of, chart_svg_of, daily};
 use frontline::territory::Territory;
@@ -24,6 +25,10 @@ pub struct StatsJob {
     pub size: Size,
     pub mode: Mode,
     pub chart_of: ChartKind,
+    /// Tables of published figures to set ours beside (`--against`).
+    pub against: Vec<PathBuf>,
+    /// The largest input file read, in bytes.
+    pub max_input_bytes: u64,
 }
 
 /// `--chart-of`.
@@ -55,6 +60,16 @@ pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCod
         write_atomic(path, &bytes)?;
         eprintln!("wrote the chart to {}", path.display());
     }
-    output::print(&output::render(&rows, job.format)?)?;
+    if job.against.is_empty() {
+        output::print(&output::render(&rows, job.format)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut comparisons = Vec::new();
+    for path in &job.against {
+        let text = super::import::read_input(path, job.max_input_bytes)?;
+        let figures = published::parse(&text, &path.to_string_lossy(), &s)?;
+        comparisons.extend(published::compare(&rows, &figures)?);
+    }
+    output::print(&output::render(&comparisons, job.format)?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -77,7 +77,8 @@ fn words(line: &str) -> Vec<String> {
 }
 
 /// The files a reader of "Your own conflict" downloads first (GeoNames' country file and
-/// admin1 names, an ACLED export and the actors they map), made small.
+/// admin1 names, an ACLED export and the actors they map), made small, and the shipped
+/// data's tables of published figures.
 fn downloads(dir: &Path) {
     let geonames = [
         "703448\tKyiv\tKyiv\tKiev,Київ\t50.45466\t30.5238\tP\tPPLC\tUA\t\t12\t\t\t\t2797553\t\t187\tEurope/Kyiv\t2024-01-01",
@@ -104,6 +105,13 @@ fn downloads(dir: &Path) {
     }
     std::fs::write(dir.join("colours.toml"), "[colours]\nred = \"side-a\"\nblue = \"side-b\"\nlime = \"side-b\"\n")
         .unwrap();
+    // The shipped data's tables of published figures, where a clone of the project has them.
+    let data = dir.join("data/syria-2024");
+    std::fs::create_dir_all(&data).unwrap();
+    for table in ["published-shares.csv", "published-population.csv"] {
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024").join(table), data.join(table))
+            .unwrap();
+    }
 }
 
 #[test]
