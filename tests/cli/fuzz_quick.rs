@@ -101,6 +101,28 @@ proptest! {
     }
 
     #[test]
+    fn mutations_of_a_table_of_published_figures(
+        edits in proptest::collection::vec((any::<u8>(), any::<usize>(), "[\\PC,\"\\n#|.\\-]{0,12}"), 1..4),
+    ) {
+        let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024/published-shares.csv");
+        let mut text = std::fs::read_to_string(shipped).unwrap();
+        for (kind, at, insert) in &edits {
+            text = mutate(&text, *kind, *at, insert);
+        }
+        let s = syria();
+        match frontline::published::parse(&text, "published-shares.csv", s) {
+            Ok(figures) => {
+                // Days outside the rows are errors naming the line; nothing panics.
+                let rows = syria_stats();
+                if let Err(e) = frontline::published::compare(rows, &figures) {
+                    prop_assert!(e.to_string().starts_with("published-shares.csv:"), "{}", e);
+                }
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("published-shares.csv"), "{}", e),
+        }
+    }
+
+    #[test]
     fn names_never_break_resolution(name in "\\PC{0,24}") {
         let key = frontline::gazetteer::normalize_name(&name);
         prop_assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
@@ -109,6 +131,16 @@ proptest! {
         let _ = s.regions.resolve(&name);
         let _ = s.gazetteer.search(&name);
     }
+}
+
+/// The built-in scenario's `stats` rows, every day.
+fn syria_stats() -> &'static [frontline::stats::FactionDay] {
+    static ROWS: std::sync::OnceLock<Vec<frontline::stats::FactionDay>> = std::sync::OnceLock::new();
+    ROWS.get_or_init(|| {
+        let s = syria();
+        let territory = frontline::territory::Territory::new(s);
+        frontline::stats::daily(s, &s.model(), &territory, s.first_day, s.last_day)
+    })
 }
 
 fn syria() -> &'static Scenario {
