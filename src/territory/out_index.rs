@@ -5,16 +5,15 @@ use std::collections::HashMap;
 
 use super::geometry::FxBuild;
 
-/// Where each vertex's edges lie in a list of edges sorted by their start: the walks
-/// that chain edges into rings and lines look this up at every step. A binary search over
-/// the whole list there was a third of a large timeline export (cache misses on lists of
-/// 100,000 edges). A dense table over the range of start ids is used when that range is
-/// not much wider than the list (one area's boundary mostly uses a band of ids), else a
-/// hash map.
 /// How many ids per edge the dense table may span: a table entry costs 4 bytes to clear
 /// and sum once, a hash map entry a hash and a probe at every lookup.
 const DENSE_SPREAD: usize = 32;
 
+/// Where each vertex's edges lie in a list of edges sorted by their start. A binary search
+/// over the whole list was most of the time spent assembling rings in a large timeline
+/// export (cache misses on lists of 100,000 edges). A dense table over the range of start
+/// ids is used when that range is not much wider than the list (one area's boundary
+/// mostly uses a band of ids), else a hash map.
 pub(crate) struct OutIndex {
     lookup: OutLookup,
 }
