@@ -80,6 +80,7 @@ fn main() -> anyhow::Result<()> {
         population: vec![],
         population_raster: None,
         first_day_note: None,
+        published: Vec::new(),
         regions,
         inference: frontline::inference::Settings::default(),
         basemap: Basemap { countries: vec![Country { name: "Squareland".into(), role: Role::Focus, shape: land }] },

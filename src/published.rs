@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Result};
-use crate::scenario::Scenario;
 use crate::stats::FactionDay;
 use crate::table::Table;
 
@@ -54,17 +53,16 @@ pub struct PublishedFigure {
 const UNHELD: &str = "(unheld)";
 
 /// Reads a table of published figures (`file` names it in errors). Faction keys must be
-/// the scenario's.
-pub fn parse(text: &str, file: &str, scenario: &Scenario) -> Result<Vec<PublishedFigure>> {
+/// among `known` (a scenario's faction keys; matched without regard to case).
+pub fn parse(text: &str, file: &str, known: &[&str]) -> Result<Vec<PublishedFigure>> {
     let table = Table::parse(text, file, &["day", "factions", "published_pct"])?;
-    let known: Vec<&str> = scenario.factions.iter().map(|f| f.key.as_str()).collect();
     let mut figures = Vec::with_capacity(table.len());
     for row in table.rows() {
         let day = row.parse::<NaiveDate>("day", "a day as YYYY-MM-DD")?;
         let mut factions = Vec::new();
         for key in row.required("factions")?.split('|').map(str::trim) {
             let canonical =
-                if key == UNHELD { Some(UNHELD) } else { scenario.faction_by_key(key).map(|f| f.key.as_str()) };
+                if key == UNHELD { Some(UNHELD) } else { known.iter().copied().find(|k| k.eq_ignore_ascii_case(key)) };
             let Some(canonical) = canonical else {
                 return Err(Error::Parse {
                     at: row.at(Some("factions")),
@@ -281,17 +279,19 @@ mod tests {
 
     #[test]
     fn tables_are_read_with_their_faults_named() {
-        let s = Scenario::syria_2024().unwrap();
+        let scenario = crate::Scenario::syria_2024().unwrap();
+        let keys: Vec<&str> = scenario.factions.iter().map(|f| f.key.as_str()).collect();
+        let s = keys.as_slice();
         let text = "day,factions,published_pct,tolerance_pts,measure,publisher\n\
                     2024-11-26,gov,63.4,4,,Jusoor\n\
                     2024-11-26,HTS|sna,26,,population,Someone\n";
-        let figures = parse(text, "p.csv", &s).unwrap();
+        let figures = parse(text, "p.csv", s).unwrap();
         assert_eq!(figures.len(), 2);
         assert_eq!((figures[0].measure, figures[0].tolerance_pts), (Measure::Land, Some(4.0)));
         assert_eq!(figures[1].factions, ["hts", "sna"]);
         assert_eq!((figures[1].measure, figures[1].tolerance_pts), (Measure::Population, None));
         let bad = |line: &str| {
-            parse(&format!("day,factions,published_pct,measure\n{line}\n"), "p.csv", &s).unwrap_err().to_string()
+            parse(&format!("day,factions,published_pct,measure\n{line}\n"), "p.csv", s).unwrap_err().to_string()
         };
         assert!(
             bad("2024-11-26,rebels,10,").starts_with("p.csv:2: field `factions`: expected faction keys"),

@@ -192,6 +192,11 @@ enum Command {
         /// rows. May be given more than once.
         #[arg(long, value_name = "FILE")]
         against: Vec<PathBuf>,
+        /// Sets ours beside the figures of the scenario's own `published` tables (the
+        /// shipped Syria data carries Jusoor's, SOHR's, Al Jazeera's and OCHA's), as
+        /// `--against` does.
+        #[arg(long)]
+        published: bool,
     },
     /// Writes one self-contained page (DIR/index.html) to scrub the days, click a place for
     /// its evidence, and see the area chart; it works opened straight from disk.
@@ -472,9 +477,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             export::export(files.as_ref(), mode, kind, out)
         }
-        Command::Stats { from, to, format, chart, size, chart_of, against } => {
+        Command::Stats { from, to, format, chart, size, chart_of, against, published } => {
             let max_input_bytes = cli.max_input_mb.saturating_mul(1 << 20);
-            let job = stats::StatsJob { from, to, format, chart, size, mode, chart_of, against, max_input_bytes };
+            let job =
+                stats::StatsJob { from, to, format, chart, size, mode, chart_of, against, published, max_input_bytes };
             stats::stats(files.as_ref(), job)
         }
         Command::Site { out, from, to, embed, split_days } => {

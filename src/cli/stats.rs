@@ -27,6 +27,8 @@ pub struct StatsJob {
     pub chart_of: ChartKind,
     /// Tables of published figures to set ours beside (`--against`).
     pub against: Vec<PathBuf>,
+    /// Set ours beside the scenario's own `published` tables too (`--published`).
+    pub published: bool,
     /// The largest input file read, in bytes.
     pub max_input_bytes: u64,
 }
@@ -60,14 +62,20 @@ pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCod
         write_atomic(path, &bytes)?;
         eprintln!("wrote the chart to {}", path.display());
     }
-    if job.against.is_empty() {
+    if job.against.is_empty() && !job.published {
         output::print(&output::render(&rows, job.format)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut comparisons = Vec::new();
+    if job.published && s.published.is_empty() {
+        bail!(
+            "--published: the scenario lists no tables of published figures (`published = [\"FILE.csv\"]` in scenario.toml)"
+        );
+    }
+    let mut comparisons = if job.published { published::compare(&rows, &s.published)? } else { Vec::new() };
     for path in &job.against {
         let text = super::import::read_input(path, job.max_input_bytes)?;
-        let figures = published::parse(&text, &path.to_string_lossy(), &s)?;
+        let keys: Vec<&str> = s.factions.iter().map(|f| f.key.as_str()).collect();
+        let figures = published::parse(&text, &path.to_string_lossy(), &keys)?;
         comparisons.extend(published::compare(&rows, &figures)?);
     }
     output::print(&output::render(&comparisons, job.format)?)?;

@@ -184,6 +184,8 @@ pub const SYRIA_2024: Embedded = Embedded {
         ("zones.geojson", include_str!("../../data/syria-2024/zones.geojson")),
         ("areas.geojson", include_str!("../../data/syria-2024/areas.geojson")),
         ("population.csv", include_str!("../../data/syria-2024/population.csv")),
+        ("published-shares.csv", include_str!("../../data/syria-2024/published-shares.csv")),
+        ("published-population.csv", include_str!("../../data/syria-2024/published-population.csv")),
         ("lines.geojson", include_str!("../../data/syria-2024/lines.geojson")),
         ("../basemap/levant-10m.geojson", include_str!("../../data/basemap/levant-10m.geojson")),
     ],

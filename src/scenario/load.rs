@@ -134,6 +134,11 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         }
         None => Vec::new(),
     };
+    let faction_keys: Vec<&str> = factions.iter().map(|f| f.key.as_str()).collect();
+    let mut published = Vec::new();
+    for path in &manifest.published {
+        published.extend(crate::published::parse(&files.read(path)?, &files.display(path), &faction_keys)?);
+    }
     let population_raster = match &manifest.population_raster {
         Some(path) => Some(crate::population_raster::PopulationRaster::from_geotiff(
             &files.read_bytes(path)?,
@@ -214,6 +219,7 @@ fn load_into(files: &dyn ScenarioFiles, problems: &mut Vec<Problem>) -> Result<S
         sources,
         zones,
         population,
+        published,
         population_raster,
         regions,
         inference,

@@ -38,6 +38,10 @@ pub struct Manifest {
     /// A CSV of sourced population totals (see [`crate::population`]), optional.
     #[serde(default)]
     pub population: Option<String>,
+    /// CSVs of figures others published (shares of land or people per side and day; see
+    /// [`crate::published`]), which `stats --published` sets ours beside. Optional.
+    #[serde(default)]
+    pub published: Vec<String>,
     /// A GeoTIFF of people per pixel in longitude/latitude (see
     /// [`crate::population_raster`]), optional.
     #[serde(default)]

@@ -160,6 +160,9 @@ pub struct Scenario {
     pub zones: Vec<Zone>,
     /// Sourced population totals, spread over places (see [`crate::population`]).
     pub population: Vec<crate::population::PopulationTotal>,
+    /// Figures others published, from the manifest's `published` tables (see
+    /// [`crate::published`]).
+    pub published: Vec<crate::published::PublishedFigure>,
     /// A population raster the user brings (see [`crate::population_raster`]).
     pub population_raster: Option<crate::population_raster::PopulationRaster>,
     /// The regions rows may name: admin1 regions and named areas.

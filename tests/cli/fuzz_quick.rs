@@ -109,8 +109,8 @@ proptest! {
         for (kind, at, insert) in &edits {
             text = mutate(&text, *kind, *at, insert);
         }
-        let s = syria();
-        match frontline::published::parse(&text, "published-shares.csv", s) {
+        let keys: Vec<&str> = syria().factions.iter().map(|f| f.key.as_str()).collect();
+        match frontline::published::parse(&text, "published-shares.csv", &keys) {
             Ok(figures) => {
                 // Days outside the rows are errors naming the line; nothing panics.
                 let rows = syria_stats();

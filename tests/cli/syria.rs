@@ -295,3 +295,34 @@ fn stats_against_names_faults_and_keeps_text_as_text() {
     let stderr = missing.failure().says("missing.csv").stderr();
     assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
 }
+
+/// `stats --published` compares with the tables the scenario lists (the built-in scenario
+/// carries them), exactly as `--against` does with the same files; a scenario listing none
+/// says so, and a faulty table listed in scenario.toml is named by `check`.
+#[test]
+fn stats_published_uses_the_scenarios_own_tables() {
+    let w = Workdir::new();
+    let own = w.run(&["stats", "--published", "--format", "json"]).success().json();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/syria-2024");
+    let (shares, population) = (data.join("published-shares.csv"), data.join("published-population.csv"));
+    let given = w
+        .run(&[
+            "stats",
+            "--format",
+            "json",
+            "--against",
+            shares.to_str().unwrap(),
+            "--against",
+            population.to_str().unwrap(),
+        ])
+        .success()
+        .json();
+    assert_eq!(own, given);
+    assert!(own.as_array().unwrap().len() >= 13);
+
+    let w = Workdir::with_mini();
+    w.run(&["--scenario", "mini", "stats", "--published"]).failure().says("lists no tables of published figures");
+    w.write("mini/theirs.csv", "day,factions,published_pct\n2024-03-01,nobody,50\n");
+    w.edit("mini/scenario.toml", "events = \"events.csv\"", "events = \"events.csv\"\npublished = [\"theirs.csv\"]");
+    w.run(&["--scenario", "mini", "check"]).failure().says("theirs.csv:2: field `factions`");
+}
