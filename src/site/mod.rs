@@ -178,6 +178,12 @@ fn build(
     let firsts: Vec<usize> = parts.iter().map(|c| c["first"].as_u64().unwrap_or(0) as usize).collect();
     let mut json = data.to_json(&firsts);
     json["chartNarrow"] = Value::from(chart::narrow_chart_svg(scenario, &stats)?);
+    // The scenario's published figures beside ours, for the days the page shows (a figure
+    // for a day outside them is left out, not an error: a page may show part of a war).
+    let shown: Vec<crate::published::PublishedFigure> =
+        scenario.published.iter().filter(|f| (from..=to).contains(&f.day)).cloned().collect();
+    json["published"] = serde_json::to_value(crate::published::compare(&stats, &shown)?)
+        .map_err(|e| crate::Error::Render(e.to_string()))?;
     let mut chunks = Vec::new();
     if inline {
         json["chunks"] = Value::Array(parts);

@@ -495,6 +495,16 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
     events.push_str("2024-03-03,delta,blue,captured,reported,r2,,A page says Blue took Delta.\n");
     events.push_str("2024-03-04,delta,red,captured,claimed,r3,,A page says Red took Delta back.\n");
     w.write("mini/events.csv", &events);
+    // A table of published figures: a publisher and a web address with markup in them.
+    let publisher = format!("Monitor{}", hostile("publisher"));
+    let published_url = "https://example.org/<img/src/onerror=document.title+='!published'>";
+    w.write(
+        "mini/theirs.csv",
+        &format!(
+            "day,factions,published_pct,tolerance_pts,publisher,url\n2024-03-03,blue,40,5,{publisher},{published_url}\n"
+        ),
+    );
+    w.edit("mini/scenario.toml", "events = \"events.csv\"", "events = \"events.csv\"\npublished = [\"theirs.csv\"]");
     w.run(&["--scenario", "mini", "check"]).success().says("0 error(s)");
     // GeoNames: a place name and a region name.
     let (geo_name, geo_admin1) =
@@ -566,6 +576,7 @@ fn hostile_text_from_every_input_shows_as_text_and_runs_nothing() {
         ("GeoNames admin1", geo_admin1.as_str()),
         ("ACLED location", acled_place.as_str()),
         ("ACLED outlet", acled_outlet.as_str()),
+        ("published figure's publisher", publisher.as_str()),
     ] {
         assert!(seen.contains(text), "the {input} is not shown literally: {text:?}");
     }
@@ -623,5 +634,31 @@ fn the_page_dashes_claimed_only_markers_and_folds_turkic_names() {
     b.eval("(() => { const s = document.getElementById('search'); s.value = 'Lachin'; s.dispatchEvent(new Event('input')); })()");
     let found = b.eval("document.getElementById('results').innerText").as_str().unwrap_or_default().to_string();
     assert!(found.starts_with("Laçın"), "{found}");
+    assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
+}
+
+/// The Syria page lists ours beside each figure its data carries (`published` in
+/// scenario.toml), as `stats --published` prints them.
+#[test]
+fn the_page_sets_our_shares_beside_the_published_ones() {
+    let w = Workdir::new();
+    let page = syria_site(&w);
+    let expected = w.run(&["stats", "--published", "--format", "json"]).success().json();
+    let Some(mut b) = Browser::launch(1280, 800) else { return };
+    b.open(&file_url(&page));
+    let items = b.eval("[...document.querySelectorAll('#published-list li')].map((li) => li.innerText)");
+    let items: Vec<String> = items.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let figures = expected.as_array().unwrap();
+    assert_eq!(items.len(), figures.len(), "{items:#?}");
+    for (item, figure) in items.iter().zip(figures) {
+        let ours = format!("ours {:.1} %", figure["ours_pct"].as_f64().unwrap());
+        assert!(item.contains(&ours) && item.contains(figure["publisher"].as_str().unwrap()), "{item} for {figure}");
+        let judged = if figure["verdict"] == "shown" {
+            "compared, not judged".to_string()
+        } else {
+            format!("{} its", figure["verdict"].as_str().unwrap())
+        };
+        assert!(item.contains(&judged), "{item} for {figure}");
+    }
     assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
 }

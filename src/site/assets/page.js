@@ -602,6 +602,24 @@
   }
   showChart();
   window.addEventListener("resize", showChart);
+  // Figures others published (the scenario's `published` tables) beside ours: one line
+  // each, so long faction names wrap in the narrow panel.
+  if (D.published && D.published.length) {
+    const verdictText = (c) => c.verdict === "shown" ? "compared, not judged"
+      : `${c.verdict} its ${c.tolerance_pts}-point tolerance`;
+    const names = (keys) => keys.split("|").map((k) => (D.factions.find((f) => f.key === k) || { name: k }).name).join(" + ");
+    const items = D.published.map((c) => {
+      const url = webUrl(c.url);
+      const by = url ? el("a", { href: url, textContent: c.publisher || c.url, rel: "noopener", target: "_blank" })
+        : el("span", { textContent: c.publisher });
+      const what = c.measure === "population" ? "people" : "land";
+      return el("li", { className: `verdict-${c.verdict}` },
+        el("b", { textContent: `${longDate(c.day)}, ${names(c.factions)}` }), el("br"),
+        `${what}: ours ${c.ours_pct.toFixed(1)} %, theirs ${c.published_pct} % (`, by, `): ${verdictText(c)}`);
+    });
+    $("published-list").append(...items);
+    $("published").hidden = false;
+  }
   const credits = $("credits");
   for (const c of D.credits) credits.append(el("div", { textContent: c }));
   credits.append(el("div", { textContent: `${D.events.length} rows from ${D.sources.length} reports and pages; every answer lists its rows. Map: Leaflet (BSD-2-Clause).` }));
