@@ -325,6 +325,10 @@ baseline = "baseline.csv"
 events = "events.csv"
 sources = "sources.csv"
 basemap = "basemap.geojson"
+# Shares of land or people others published (day,factions,published_pct,tolerance_pts,
+# measure,figure_date,publisher,url): `frontline stats --published` sets ours beside them,
+# and the page lists them. See the README's "Set beside published figures".
+# published = ["published.csv"]
 # Printed on every frame, page and chart: add the sources of your places and rows.
 credits = [
   "{credit}",
