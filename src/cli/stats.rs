@@ -71,13 +71,20 @@ pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCod
             "--published: the scenario lists no tables of published figures (`published = [\"FILE.csv\"]` in scenario.toml)"
         );
     }
-    let mut comparisons = if job.published { published::compare(&rows, &s.published)? } else { Vec::new() };
+    let mut figures = if job.published { s.published.clone() } else { Vec::new() };
+    let keys: Vec<&str> = s.factions.iter().map(|f| f.key.as_str()).collect();
     for path in &job.against {
         let text = super::import::read_input(path, job.max_input_bytes)?;
-        let keys: Vec<&str> = s.factions.iter().map(|f| f.key.as_str()).collect();
-        let figures = published::parse(&text, &path.to_string_lossy(), &keys)?;
-        comparisons.extend(published::compare(&rows, &figures)?);
+        figures.extend(published::parse(&text, &path.to_string_lossy(), &keys)?);
     }
+    // Figures for days before the scenario's first or after its last are mistakes in the
+    // table; those outside a narrower --from/--to are only left out, and said so.
+    let (in_range, left_out): (Vec<_>, Vec<_>) =
+        figures.into_iter().partition(|f| (from..=to).contains(&f.day) || f.day < s.first_day || f.day > s.last_day);
+    if !left_out.is_empty() {
+        eprintln!("{} published figure(s) for days outside {from} to {to} left out", left_out.len());
+    }
+    let comparisons = published::compare(&rows, &in_range)?;
     output::print(&output::render(&comparisons, job.format)?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -319,6 +319,11 @@ fn stats_published_uses_the_scenarios_own_tables() {
         .json();
     assert_eq!(own, given);
     assert!(own.as_array().unwrap().len() >= 13);
+    // A narrower range leaves the other days' figures out, and says so.
+    let narrow = w.run(&["stats", "--published", "--from", "2024-12-03", "--format", "json"]);
+    let later = narrow.success().says("left out").json();
+    let days: Vec<&str> = later.as_array().unwrap().iter().map(|c| c["day"].as_str().unwrap()).collect();
+    assert!(!days.is_empty() && days.iter().all(|d| *d >= "2024-12-03"), "{days:?}");
 
     let w = Workdir::with_mini();
     w.run(&["--scenario", "mini", "stats", "--published"]).failure().says("lists no tables of published figures");
