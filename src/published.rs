@@ -199,6 +199,7 @@ pub fn compare(rows: &[FactionDay], figures: &[PublishedFigure]) -> Result<Vec<C
         .collect()
 }
 
+/// `v` rounded to one decimal, as the comparison prints shares.
 fn tenth(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
