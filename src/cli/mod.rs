@@ -193,7 +193,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         against: Vec<PathBuf>,
         /// Sets ours beside the figures of the scenario's own `published` tables (the
-        /// shipped Syria data carries Jusoor's, SOHR's, Al Jazeera's and OCHA's), as
+        /// shipped Syria data carries Jusoor's, SOHR's and Al Jazeera's), as
         /// `--against` does.
         #[arg(long)]
         published: bool,
