@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn tables_are_read_with_their_faults_named() {
         let scenario = crate::Scenario::syria_2024().unwrap();
-        let keys: Vec<&str> = scenario.factions.iter().map(|f| f.key.as_str()).collect();
+        let keys = scenario.faction_keys();
         let s = keys.as_slice();
         let text = "day,factions,published_pct,tolerance_pts,measure,publisher\n\
                     2024-11-26,gov,63.4,4,,Jusoor\n\

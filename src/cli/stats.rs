@@ -72,7 +72,7 @@ pub fn stats(files: &dyn ScenarioFiles, job: StatsJob) -> anyhow::Result<ExitCod
         );
     }
     let mut figures = if job.published { s.published.clone() } else { Vec::new() };
-    let keys: Vec<&str> = s.factions.iter().map(|f| f.key.as_str()).collect();
+    let keys = s.faction_keys();
     for path in &job.against {
         let text = super::import::read_input(path, job.max_input_bytes)?;
         figures.extend(published::parse(&text, &path.to_string_lossy(), &keys)?);

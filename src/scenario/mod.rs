@@ -247,6 +247,11 @@ impl Scenario {
         load::load_report(files)
     }
 
+    /// The factions' keys, in faction order.
+    pub fn faction_keys(&self) -> Vec<&str> {
+        self.factions.iter().map(|f| f.key.as_str()).collect()
+    }
+
     /// The faction with key `key`.
     pub fn faction_by_key(&self, key: &str) -> Option<&Faction> {
         self.factions.iter().find(|f| f.key.eq_ignore_ascii_case(key.trim()))

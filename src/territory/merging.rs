@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::geometry::{FxBuild, signed_area};
 use super::topology::{
-    IdPolygons, MIN_RING_AREA, NONE, Tessellation, assemble_polygons, assemble_rings, chain_segments,
+    IdPolygons, MIN_RING_AREA, NONE, Tessellation, assemble_id_polygons, assemble_polygons, chain_segments,
 };
 
 /// A line along which areas of two different owners meet.
@@ -48,15 +48,8 @@ impl Tessellation {
     pub(crate) fn area_ids<K: Ord + Copy>(&self, owner: impl Fn(usize) -> Option<K>) -> Vec<(K, IdPolygons)> {
         let (keys, per_owner) = self.boundaries_by_owner(owner);
         let vertices = &self.vertices;
-        let shapes: Vec<IdPolygons> = per_owner
-            .into_par_iter()
-            .map(|edges| {
-                assemble_rings(vertices, edges)
-                    .into_iter()
-                    .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
-                    .collect()
-            })
-            .collect();
+        let shapes: Vec<IdPolygons> =
+            per_owner.into_par_iter().map(|edges| assemble_id_polygons(vertices, edges)).collect();
         keys.into_iter().zip(shapes).filter(|(_, polys)| !polys.is_empty()).collect()
     }
 

@@ -122,15 +122,8 @@ pub(crate) fn rings_from_cell_edges(
     per_cell: Vec<Vec<(u32, u32)>>,
     simplify: Option<(&[bool], f64)>,
 ) -> Vec<IdPolygons> {
-    let rings: Vec<IdPolygons> = per_cell
-        .into_par_iter()
-        .map(|edges| {
-            assemble_rings(vertices, cancel_opposite(edges))
-                .into_iter()
-                .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
-                .collect()
-        })
-        .collect();
+    let rings: Vec<IdPolygons> =
+        per_cell.into_par_iter().map(|edges| assemble_id_polygons(vertices, cancel_opposite(edges))).collect();
     match simplify {
         Some((droppable, tolerance)) => simplify_shared(vertices, rings, droppable, tolerance),
         None => rings,
@@ -329,11 +322,15 @@ pub(crate) fn clockwise_angle(back: Coord<f64>, out: Coord<f64>) -> f64 {
 /// Builds polygons from the directed boundary edges of one owner (its area
 /// on the left of each edge).
 pub(crate) fn assemble_polygons(vertices: &[Coord<f64>], edges: Vec<(u32, u32)>) -> MultiPolygon<f64> {
-    let polys: IdPolygons = assemble_rings(vertices, edges)
+    ids_to_multi_polygon(vertices, &assemble_id_polygons(vertices, edges))
+}
+
+/// [`assemble_polygons`] as rings of vertex ids: per polygon its outer ring, then its holes.
+pub(crate) fn assemble_id_polygons(vertices: &[Coord<f64>], edges: Vec<(u32, u32)>) -> IdPolygons {
+    assemble_rings(vertices, edges)
         .into_iter()
         .map(|(outer, holes)| std::iter::once(outer).chain(holes).collect())
-        .collect();
-    ids_to_multi_polygon(vertices, &polys)
+        .collect()
 }
 
 /// Chains directed boundary edges (area on the left) into simple rings:

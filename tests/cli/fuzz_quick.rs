@@ -109,7 +109,7 @@ proptest! {
         for (kind, at, insert) in &edits {
             text = mutate(&text, *kind, *at, insert);
         }
-        let keys: Vec<&str> = syria().factions.iter().map(|f| f.key.as_str()).collect();
+        let keys = syria().faction_keys();
         match frontline::published::parse(&text, "published-shares.csv", &keys) {
             Ok(figures) => {
                 // Days outside the rows are errors naming the line; nothing panics.
